@@ -1,0 +1,60 @@
+using System.Buffers;
+
+namespace SamMpa.Imaging.Images;
+
+/// <summary>
+/// A single-channel float image, row-major, on a buffer rented from the shared array pool.
+/// Intensities keep the source scale (0..255 for 8-bit, 0..65535 for 16-bit); masks use 0..1.
+/// Dispose returns the buffer; an image must not be used after that.
+/// </summary>
+public sealed class GrayImage : IDisposable
+{
+    private float[]? _buffer;
+
+    public GrayImage(int width, int height)
+    {
+        if (width <= 0 || height <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(width), $"An image needs a positive size, not {width}x{height}.");
+        }
+
+        Width = width;
+        Height = height;
+        _buffer = ArrayPool<float>.Shared.Rent(width * height);
+        Pixels.Clear();
+    }
+
+    public int Width { get; }
+
+    public int Height { get; }
+
+    public int Length => Width * Height;
+
+    public Span<float> Pixels => Buffer.AsSpan(0, Length);
+
+    public Span<float> Row(int y) => Buffer.AsSpan(y * Width, Width);
+
+    public float this[int x, int y]
+    {
+        get => Buffer[(y * Width) + x];
+        set => Buffer[(y * Width) + x] = value;
+    }
+
+    private float[] Buffer => _buffer ?? throw new ObjectDisposedException(nameof(GrayImage));
+
+    public GrayImage Clone()
+    {
+        var copy = new GrayImage(Width, Height);
+        Pixels.CopyTo(copy.Pixels);
+        return copy;
+    }
+
+    public void Dispose()
+    {
+        var buffer = Interlocked.Exchange(ref _buffer, null);
+        if (buffer is not null)
+        {
+            ArrayPool<float>.Shared.Return(buffer);
+        }
+    }
+}
