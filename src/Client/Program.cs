@@ -1,1 +1,3 @@
-return 0;
+using SamMpa.Client.Commands;
+
+return await SammpaCommandLine.Build().Parse(args).InvokeAsync();

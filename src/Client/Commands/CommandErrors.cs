@@ -1,0 +1,23 @@
+using SamMpa.Imaging.Evaluation;
+using SamMpa.Imaging.Images;
+using SamMpa.Imaging.Registration;
+
+namespace SamMpa.Client.Commands;
+
+/// <summary>Turns the errors a user can fix into one clear message and an exit code, without a stack trace.</summary>
+internal static class CommandErrors
+{
+    public static async Task<int> RunAsync(Func<Task<int>> action)
+    {
+        try
+        {
+            return await action();
+        }
+        catch (Exception e) when (e is DatasetException or InvalidImageException or RegistrationToolMissingException
+                                      or FileNotFoundException or ArgumentException or InvalidOperationException)
+        {
+            System.Console.Error.WriteLine($"error: {e.Message}");
+            return ExitCodes.InvalidInput;
+        }
+    }
+}

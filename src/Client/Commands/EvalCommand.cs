@@ -1,0 +1,90 @@
+using System.CommandLine;
+using SamMpa.Client.Console;
+using SamMpa.Imaging.Evaluation;
+
+namespace SamMpa.Client.Commands;
+
+/// <summary>`sammpa eval`: supports, propagation and Dice on a labelled folder.</summary>
+internal static class EvalCommand
+{
+    public static Command Create()
+    {
+        var images = CommonOptions.Images();
+        var masks = CommonOptions.Masks();
+        var shots = new Option<int[]>("--shots")
+        {
+            Description = "Number of supports K; several values (--shots 1 5 10) make one run each, sharing the embeddings.",
+            AllowMultipleArgumentsPerToken = true,
+            DefaultValueFactory = _ => [10],
+        };
+        var stages = new Option<string>("--stages")
+        {
+            Description = "Stages to run: es (support selection; without it supports are random with a fixed seed), mp (mask propagation).",
+            DefaultValueFactory = _ => "es,mp",
+        };
+        var output = new Option<DirectoryInfo>("--out")
+        {
+            Description = "Output folder: coarse masks per run, per_image.csv, summary.json.",
+            DefaultValueFactory = _ => new DirectoryInfo("out"),
+        };
+        var workingSize = new Option<int>("--working-size")
+        {
+            Description = "Side of the square working grid images are resampled to (the paper's 256).",
+            DefaultValueFactory = _ => 256,
+        };
+        var samEncoder = new Option<FileInfo?>("--sam-encoder")
+        {
+            Description = "A SAM image-encoder ONNX to embed with (default: the bundled ResNet18).",
+        };
+        var device = new Option<string>("--device")
+        {
+            Description = "cpu or cuda (falls back to cpu with a warning where CUDA is missing).",
+            DefaultValueFactory = _ => "cpu",
+        };
+        var cache = new Option<DirectoryInfo>("--cache")
+        {
+            Description = "Embedding cache folder (float16, keyed by image content and encoder).",
+            DefaultValueFactory = _ => new DirectoryInfo(CommonOptions.DefaultCacheDirectory()),
+        };
+        var seed = new Option<int>("--seed")
+        {
+            Description = "Seed of the random supports drawn when es is not among the stages.",
+            DefaultValueFactory = _ => 20240601,
+        };
+        var parallel = CommonOptions.Parallelism();
+        var parameterFiles = CommonOptions.ParameterFiles();
+        var timeout = CommonOptions.RegistrationTimeout();
+        var elastix = CommonOptions.Elastix();
+
+        var command = new Command("eval", "Select K supports, propagate their masks to every other image, and score against the ground truth.")
+        {
+            images, masks, shots, stages, output, workingSize, samEncoder, device, cache, seed, parallel, parameterFiles, timeout, elastix,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            return await CommandErrors.RunAsync(async () =>
+            {
+                var options = new EvalOptions
+                {
+                    ImagesDirectory = parse.GetValue(images)!.FullName,
+                    MasksDirectory = parse.GetValue(masks)!.FullName,
+                    OutputDirectory = parse.GetValue(output)!.FullName,
+                    Shots = parse.GetValue(shots)!,
+                    Stages = StageParser.Parse(parse.GetValue(stages)!),
+                    WorkingSize = parse.GetValue(workingSize),
+                    SamEncoderPath = parse.GetValue(samEncoder)?.FullName,
+                    Device = CommonOptions.ParseDevice(parse.GetValue(device)!),
+                    EmbeddingCacheDirectory = parse.GetValue(cache)!.FullName,
+                    RandomSupportSeed = parse.GetValue(seed),
+                    Registration = CommonOptions.ToRegistrationOptions(
+                        parse.GetValue(parallel), parse.GetValue(parameterFiles), parse.GetValue(timeout), parse.GetValue(elastix)!),
+                };
+                var progress = ConsoleProgress.ForStandardError();
+                var report = await new EvalRunner(options, progress).RunAsync(cancellationToken);
+                ResultTable.Write(System.Console.Out, report, options.OutputDirectory);
+                return report.Runs.Any(r => r.Failed > 0) ? ExitCodes.SomeImagesFailed : ExitCodes.Success;
+            });
+        });
+        return command;
+    }
+}

@@ -1,0 +1,12 @@
+namespace SamMpa.Client.Commands;
+
+internal static class ExitCodes
+{
+    public const int Success = 0;
+
+    /// <summary>Bad input or a missing tool: nothing was computed.</summary>
+    public const int InvalidInput = 2;
+
+    /// <summary>The run finished, but some images could not be segmented; they are listed in per_image.csv.</summary>
+    public const int SomeImagesFailed = 3;
+}

@@ -1,0 +1,48 @@
+using System.Globalization;
+using SamMpa.Imaging.Evaluation;
+
+namespace SamMpa.Client.Console;
+
+/// <summary>The table that ends `sammpa eval`: one row per run.</summary>
+internal static class ResultTable
+{
+    public static void Write(TextWriter writer, EvalReport report, string outputDirectory)
+    {
+        string[] header = ["run", "K", "stages", "queries", "failed", "dice mean", "dice std", "dice median", "IoU mean", "wall s", "reg wall s"];
+        var rows = report.Runs.Select(r => new[]
+        {
+            r.Run,
+            Number(r.Shots),
+            r.Stages,
+            Number(r.Queries),
+            Number(r.Failed),
+            Fixed(r.DiceMean),
+            Fixed(r.DiceStd),
+            Fixed(r.DiceMedian),
+            Fixed(r.IouMean),
+            r.WallSeconds.ToString("F1", CultureInfo.InvariantCulture),
+            r.RegistrationWallSeconds.ToString("F1", CultureInfo.InvariantCulture),
+        }).ToList();
+
+        var widths = header.Select((h, c) => Math.Max(h.Length, rows.Count == 0 ? 0 : rows.Max(r => r[c].Length))).ToArray();
+        writer.WriteLine();
+        writer.WriteLine($"{report.Images} images, encoder {report.Encoder} ({report.EmbeddingsComputed} embeddings computed, the rest from cache)");
+        WriteRow(writer, header, widths);
+        WriteRow(writer, widths.Select(w => new string('-', w)).ToArray(), widths);
+        foreach (var row in rows)
+        {
+            WriteRow(writer, row, widths);
+        }
+
+        writer.WriteLine();
+        writer.WriteLine($"results: {outputDirectory}");
+    }
+
+    private static void WriteRow(TextWriter writer, string[] cells, int[] widths) =>
+        writer.WriteLine(string.Join("  ", cells.Select((c, i) => i <= 2 ? c.PadRight(widths[i]) : c.PadLeft(widths[i]))).TrimEnd());
+
+    private static string Number(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private static string Fixed(double value) =>
+        double.IsNaN(value) ? "-" : value.ToString("F4", CultureInfo.InvariantCulture);
+}

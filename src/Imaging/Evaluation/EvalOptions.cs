@@ -1,0 +1,34 @@
+using SamMpa.Imaging.Encoding;
+using SamMpa.Imaging.Registration;
+
+namespace SamMpa.Imaging.Evaluation;
+
+/// <summary>What one evaluation run over a labelled folder computes and where it writes.</summary>
+public sealed record EvalOptions
+{
+    public required string ImagesDirectory { get; init; }
+
+    public required string MasksDirectory { get; init; }
+
+    public required string OutputDirectory { get; init; }
+
+    /// <summary>The K values to run; each is one entry in the summary. Embeddings are computed once for all.</summary>
+    public IReadOnlyList<int> Shots { get; init; } = [10];
+
+    public Stage Stages { get; init; } = Stage.Es | Stage.Mp;
+
+    /// <summary>Side of the square working grid (the paper's 256x256).</summary>
+    public int WorkingSize { get; init; } = 256;
+
+    /// <summary>Seed of the random supports drawn when ES is off.</summary>
+    public int RandomSupportSeed { get; init; } = 20240601;
+
+    public required string EmbeddingCacheDirectory { get; init; }
+
+    /// <summary>A SAM image-encoder ONNX; null selects the bundled ResNet18.</summary>
+    public string? SamEncoderPath { get; init; }
+
+    public Device Device { get; init; } = Device.Cpu;
+
+    public RegistrationOptions Registration { get; init; } = new();
+}

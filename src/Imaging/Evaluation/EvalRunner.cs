@@ -1,0 +1,245 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using SamMpa.Imaging.Encoding;
+using SamMpa.Imaging.Images;
+using SamMpa.Imaging.Metrics;
+using SamMpa.Imaging.Registration;
+using SamMpa.Imaging.Selection;
+
+namespace SamMpa.Imaging.Evaluation;
+
+/// <summary>
+/// `sammpa eval`: selects supports (ES, or random), propagates their ground-truth masks to every query (MP) and
+/// scores the coarse masks against the queries' ground truth. Everything is checked before anything is written;
+/// a registration that fails is recorded against its query and the run goes on.
+/// </summary>
+public sealed class EvalRunner(EvalOptions options, IEvalProgress progress)
+{
+    public const string PrepareStage = "load";
+    public const string EmbedStage = "embed";
+    public const string RegisterStage = "register";
+    public const string ScoreStage = "score";
+
+    /// <summary>Soft masks already propagated, keyed by (query, support): several K values share many pairs.</summary>
+    private readonly ConcurrentDictionary<(int Query, int Support), Propagation> _propagations = new();
+
+    public async Task<EvalReport> RunAsync(CancellationToken cancellationToken)
+    {
+        var dataset = LabeledDataset.Open(options.ImagesDirectory, options.MasksDirectory);
+        foreach (var k in options.Shots)
+        {
+            ValidateShots(dataset, k);
+        }
+
+        ElastixTools.EnsureAvailable(options.Registration);
+        using var encoder = EncoderFactory.Create(options.SamEncoderPath, options.Device, progress.Warning);
+
+        var prepared = Prepare(dataset, cancellationToken);
+        try
+        {
+            var embeddingClock = Stopwatch.StartNew();
+            var (embeddings, computed) = Embed(prepared, encoder, cancellationToken);
+            var embeddingSeconds = embeddingClock.Elapsed.TotalSeconds;
+
+            Directory.CreateDirectory(options.OutputDirectory);
+            var runs = new List<RunSummary>();
+            var rows = new List<(RunSummary, QueryResult)>();
+            foreach (var k in options.Shots)
+            {
+                var (summary, results) = await RunShotsAsync(prepared, embeddings, k, cancellationToken);
+                runs.Add(summary);
+                rows.AddRange(results.Select(r => (summary, r)));
+            }
+
+            var report = new EvalReport(
+                Path.GetFullPath(options.ImagesDirectory),
+                Path.GetFullPath(options.MasksDirectory),
+                prepared.Length,
+                encoder.Id,
+                options.WorkingSize,
+                embeddingSeconds,
+                computed,
+                runs);
+            EvalOutput.WritePerImage(options.OutputDirectory, rows);
+            EvalOutput.WriteSummary(options.OutputDirectory, report);
+            return report;
+        }
+        finally
+        {
+            foreach (var image in prepared)
+            {
+                image.Dispose();
+            }
+
+            foreach (var propagation in _propagations.Values)
+            {
+                propagation.SoftMask?.Dispose();
+            }
+
+            _propagations.Clear();
+        }
+    }
+
+    private void ValidateShots(LabeledDataset dataset, int k)
+    {
+        try
+        {
+            SupportSelector.ValidateK(dataset.Images.Count, k);
+        }
+        catch (ArgumentOutOfRangeException e)
+        {
+            throw new DatasetException($"{options.ImagesDirectory}: {e.Message.Split(" (Parameter", 2)[0]}");
+        }
+    }
+
+    private PreparedImage[] Prepare(LabeledDataset dataset, CancellationToken cancellationToken)
+    {
+        progress.StageStarted(PrepareStage, dataset.Images.Count);
+        var prepared = new PreparedImage[dataset.Images.Count];
+        try
+        {
+            Parallel.For(0, prepared.Length, new ParallelOptions { CancellationToken = cancellationToken }, i =>
+            {
+                prepared[i] = PreparedImage.Load(dataset.Images[i], options.WorkingSize);
+                progress.ItemCompleted(PrepareStage, dataset.Images[i].Name);
+            });
+        }
+        catch
+        {
+            foreach (var image in prepared)
+            {
+                image?.Dispose();
+            }
+
+            throw;
+        }
+
+        progress.StageCompleted(PrepareStage);
+        return prepared;
+    }
+
+    private (float[][] Embeddings, int Computed) Embed(PreparedImage[] prepared, IImageEncoder encoder, CancellationToken cancellationToken)
+    {
+        progress.StageStarted(EmbedStage, prepared.Length);
+        var cache = new EmbeddingCache(options.EmbeddingCacheDirectory);
+        var embeddings = new float[prepared.Length][];
+        for (var i = 0; i < prepared.Length; i++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var image = prepared[i];
+            // The encoder sees the working-grid image, as in the paper, so the grid is part of the key.
+            var key = $"{EmbeddingCache.ContentHash(image.Source.ImagePath)}-w{options.WorkingSize}";
+            embeddings[i] = cache.GetOrAdd(key, encoder, () => image.Working.Clone());
+            progress.ItemCompleted(EmbedStage, image.Source.Name);
+        }
+
+        progress.StageCompleted(EmbedStage);
+        return (embeddings, cache.Misses);
+    }
+
+    private async Task<(RunSummary Summary, IReadOnlyList<QueryResult> Results)> RunShotsAsync(
+        PreparedImage[] prepared, float[][] embeddings, int k, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        var selection = options.Stages.HasFlag(Stage.Es)
+            ? SupportSelector.Select(embeddings, k)
+            : SupportSelector.SelectRandom(embeddings, k, options.RandomSupportSeed);
+        var queries = Enumerable.Range(0, prepared.Length).Where(i => !selection.IsSupport(i)).ToArray();
+        var stages = StageParser.Format(options.Stages);
+        var runName = $"k{k}-{stages.Replace(',', '-')}";
+
+        var pending = queries.Select(q => (Query: q, Support: selection.SupportOf(q)))
+            .Where(pair => !_propagations.ContainsKey(pair))
+            .ToArray();
+        var registrationClock = Stopwatch.StartNew();
+        await PropagateAsync(prepared, pending, cancellationToken);
+        var registrationWall = registrationClock.Elapsed.TotalSeconds;
+
+        var results = Score(prepared, selection, queries, Path.Combine(options.OutputDirectory, runName, "coarse"), cancellationToken);
+
+        var succeeded = results.Where(r => !r.Failed).ToArray();
+        var dice = Statistics.Of(succeeded.Select(r => r.Dice));
+        var summary = new RunSummary(
+            runName,
+            k,
+            stages,
+            selection.Supports.Select(s => prepared[s].Source.Name).ToArray(),
+            queries.Length,
+            results.Count(r => r.Failed),
+            dice.Mean,
+            dice.Std,
+            dice.Median,
+            succeeded.Length == 0 ? double.NaN : succeeded.Average(r => r.IoU),
+            clock.Elapsed.TotalSeconds,
+            pending.Length,
+            registrationWall,
+            pending.Sum(p => _propagations[p].Seconds),
+            options.Registration.MaxDegreeOfParallelism);
+        return (summary, results);
+    }
+
+    private async Task PropagateAsync(PreparedImage[] prepared, (int Query, int Support)[] pairs, CancellationToken cancellationToken)
+    {
+        progress.StageStarted(RegisterStage, pairs.Length);
+        var propagator = new ElastixMaskPropagator(options.Registration);
+        var parallel = new ParallelOptions
+        {
+            MaxDegreeOfParallelism = options.Registration.MaxDegreeOfParallelism,
+            CancellationToken = cancellationToken,
+        };
+        await Parallel.ForEachAsync(pairs, parallel, async (pair, ct) =>
+        {
+            var query = prepared[pair.Query];
+            var support = prepared[pair.Support];
+            Propagation outcome;
+            try
+            {
+                var result = await propagator.PropagateAsync(
+                    query.Working, support.Working, support.WorkingMask, query.Source.Name, support.Source.Name, ct);
+                outcome = new Propagation(result.SoftMask, result.Elapsed.TotalSeconds, null);
+            }
+            catch (RegistrationException e)
+            {
+                progress.Warning(e.Message);
+                outcome = new Propagation(null, 0, e.Message);
+            }
+
+            _propagations[pair] = outcome;
+            progress.ItemCompleted(RegisterStage, query.Source.Name);
+        });
+        progress.StageCompleted(RegisterStage);
+    }
+
+    private QueryResult[] Score(
+        PreparedImage[] prepared, SupportSelection selection, int[] queries, string coarseDirectory, CancellationToken cancellationToken)
+    {
+        progress.StageStarted(ScoreStage, queries.Length);
+        Directory.CreateDirectory(coarseDirectory);
+        var results = new QueryResult[queries.Length];
+        Parallel.For(0, queries.Length, new ParallelOptions { CancellationToken = cancellationToken }, i =>
+        {
+            var query = prepared[queries[i]];
+            var support = prepared[selection.SupportOf(queries[i])];
+            var propagation = _propagations[(queries[i], selection.SupportOf(queries[i]))];
+            if (propagation.SoftMask is null)
+            {
+                results[i] = new QueryResult(query.Source.Name, support.Source.Name, double.NaN, double.NaN, 0, propagation.Error);
+            }
+            else
+            {
+                using var coarse = query.Geometry.ToOriginal(propagation.SoftMask);
+                using var truth = ImageFile.ReadMask(query.Source.MaskPath);
+                var overlap = SegmentationMetrics.Compare(coarse.Pixels, truth.Pixels);
+                MaskFile.WritePng(coarse, Path.Combine(coarseDirectory, Path.ChangeExtension(query.Source.Name, ".png")));
+                results[i] = new QueryResult(
+                    query.Source.Name, support.Source.Name, overlap.Dice, overlap.IoU, propagation.Seconds, null);
+            }
+
+            progress.ItemCompleted(ScoreStage, query.Source.Name);
+        });
+        progress.StageCompleted(ScoreStage);
+        return results;
+    }
+
+    private sealed record Propagation(GrayImage? SoftMask, double Seconds, string? Error);
+}
