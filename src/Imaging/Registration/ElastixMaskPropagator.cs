@@ -1,0 +1,287 @@
+using System.Diagnostics;
+using System.Globalization;
+using SamMpa.Imaging.Images;
+
+namespace SamMpa.Imaging.Registration;
+
+/// <summary>
+/// Carries a support image's mask onto a query image (SAM-MPA): elastix registers the support (moving) onto the
+/// query (fixed) with the configured parameter maps, then transformix warps the support mask with the final
+/// transform using first-order (bilinear) interpolation, giving a soft mask in [0, 1] on the query's grid.
+/// Thread-safe: every call works in its own temporary folder, which is always deleted afterwards
+/// (unless <see cref="RegistrationOptions.KeepWorkFolders"/>).
+/// </summary>
+public sealed class ElastixMaskPropagator
+{
+    private const int LogTailLines = 15;
+
+    private readonly RegistrationOptions _options;
+    private readonly Lazy<(string Elastix, string Transformix)> _tools;
+
+    public ElastixMaskPropagator(RegistrationOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.Timeout <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), $"The registration timeout must be positive, not {options.Timeout}.");
+        }
+
+        _options = options;
+        _tools = new Lazy<(string, string)>(
+            () => (ElastixTools.ResolveOrThrow("elastix", options.ElastixPath, "--elastix"),
+                   ElastixTools.ResolveOrThrow("transformix", options.TransformixPath, "--transformix")),
+            LazyThreadSafetyMode.ExecutionAndPublication);
+    }
+
+    public RegistrationOptions Options => _options;
+
+    /// <summary>
+    /// Registers <paramref name="support"/> onto <paramref name="query"/> and warps <paramref name="supportMask"/>
+    /// (same size as the support, values 0..1) with the result. The names only label errors.
+    /// </summary>
+    public async Task<PropagationResult> PropagateAsync(
+        GrayImage query,
+        GrayImage support,
+        GrayImage supportMask,
+        string queryName,
+        string supportName,
+        CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentNullException.ThrowIfNull(support);
+        ArgumentNullException.ThrowIfNull(supportMask);
+        if (supportMask.Width != support.Width || supportMask.Height != support.Height)
+        {
+            throw new ArgumentException(
+                $"The mask of support '{supportName}' is {supportMask.Width}x{supportMask.Height} but the image is {support.Width}x{support.Height}.",
+                nameof(supportMask));
+        }
+
+        ct.ThrowIfCancellationRequested();
+        var (elastix, transformix) = _tools.Value;
+        ElastixTools.EnsureParameterFiles(_options);
+
+        var started = Stopwatch.GetTimestamp();
+        var work = Path.Combine(_options.ResolvedWorkRoot, "sammpa-reg-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(work);
+        try
+        {
+            var fixedPath = Path.Combine(work, "fixed.mha");
+            var movingPath = Path.Combine(work, "moving.mha");
+            var maskPath = Path.Combine(work, "mask.mha");
+            MetaImage.Write(query, fixedPath);
+            MetaImage.Write(support, movingPath);
+            MetaImage.Write(supportMask, maskPath);
+
+            var elastixOut = Directory.CreateDirectory(Path.Combine(work, "elastix")).FullName;
+            var elastixArgs = new List<string>(8 + (2 * _options.ParameterFiles.Count))
+            {
+                "-f", fixedPath, "-m", movingPath, "-out", elastixOut,
+            };
+            foreach (var parameterFile in _options.ParameterFiles)
+            {
+                elastixArgs.Add("-p");
+                elastixArgs.Add(Path.GetFullPath(parameterFile));
+            }
+
+            elastixArgs.Add("-threads");
+            elastixArgs.Add("1");
+            await RunToolAsync("elastix", elastix, elastixArgs, work, elastixOut, queryName, supportName, ct).ConfigureAwait(false);
+
+            var finalTransform = Path.Combine(
+                elastixOut, string.Create(CultureInfo.InvariantCulture, $"TransformParameters.{_options.ParameterFiles.Count - 1}.txt"));
+            if (!File.Exists(finalTransform))
+            {
+                throw Failure(queryName, supportName, $"elastix wrote no {Path.GetFileName(finalTransform)}", Path.Combine(elastixOut, "elastix.log"), null);
+            }
+
+            var maskTransform = Path.Combine(elastixOut, "MaskTransformParameters.txt");
+            WriteMaskTransform(finalTransform, maskTransform);
+
+            var transformixOut = Directory.CreateDirectory(Path.Combine(work, "transformix")).FullName;
+            string[] transformixArgs = ["-in", maskPath, "-out", transformixOut, "-tp", maskTransform, "-threads", "1"];
+            await RunToolAsync("transformix", transformix, transformixArgs, work, transformixOut, queryName, supportName, ct).ConfigureAwait(false);
+
+            var resultPath = Path.Combine(transformixOut, "result.mha");
+            if (!File.Exists(resultPath))
+            {
+                throw Failure(queryName, supportName, "transformix wrote no result.mha", Path.Combine(transformixOut, "transformix.log"), null);
+            }
+
+            var soft = MetaImage.Read(resultPath);
+            ClampToUnit(soft.Pixels);
+            return new PropagationResult(soft, Stopwatch.GetElapsedTime(started));
+        }
+        finally
+        {
+            if (!_options.KeepWorkFolders)
+            {
+                DeleteQuietly(work);
+            }
+        }
+    }
+
+    /// <summary>Copies the final transform with bilinear resampling and a float .mha result (paper eq. 6-7).</summary>
+    internal static void WriteMaskTransform(string transformFile, string target)
+    {
+        var lines = File.ReadAllLines(transformFile);
+        var replacements = new (string Key, string Line, bool Done)[]
+        {
+            ("(FinalBSplineInterpolationOrder ", "(FinalBSplineInterpolationOrder 1)", false),
+            ("(ResultImagePixelType ", "(ResultImagePixelType \"float\")", false),
+            ("(ResultImageFormat ", "(ResultImageFormat \"mha\")", false),
+            ("(CompressResultImage ", "(CompressResultImage \"false\")", false),
+        };
+        var output = new List<string>(lines.Length + replacements.Length);
+        foreach (var line in lines)
+        {
+            var trimmed = line.TrimStart();
+            var replaced = false;
+            for (var i = 0; i < replacements.Length; i++)
+            {
+                if (trimmed.StartsWith(replacements[i].Key, StringComparison.Ordinal))
+                {
+                    output.Add(replacements[i].Line);
+                    replacements[i].Done = true;
+                    replaced = true;
+                    break;
+                }
+            }
+
+            if (!replaced)
+            {
+                output.Add(line);
+            }
+        }
+
+        foreach (var (_, line, done) in replacements)
+        {
+            if (!done)
+            {
+                output.Add(line);
+            }
+        }
+
+        File.WriteAllLines(target, output);
+    }
+
+    internal static string LogTail(string logPath, int lines = LogTailLines)
+    {
+        try
+        {
+            if (!File.Exists(logPath))
+            {
+                return string.Empty;
+            }
+
+            var queue = new Queue<string>(lines + 1);
+            foreach (var line in File.ReadLines(logPath))
+            {
+                if (string.IsNullOrWhiteSpace(line))
+                {
+                    continue;
+                }
+
+                queue.Enqueue(line.TrimEnd());
+                if (queue.Count > lines)
+                {
+                    queue.Dequeue();
+                }
+            }
+
+            return string.Join('\n', queue);
+        }
+        catch (IOException)
+        {
+            return string.Empty;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return string.Empty;
+        }
+    }
+
+    private async Task RunToolAsync(
+        string tool,
+        string executable,
+        IReadOnlyList<string> arguments,
+        string workingDirectory,
+        string outputFolder,
+        string queryName,
+        string supportName,
+        CancellationToken ct)
+    {
+        var outcome = await ToolProcess.RunAsync(executable, arguments, workingDirectory, _options.Timeout, ct).ConfigureAwait(false);
+        var log = Path.Combine(outputFolder, tool + ".log");
+        if (outcome.TimedOut)
+        {
+            throw Failure(
+                queryName,
+                supportName,
+                string.Create(CultureInfo.InvariantCulture, $"{tool} timed out: it did not finish within the timeout of {_options.Timeout.TotalSeconds:0.###} s and was killed"),
+                log,
+                outcome.StandardErrorTail);
+        }
+
+        if (outcome.ExitCode != 0)
+        {
+            throw Failure(
+                queryName,
+                supportName,
+                string.Create(CultureInfo.InvariantCulture, $"{tool} exited with code {outcome.ExitCode}"),
+                log,
+                outcome.StandardErrorTail);
+        }
+    }
+
+    private static RegistrationException Failure(string queryName, string supportName, string what, string logPath, string? stderr)
+    {
+        var message = $"registering support '{supportName}' onto query '{queryName}' failed: {what}.";
+        var tail = LogTail(logPath);
+        if (tail.Length > 0)
+        {
+            message += $"\nLast lines of {Path.GetFileName(logPath)}:\n{tail}";
+        }
+
+        if (!string.IsNullOrWhiteSpace(stderr))
+        {
+            message += $"\nstderr:\n{stderr.Trim()}";
+        }
+
+        return new RegistrationException(message);
+    }
+
+    private static void ClampToUnit(Span<float> pixels)
+    {
+        for (var i = 0; i < pixels.Length; i++)
+        {
+            var v = pixels[i];
+            pixels[i] = v >= 1f ? 1f : v > 0f ? v : 0f; // NaN -> 0
+        }
+    }
+
+    private static void DeleteQuietly(string folder)
+    {
+        try
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+        catch (DirectoryNotFoundException)
+        {
+        }
+        catch (IOException)
+        {
+            // A second attempt covers a file still being closed by a just-killed child.
+            try
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+}

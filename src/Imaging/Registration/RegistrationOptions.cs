@@ -1,0 +1,43 @@
+namespace SamMpa.Imaging.Registration;
+
+/// <summary>
+/// How support masks are carried onto query images with elastix/transformix. Settable from configuration
+/// (all properties have public setters and defaults); records compare by value, lists by reference.
+/// </summary>
+public sealed record RegistrationOptions
+{
+    /// <summary>Folder (under the application base) holding the bundled parameter maps.</summary>
+    public const string BundledParameterFolder = "Registration/Parameters";
+
+    /// <summary>The bundled B-spline map (3 resolutions), resolved from <see cref="AppContext.BaseDirectory"/>.</summary>
+    public static string BundledBSplineParameterFile => BundledParameterFile("bspline.txt");
+
+    /// <summary>The bundled affine map, an optional first stage before the B-spline map.</summary>
+    public static string BundledAffineParameterFile => BundledParameterFile("affine.txt");
+
+    /// <summary>Elastix parameter files, applied in order (e.g. affine then B-spline). Default: the bundled B-spline map.</summary>
+    public IReadOnlyList<string> ParameterFiles { get; set; } = [BundledBSplineParameterFile];
+
+    /// <summary>Limit for one elastix or transformix run.</summary>
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(120);
+
+    /// <summary>How many registrations callers should run at once (each runs elastix with one thread).</summary>
+    public int MaxDegreeOfParallelism { get; set; } = Environment.ProcessorCount;
+
+    /// <summary>elastix executable: a name looked up on PATH or a path.</summary>
+    public string ElastixPath { get; set; } = "elastix";
+
+    /// <summary>transformix executable: a name looked up on PATH or a path.</summary>
+    public string TransformixPath { get; set; } = "transformix";
+
+    /// <summary>Where per-registration work folders are created; null means <see cref="Path.GetTempPath"/>.</summary>
+    public string? WorkRoot { get; set; }
+
+    /// <summary>Debugging: keep each work folder (images, logs, transforms) instead of deleting it.</summary>
+    public bool KeepWorkFolders { get; set; }
+
+    internal string ResolvedWorkRoot => string.IsNullOrWhiteSpace(WorkRoot) ? Path.GetTempPath() : WorkRoot;
+
+    private static string BundledParameterFile(string name) =>
+        Path.Combine(AppContext.BaseDirectory, "Registration", "Parameters", name);
+}

@@ -1,0 +1,126 @@
+using System.ComponentModel;
+using System.Diagnostics;
+using System.Text;
+
+namespace SamMpa.Imaging.Registration;
+
+/// <summary>Runs one elastix/transformix process without a shell, draining its output, with timeout and cancellation.</summary>
+internal static class ToolProcess
+{
+    private const int StderrTailChars = 4096;
+
+    internal readonly record struct Outcome(int ExitCode, bool TimedOut, string StandardErrorTail);
+
+    /// <summary>
+    /// Runs the executable to completion. On timeout the whole process tree is killed and
+    /// <see cref="Outcome.TimedOut"/> is set; on cancellation it is killed and <see cref="OperationCanceledException"/> thrown.
+    /// </summary>
+    public static async Task<Outcome> RunAsync(
+        string executable, IReadOnlyList<string> arguments, string workingDirectory, TimeSpan timeout, CancellationToken ct)
+    {
+        var startInfo = new ProcessStartInfo(executable)
+        {
+            UseShellExecute = false,
+            RedirectStandardInput = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            CreateNoWindow = true,
+            WorkingDirectory = workingDirectory,
+        };
+        foreach (var argument in arguments)
+        {
+            startInfo.ArgumentList.Add(argument);
+        }
+
+        startInfo.Environment["OMP_NUM_THREADS"] = "1";
+        startInfo.Environment["ITK_GLOBAL_DEFAULT_NUMBER_OF_THREADS"] = "1";
+
+        using var process = new Process { StartInfo = startInfo };
+        try
+        {
+            if (!process.Start())
+            {
+                throw new RegistrationToolMissingException($"Could not start '{executable}'.");
+            }
+        }
+        catch (Win32Exception ex)
+        {
+            throw new RegistrationToolMissingException($"Could not start '{executable}': {ex.Message}", ex);
+        }
+
+        // elastix prints its whole log on stdout (also in elastix.log): discard it; keep the tail of stderr.
+        var stdoutDrain = process.StandardOutput.BaseStream.CopyToAsync(Stream.Null, CancellationToken.None);
+        var stderrDrain = ReadTailAsync(process.StandardError);
+
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        limit.CancelAfter(timeout);
+        var timedOut = false;
+        try
+        {
+            await process.WaitForExitAsync(limit.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            KillTree(process);
+            await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+            ct.ThrowIfCancellationRequested();
+            timedOut = true;
+        }
+
+        await DrainQuietly(stdoutDrain).ConfigureAwait(false);
+        var stderr = await stderrDrain.ConfigureAwait(false);
+        return new Outcome(timedOut ? -1 : process.ExitCode, timedOut, stderr);
+    }
+
+    private static void KillTree(Process process)
+    {
+        try
+        {
+            process.Kill(entireProcessTree: true);
+        }
+        catch (InvalidOperationException)
+        {
+            // Already exited.
+        }
+        catch (Win32Exception)
+        {
+            // Exiting while we kill it.
+        }
+    }
+
+    private static async Task DrainQuietly(Task drain)
+    {
+        try
+        {
+            await drain.ConfigureAwait(false);
+        }
+        catch (IOException)
+        {
+            // The pipe broke when the process was killed.
+        }
+    }
+
+    private static async Task<string> ReadTailAsync(StreamReader reader)
+    {
+        var tail = new StringBuilder();
+        var buffer = new char[1024];
+        try
+        {
+            int read;
+            while ((read = await reader.ReadAsync(buffer.AsMemory(), CancellationToken.None).ConfigureAwait(false)) > 0)
+            {
+                tail.Append(buffer, 0, read);
+                if (tail.Length > 2 * StderrTailChars)
+                {
+                    tail.Remove(0, tail.Length - StderrTailChars);
+                }
+            }
+        }
+        catch (IOException)
+        {
+            // The pipe broke when the process was killed.
+        }
+
+        return tail.Length > StderrTailChars ? tail.ToString(tail.Length - StderrTailChars, StderrTailChars) : tail.ToString();
+    }
+}

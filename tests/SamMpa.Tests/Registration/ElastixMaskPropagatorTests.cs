@@ -1,0 +1,223 @@
+using System.Globalization;
+using SamMpa.Imaging.Images;
+using SamMpa.Imaging.Registration;
+using Xunit.Abstractions;
+
+namespace SamMpa.Tests.Registration;
+
+/// <summary>End-to-end tests against the installed elastix/transformix (Debian package 'elastix').</summary>
+public sealed class ElastixMaskPropagatorTests : IDisposable
+{
+    private const int Size = 128;
+
+    private readonly ITestOutputHelper _output;
+    private readonly string _workRoot = Directory.CreateTempSubdirectory("sammpa-reg-tests-").FullName;
+
+    public ElastixMaskPropagatorTests(ITestOutputHelper output) => _output = output;
+
+    public void Dispose() => Directory.Delete(_workRoot, recursive: true);
+
+    [Fact]
+    public void BundledParameterFilesAreCopiedToTheOutput()
+    {
+        var options = new RegistrationOptions();
+
+        Assert.Single(options.ParameterFiles);
+        Assert.True(File.Exists(options.ParameterFiles[0]), options.ParameterFiles[0]);
+        Assert.True(File.Exists(RegistrationOptions.BundledAffineParameterFile));
+        var text = File.ReadAllText(RegistrationOptions.BundledBSplineParameterFile);
+        Assert.Contains("(NumberOfResolutions 3)", text, StringComparison.Ordinal);
+        Assert.Contains("(Transform \"BSplineTransform\")", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task PropagationBeatsCopyingTheSupportMask()
+    {
+        ElastixTools.EnsureAvailable(Options());
+        var propagator = new ElastixMaskPropagator(Options());
+        int[] anatomies = [11, 12, 13, 14];
+        var copied = new double[anatomies.Length];
+        var propagated = new double[anatomies.Length];
+
+        await Parallel.ForAsync(0, anatomies.Length, new ParallelOptions { MaxDegreeOfParallelism = 2 }, async (i, ct) =>
+        {
+            var (supportImage, supportMask) = Phantoms.CreateDeformed(Size, anatomies[i], deformationSeed: 1);
+            var (queryImage, queryMask) = Phantoms.CreateDeformed(Size, anatomies[i], deformationSeed: 2);
+            using (supportImage)
+            using (supportMask)
+            using (queryImage)
+            using (queryMask)
+            {
+                var result = await propagator.PropagateAsync(queryImage, supportImage, supportMask, $"query{i}", $"support{i}", ct);
+                using var soft = result.SoftMask;
+                Assert.Equal(Size, soft.Width);
+                Assert.Equal(Size, soft.Height);
+                Assert.True(soft.Pixels.ToArray().All(v => v is >= 0f and <= 1f));
+                copied[i] = Dice(supportMask, queryMask);
+                propagated[i] = Dice(soft, queryMask);
+            }
+        });
+
+        for (var i = 0; i < anatomies.Length; i++)
+        {
+            _output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"anatomy {anatomies[i]}: Dice copied {copied[i]:F3}, propagated {propagated[i]:F3}"));
+        }
+
+        var gain = propagated.Average() - copied.Average();
+        _output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"mean copied {copied.Average():F3}, mean propagated {propagated.Average():F3}, gain {gain:F3}"));
+        Assert.All(propagated, dice => Assert.True(dice >= 0.9, $"propagated Dice {dice:F3} < 0.9"));
+        Assert.True(gain >= 0.15, $"mean Dice gain {gain:F3} < 0.15");
+        Assert.Empty(Directory.EnumerateFileSystemEntries(_workRoot));
+    }
+
+    [Fact]
+    public void MissingElastixIsReportedClearly()
+    {
+        var options = Options() with { ElastixPath = "/nonexistent/elastix" };
+
+        var error = Assert.Throws<RegistrationToolMissingException>(() => ElastixTools.EnsureAvailable(options));
+
+        Assert.Contains("elastix", error.Message, StringComparison.Ordinal);
+        Assert.Contains("/nonexistent/elastix", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ElastixMissingFromPathIsReportedClearly()
+    {
+        var options = Options() with { ElastixPath = "elastix-that-does-not-exist" };
+
+        var error = Assert.Throws<RegistrationToolMissingException>(() => ElastixTools.EnsureAvailable(options));
+
+        Assert.Contains("elastix", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void MissingParameterFileIsNamed()
+    {
+        var missing = Path.Combine(_workRoot, "no-such-map.txt");
+        var options = Options() with { ParameterFiles = [missing] };
+
+        var error = Assert.Throws<FileNotFoundException>(() => ElastixTools.EnsureAvailable(options));
+
+        Assert.Contains(missing, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task FailingElastixReportsBothImagesAndTheLogAndCleansUp()
+    {
+        var parameters = Path.Combine(Directory.CreateTempSubdirectory("sammpa-params-").FullName, "broken.txt");
+        try
+        {
+            var text = File.ReadAllText(RegistrationOptions.BundledBSplineParameterFile)
+                .Replace("(Transform \"BSplineTransform\")", "(Transform \"NoSuchTransform\")", StringComparison.Ordinal);
+            File.WriteAllText(parameters, text);
+            var propagator = new ElastixMaskPropagator(Options() with { ParameterFiles = [parameters] });
+            var (image, mask) = Phantoms.Create(64, 3);
+            using (image)
+            using (mask)
+            {
+                var error = await Assert.ThrowsAsync<RegistrationException>(
+                    () => propagator.PropagateAsync(image, image, mask, "query-A.png", "support-B.png", CancellationToken.None));
+
+                _output.WriteLine(error.Message);
+                Assert.Contains("query-A.png", error.Message, StringComparison.Ordinal);
+                Assert.Contains("support-B.png", error.Message, StringComparison.Ordinal);
+                Assert.Contains("elastix exited with code", error.Message, StringComparison.Ordinal);
+                Assert.Contains("elastix.log", error.Message, StringComparison.Ordinal);
+                Assert.Contains("NoSuchTransform", error.Message, StringComparison.Ordinal);
+            }
+        }
+        finally
+        {
+            Directory.Delete(Path.GetDirectoryName(parameters)!, recursive: true);
+        }
+
+        Assert.Empty(Directory.EnumerateFileSystemEntries(_workRoot));
+    }
+
+    [Fact]
+    public async Task HangingElastixTimesOutAndCleansUp()
+    {
+        var fake = FakeElastix();
+        var propagator = new ElastixMaskPropagator(Options() with { ElastixPath = fake, Timeout = TimeSpan.FromSeconds(1) });
+        var (image, mask) = Phantoms.Create(32, 4);
+        using (image)
+        using (mask)
+        {
+            var error = await Assert.ThrowsAsync<RegistrationException>(
+                () => propagator.PropagateAsync(image, image, mask, "q.png", "s.png", CancellationToken.None));
+
+            _output.WriteLine(error.Message);
+            Assert.Contains("timeout", error.Message, StringComparison.OrdinalIgnoreCase);
+            Assert.Contains("q.png", error.Message, StringComparison.Ordinal);
+            Assert.Contains("s.png", error.Message, StringComparison.Ordinal);
+        }
+
+        Assert.Equal([Path.GetFileName(fake)], Directory.EnumerateFileSystemEntries(_workRoot).Select(Path.GetFileName));
+    }
+
+    [Fact]
+    public async Task CancellationKillsElastixAndCleansUp()
+    {
+        var fake = FakeElastix();
+        var propagator = new ElastixMaskPropagator(Options() with { ElastixPath = fake });
+        var (image, mask) = Phantoms.Create(32, 5);
+        using (image)
+        using (mask)
+        using (var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(300)))
+        {
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(
+                () => propagator.PropagateAsync(image, image, mask, "q.png", "s.png", cancel.Token));
+        }
+
+        Assert.Equal([Path.GetFileName(fake)], Directory.EnumerateFileSystemEntries(_workRoot).Select(Path.GetFileName));
+    }
+
+    [Fact]
+    public void MaskTransformUsesBilinearFloatMha()
+    {
+        var source = Path.Combine(_workRoot, "TransformParameters.0.txt");
+        var target = Path.Combine(_workRoot, "mask.txt");
+        File.WriteAllLines(source, ["(Transform \"BSplineTransform\")", "(FinalBSplineInterpolationOrder 3)", "(ResultImageFormat \"nii\")"]);
+
+        ElastixMaskPropagator.WriteMaskTransform(source, target);
+
+        var lines = File.ReadAllLines(target);
+        Assert.Contains("(FinalBSplineInterpolationOrder 1)", lines);
+        Assert.Contains("(ResultImageFormat \"mha\")", lines);
+        Assert.Contains("(ResultImagePixelType \"float\")", lines);
+        Assert.Contains("(Transform \"BSplineTransform\")", lines);
+        Assert.DoesNotContain("(FinalBSplineInterpolationOrder 3)", lines);
+    }
+
+    private RegistrationOptions Options() => new() { WorkRoot = _workRoot, MaxDegreeOfParallelism = 2 };
+
+    /// <summary>A stand-in 'elastix' that hangs (a shell script running a long sleep as a child process).</summary>
+    private string FakeElastix()
+    {
+        var path = Path.Combine(_workRoot, "fake-elastix");
+        File.WriteAllText(path, "#!/bin/sh\nsleep 300\n");
+        if (OperatingSystem.IsWindows())
+        {
+            throw new PlatformNotSupportedException("The fake elastix is a POSIX shell script.");
+        }
+
+        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        return path;
+    }
+
+    private static double Dice(GrayImage prediction, GrayImage truth)
+    {
+        var p = prediction.Pixels;
+        var t = truth.Pixels;
+        double both = 0, sum = 0;
+        for (var i = 0; i < p.Length; i++)
+        {
+            bool a = p[i] > 0.5f, b = t[i] > 0.5f;
+            both += a && b ? 1 : 0;
+            sum += (a ? 1 : 0) + (b ? 1 : 0);
+        }
+
+        return sum == 0 ? 1 : 2 * both / sum;
+    }
+}
