@@ -8,7 +8,7 @@ namespace SamMpa.Imaging.Images;
 /// <summary>
 /// Reads PNG (8/16-bit gray, gray+alpha, RGB, RGBA, palette), JPEG and BMP files as gray images.
 /// Intensities are always on a 0..255 scale; 16-bit samples are divided by 257 so their precision survives
-/// as fractions. Colour is reduced to luminance (0.299R + 0.587G + 0.114B); alpha is ignored.
+/// as fractions (16-bit PNG goes through <see cref="Png16Decoder"/>, everything else through Skia). Colour is reduced to luminance (0.299R + 0.587G + 0.114B); alpha is ignored.
 /// </summary>
 public static class ImageFile
 {
@@ -16,15 +16,13 @@ public static class ImageFile
     public static readonly IReadOnlySet<string> SupportedExtensions =
         new[] { ".png", ".jpg", ".jpeg", ".bmp" }.ToFrozenSet(StringComparer.OrdinalIgnoreCase);
 
-    private const float SixteenToEightBit = 257f;
-
     /// <summary>Reads an image as gray intensities on a 0..255 scale.</summary>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="InvalidImageException">The file cannot be decoded completely.</exception>
     public static GrayImage Read(string path)
     {
         using var codec = OpenCodec(path);
-        return Decode(codec, path);
+        return Png16Decoder.IsSixteenBitPng(path) ? Png16Decoder.Decode(path) : Decode(codec, path);
     }
 
     /// <summary>Reads a mask: every nonzero pixel becomes 1, every other pixel 0.</summary>
@@ -84,15 +82,8 @@ public static class ImageFile
     {
         var (width, height) = (codec.Info.Width, codec.Info.Height);
 
-        // Skia reports sources with more than 8 bits per channel (16-bit PNG) as a wide colour type;
-        // those are decoded to 16 bits per channel so no precision is lost. Unpremul keeps the colour of
-        // transparent pixels, and no colour space means no colour conversion.
-        var highDepth = codec.Info.ColorType is SKColorType.RgbaF16 or SKColorType.RgbaF16Clamped
-            or SKColorType.RgbaF32 or SKColorType.Rgba16161616 or SKColorType.Rg1616 or SKColorType.Alpha16
-            or SKColorType.Rgba1010102 or SKColorType.Rgb101010x or SKColorType.Bgra1010102 or SKColorType.Bgr101010x;
-        var colorType = highDepth ? SKColorType.Rgba16161616 : SKColorType.Rgba8888;
-        var bytesPerPixel = highDepth ? 8 : 4;
-
+        // Unpremul keeps the colour of transparent pixels; no colour space means no colour conversion.
+        const int bytesPerPixel = 4;
         var rowBytes = (long)width * bytesPerPixel;
         var totalBytes = rowBytes * height;
         if (totalBytes > Array.MaxLength)
@@ -100,7 +91,7 @@ public static class ImageFile
             throw new InvalidImageException(path, $"image of {width}x{height} pixels is too large to decode");
         }
 
-        var decodeInfo = new SKImageInfo(width, height, colorType, SKAlphaType.Unpremul);
+        var decodeInfo = new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
         var buffer = ArrayPool<byte>.Shared.Rent((int)totalBytes);
         try
         {
@@ -121,16 +112,7 @@ public static class ImageFile
             }
 
             var image = new GrayImage(width, height);
-            var pixelBytes = buffer.AsSpan(0, (int)totalBytes);
-            if (highDepth)
-            {
-                ToGray(MemoryMarshal.Cast<byte, ushort>(pixelBytes), image.Pixels, SixteenToEightBit);
-            }
-            else
-            {
-                ToGray(pixelBytes, image.Pixels);
-            }
-
+            ToGray(buffer.AsSpan(0, (int)totalBytes), image.Pixels);
             return image;
         }
         finally
@@ -148,16 +130,7 @@ public static class ImageFile
         }
     }
 
-    private static void ToGray(ReadOnlySpan<ushort> rgba, Span<float> gray, float divisor)
-    {
-        for (var i = 0; i < gray.Length; i++)
-        {
-            var p = rgba.Slice(i * 4, 4);
-            gray[i] = Gray(p[0], p[1], p[2]) / divisor;
-        }
-    }
-
     // Equal channels are returned exactly, so gray sources keep their values bit for bit.
-    private static float Gray(int r, int g, int b) =>
+    internal static float Gray(int r, int g, int b) =>
         r == g && g == b ? r : (0.299f * r) + (0.587f * g) + (0.114f * b);
 }
