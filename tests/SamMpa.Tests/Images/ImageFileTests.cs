@@ -85,6 +85,27 @@ public sealed class ImageFileTests : IDisposable
         }
     }
 
+    [Theory]
+    [InlineData(13, 11)]
+    [InlineData(3, 2)]
+    public void InterlacedSixteenBitPngDecodesExactly(int width, int height)
+    {
+        var samples = new ushort[width * height];
+        for (var i = 0; i < samples.Length; i++)
+        {
+            samples[i] = (ushort)((i * 4099) + 1);
+        }
+
+        var path = _folder.File("interlaced16.png");
+        TestImages.WriteInterlacedGray16Png(path, width, height, samples);
+
+        using var read = ImageFile.Read(path);
+        for (var i = 0; i < samples.Length; i++)
+        {
+            Assert.Equal(samples[i] / 257f, read.Pixels[i], 1e-3f);
+        }
+    }
+
     [Fact]
     public void FilteredEightBitPngDecodesExactly()
     {

@@ -61,6 +61,11 @@ internal static class TestImages
             ApplyFilters(raw, height, rowLength * bytesPerSample, channels * bytesPerSample);
         }
 
+        WriteChunks(path, width, height, bitDepth, colorType, interlace: 0, raw);
+    }
+
+    private static void WriteChunks(string path, int width, int height, int bitDepth, byte colorType, byte interlace, byte[] raw)
+    {
         using var compressed = new MemoryStream();
         using (var zlib = new ZLibStream(compressed, CompressionLevel.Fastest, leaveOpen: true))
         {
@@ -72,12 +77,40 @@ internal static class TestImages
         BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(4), height);
         header[8] = (byte)bitDepth;
         header[9] = colorType;
+        header[12] = interlace;
 
         using var file = File.Create(path);
         file.Write([0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A]);
         WriteChunk(file, "IHDR", header);
         WriteChunk(file, "IDAT", compressed.ToArray());
         WriteChunk(file, "IEND", []);
+    }
+
+    /// <summary>Writes a 16-bit gray Adam7-interlaced PNG (no row filters).</summary>
+    public static void WriteInterlacedGray16Png(string path, int width, int height, ReadOnlySpan<ushort> samples)
+    {
+        (int X, int Y, int StepX, int StepY)[] passes =
+            [(0, 0, 8, 8), (4, 0, 8, 8), (0, 4, 4, 8), (2, 0, 4, 4), (0, 2, 2, 4), (1, 0, 2, 2), (0, 1, 1, 2)];
+        var raw = new List<byte>();
+        foreach (var (x0, y0, stepX, stepY) in passes)
+        {
+            if (x0 >= width || y0 >= height)
+            {
+                continue;
+            }
+
+            for (var y = y0; y < height; y += stepY)
+            {
+                raw.Add(0);
+                for (var x = x0; x < width; x += stepX)
+                {
+                    raw.Add((byte)(samples[(y * width) + x] >> 8));
+                    raw.Add((byte)samples[(y * width) + x]);
+                }
+            }
+        }
+
+        WriteChunks(path, width, height, 16, PngGray, interlace: 1, raw.ToArray());
     }
 
     /// <summary>Writes an uncompressed 24-bit bottom-up BMP (SkiaSharp has no BMP encoder).</summary>
