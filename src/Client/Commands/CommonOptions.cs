@@ -1,5 +1,5 @@
 using System.CommandLine;
-using SamMpa.Imaging.Encoding;
+using SamMpa.Imaging.Embeddings;
 using SamMpa.Imaging.Registration;
 
 namespace SamMpa.Client.Commands;

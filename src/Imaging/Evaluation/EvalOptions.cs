@@ -1,4 +1,4 @@
-using SamMpa.Imaging.Encoding;
+using SamMpa.Imaging.Embeddings;
 using SamMpa.Imaging.Registration;
 
 namespace SamMpa.Imaging.Evaluation;

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using SamMpa.Imaging.Encoding;
+using SamMpa.Imaging.Embeddings;
 using SamMpa.Imaging.Images;
 using SamMpa.Imaging.Metrics;
 using SamMpa.Imaging.Registration;
@@ -96,22 +96,31 @@ public sealed class EvalRunner(EvalOptions options, IEvalProgress progress)
     {
         progress.StageStarted(PrepareStage, dataset.Images.Count);
         var prepared = new PreparedImage[dataset.Images.Count];
-        try
+        var problems = new ConcurrentBag<(int Index, string Message)>();
+        Parallel.For(0, prepared.Length, new ParallelOptions { CancellationToken = cancellationToken }, i =>
         {
-            Parallel.For(0, prepared.Length, new ParallelOptions { CancellationToken = cancellationToken }, i =>
+            try
             {
                 prepared[i] = PreparedImage.Load(dataset.Images[i], options.WorkingSize);
-                progress.ItemCompleted(PrepareStage, dataset.Images[i].Name);
-            });
-        }
-        catch
+            }
+            catch (InvalidImageException e)
+            {
+                problems.Add((i, e.Message));
+            }
+
+            progress.ItemCompleted(PrepareStage, dataset.Images[i].Name);
+        });
+
+        if (!problems.IsEmpty)
         {
             foreach (var image in prepared)
             {
                 image?.Dispose();
             }
 
-            throw;
+            // A header can be sound while the pixel data is not: such files surface only here, all named at once.
+            var listed = string.Join(Environment.NewLine, problems.OrderBy(p => p.Index).Select(p => "  " + p.Message));
+            throw new DatasetException($"{problems.Count} of {prepared.Length} images cannot be read:{Environment.NewLine}{listed}");
         }
 
         progress.StageCompleted(PrepareStage);

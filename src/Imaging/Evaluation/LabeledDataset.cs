@@ -36,7 +36,7 @@ public sealed class LabeledDataset
         }
 
         var masksByStem = ListImages(masksDirectory)
-            .GroupBy(Path.GetFileNameWithoutExtension, StringComparer.Ordinal)
+            .GroupBy(p => Path.GetFileNameWithoutExtension(p), StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.ToArray(), StringComparer.Ordinal);
 
         var problems = new List<string>();

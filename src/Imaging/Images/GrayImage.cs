@@ -4,7 +4,7 @@ namespace SamMpa.Imaging.Images;
 
 /// <summary>
 /// A single-channel float image, row-major, on a buffer rented from the shared array pool.
-/// Intensities keep the source scale (0..255 for 8-bit, 0..65535 for 16-bit); masks use 0..1.
+/// Intensities are on a 0..255 scale for every bit depth (16-bit values / 257, precision kept); masks use 0..1.
 /// Dispose returns the buffer; an image must not be used after that.
 /// </summary>
 public sealed class GrayImage : IDisposable

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.ML.OnnxRuntime;
 
-namespace SamMpa.Imaging.Encoding;
+namespace SamMpa.Imaging.Embeddings;
 
 /// <summary>
 /// One <see cref="InferenceSession"/> per (model path, device) per process. Sessions live for the process:

@@ -1,6 +1,6 @@
 using SamMpa.Imaging.Images;
 
-namespace SamMpa.Tests.Encoding;
+namespace SamMpa.Tests.Embeddings;
 
 /// <summary>Deterministic synthetic gray images (0..255 scale).</summary>
 internal static class TestImages

@@ -1,7 +1,7 @@
 using Google.Protobuf;
 using Onnx;
 
-namespace SamMpa.Tests.Encoding;
+namespace SamMpa.Tests.Embeddings;
 
 /// <summary>
 /// Writes a tiny stand-in for a SAM image encoder: AveragePool(kernel k, stride k) over the 3x1024x1024 input,

@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.Security.Cryptography;
 using SamMpa.Imaging.Images;
 
-namespace SamMpa.Imaging.Encoding;
+namespace SamMpa.Imaging.Embeddings;
 
 /// <summary>
 /// On-disk cache of image embeddings: {directory}/{encoder.Id}/{contentHash}.f16, float16 values after a

@@ -4,7 +4,7 @@ using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 using SamMpa.Imaging.Images;
 
-namespace SamMpa.Imaging.Encoding;
+namespace SamMpa.Imaging.Embeddings;
 
 /// <summary>
 /// A SAM image encoder exported to ONNX (input N x 3 x 1024 x 1024 float, output N x 256 x 64 x 64).

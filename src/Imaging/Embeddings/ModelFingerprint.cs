@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 
-namespace SamMpa.Imaging.Encoding;
+namespace SamMpa.Imaging.Embeddings;
 
 /// <summary>Short, stable fingerprints of model files (SHA-256 of the bytes), computed once per path per process.</summary>
 internal static class ModelFingerprint

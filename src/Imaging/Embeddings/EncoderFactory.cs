@@ -1,4 +1,4 @@
-namespace SamMpa.Imaging.Encoding;
+namespace SamMpa.Imaging.Embeddings;
 
 public static class EncoderFactory
 {

@@ -1,6 +1,6 @@
 using SamMpa.Imaging.Images;
 
-namespace SamMpa.Imaging.Encoding;
+namespace SamMpa.Imaging.Embeddings;
 
 /// <summary>
 /// Turns a gray image (intensities on a 0..255 scale, treated as R=G=B) into a flat feature vector.

@@ -1,4 +1,4 @@
-namespace SamMpa.Imaging.Encoding;
+namespace SamMpa.Imaging.Embeddings;
 
 /// <summary>Where ONNX inference runs. <see cref="Cuda"/> falls back to the CPU (with one warning) when CUDA is unavailable.</summary>
 public enum Device

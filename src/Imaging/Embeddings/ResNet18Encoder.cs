@@ -2,7 +2,7 @@ using System.Buffers;
 using Microsoft.ML.OnnxRuntime;
 using SamMpa.Imaging.Images;
 
-namespace SamMpa.Imaging.Encoding;
+namespace SamMpa.Imaging.Embeddings;
 
 /// <summary>
 /// The default encoder: ML.NET's DnnImageFeaturizer ResNet18 pipeline reproduced on ONNX Runtime.

@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Numerics.Tensors;
 
-namespace SamMpa.Imaging.Encoding;
+namespace SamMpa.Imaging.Embeddings;
 
 /// <summary>
 /// Separable bilinear (triangle-filter) resize with the pixel-centre convention, as PIL's BILINEAR

@@ -1,7 +1,7 @@
-using SamMpa.Imaging.Encoding;
+using SamMpa.Imaging.Embeddings;
 using SamMpa.Imaging.Images;
 
-namespace SamMpa.Tests.Encoding;
+namespace SamMpa.Tests.Embeddings;
 
 public sealed class EmbeddingCacheTests : IDisposable
 {

@@ -1,6 +1,6 @@
-using SamMpa.Imaging.Encoding;
+using SamMpa.Imaging.Embeddings;
 
-namespace SamMpa.Tests.Encoding;
+namespace SamMpa.Tests.Embeddings;
 
 public sealed class SamImageEncoderTests
 {

@@ -1,0 +1,163 @@
+using System.Text.Json;
+using SamMpa.Imaging.Evaluation;
+using SamMpa.Imaging.Images;
+using SamMpa.Imaging.Registration;
+
+namespace SamMpa.Tests.Evaluation;
+
+public sealed class EvalRunnerTests
+{
+    [Fact]
+    public async Task Eval_writes_coarse_masks_per_image_rows_and_one_summary_entry_per_run()
+    {
+        using var data = new PhantomDataset(count: 8);
+
+        var report = await Run(data, shots: [1, 3]);
+
+        Assert.Equal(2, report.Runs.Count);
+        Assert.Equal([7, 5], report.Runs.Select(r => r.Queries));
+        Assert.All(report.Runs, r => Assert.True(r.DiceMean > 0.7, $"run {r.Run}: expected propagated Dice above 0.7, got {r.DiceMean:F3}"));
+        Assert.All(report.Runs, r => Assert.Equal(0, r.Failed));
+
+        var coarse = Directory.GetFiles(Path.Combine(data.OutputDirectory, "k3-es-mp", "coarse"));
+        Assert.Equal(5, coarse.Length);
+        using (var mask = ImageFile.ReadMask(coarse[0]))
+        {
+            Assert.Equal((64, 64), (mask.Width, mask.Height));
+        }
+
+        var csvRows = File.ReadAllLines(Path.Combine(data.OutputDirectory, "per_image.csv"));
+        Assert.Equal(1 + 7 + 5, csvRows.Length);
+
+        using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(data.OutputDirectory, "summary.json")));
+        var runs = summary.RootElement.GetProperty("runs");
+        Assert.Equal(2, runs.GetArrayLength());
+        foreach (var field in new[] { "shots", "stages", "queries", "dice_mean", "dice_std", "dice_median", "wall_seconds" })
+        {
+            Assert.True(runs[0].TryGetProperty(field, out _), $"summary.json runs[0] should have '{field}'");
+        }
+    }
+
+    [Fact]
+    public async Task A_second_run_takes_every_embedding_from_the_cache()
+    {
+        using var data = new PhantomDataset(count: 5);
+
+        var first = await Run(data, shots: [1]);
+        var second = await Run(data, shots: [2]);
+
+        Assert.Equal(5, first.EmbeddingsComputed);
+        Assert.Equal(0, second.EmbeddingsComputed);
+    }
+
+    [Fact]
+    public async Task Without_es_the_random_supports_are_the_same_for_the_same_seed()
+    {
+        using var data = new PhantomDataset(count: 6);
+
+        var first = await Run(data, shots: [2], stages: Stage.Mp);
+        var second = await Run(data, shots: [2], stages: Stage.Mp);
+
+        Assert.Equal("mp", first.Runs[0].Stages);
+        Assert.Equal(first.Runs[0].Supports, second.Runs[0].Supports);
+    }
+
+    [Fact]
+    public async Task An_image_without_a_mask_is_named_and_nothing_is_written()
+    {
+        using var data = new PhantomDataset(count: 4);
+        File.Delete(Path.Combine(data.MasksDirectory, PhantomDataset.Name(2)));
+
+        var error = await Assert.ThrowsAsync<DatasetException>(() => Run(data, shots: [1]));
+
+        Assert.Contains(PhantomDataset.Name(2), error.Message, StringComparison.Ordinal);
+        Assert.Contains("no mask", error.Message, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(data.OutputDirectory), "no output folder should be created for bad input");
+    }
+
+    [Fact]
+    public async Task A_mask_of_another_size_is_named_with_both_sizes()
+    {
+        using var data = new PhantomDataset(count: 4);
+        using (var small = new GrayImage(32, 40))
+        {
+            MaskFile.WritePng(small, Path.Combine(data.MasksDirectory, PhantomDataset.Name(1)));
+        }
+
+        var error = await Assert.ThrowsAsync<DatasetException>(() => Run(data, shots: [1]));
+
+        Assert.Contains(PhantomDataset.Name(1), error.Message, StringComparison.Ordinal);
+        Assert.Contains("32x40", error.Message, StringComparison.Ordinal);
+        Assert.Contains("64x64", error.Message, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(data.OutputDirectory));
+    }
+
+    [Fact]
+    public async Task A_corrupt_png_is_named_and_nothing_is_written()
+    {
+        using var data = new PhantomDataset(count: 4);
+        var corrupt = Path.Combine(data.ImagesDirectory, PhantomDataset.Name(3));
+        var bytes = File.ReadAllBytes(corrupt);
+        File.WriteAllBytes(corrupt, bytes.AsSpan(0, bytes.Length / 3).ToArray());
+
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => Run(data, shots: [1]));
+
+        Assert.True(error is DatasetException or InvalidImageException, $"expected a dataset or image error, got {error.GetType().Name}");
+        Assert.Contains(PhantomDataset.Name(3), error.Message, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(data.OutputDirectory));
+    }
+
+    [Fact]
+    public async Task An_empty_folder_is_a_clear_error()
+    {
+        using var data = new PhantomDataset(count: 0);
+
+        var error = await Assert.ThrowsAsync<DatasetException>(() => Run(data, shots: [1]));
+
+        Assert.Contains("no images", error.Message, StringComparison.Ordinal);
+        Assert.Contains(data.ImagesDirectory, error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(4)]
+    [InlineData(9)]
+    public async Task K_at_least_the_number_of_images_is_a_clear_error(int k)
+    {
+        using var data = new PhantomDataset(count: 4);
+
+        var error = await Assert.ThrowsAsync<DatasetException>(() => Run(data, shots: [1, k]));
+
+        Assert.Contains($"K = {k}", error.Message, StringComparison.Ordinal);
+        Assert.Contains("4 images", error.Message, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(data.OutputDirectory));
+    }
+
+    [Fact]
+    public async Task A_missing_elastix_is_named_before_anything_is_written()
+    {
+        using var data = new PhantomDataset(count: 4);
+        var registration = new RegistrationOptions { ElastixPath = "/nonexistent/elastix", TransformixPath = "/nonexistent/transformix" };
+
+        var error = await Assert.ThrowsAsync<RegistrationToolMissingException>(() => Run(data, shots: [1], registration: registration));
+
+        Assert.Contains("elastix", error.Message, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(data.OutputDirectory));
+    }
+
+    private static Task<EvalReport> Run(
+        PhantomDataset data, int[] shots, Stage stages = Stage.Es | Stage.Mp, RegistrationOptions? registration = null)
+    {
+        var options = new EvalOptions
+        {
+            ImagesDirectory = data.ImagesDirectory,
+            MasksDirectory = data.MasksDirectory,
+            OutputDirectory = data.OutputDirectory,
+            EmbeddingCacheDirectory = data.CacheDirectory,
+            Shots = shots,
+            Stages = stages,
+            WorkingSize = 64,
+            Registration = registration ?? new RegistrationOptions(),
+        };
+        return new EvalRunner(options, SilentProgress.Instance).RunAsync(CancellationToken.None);
+    }
+}
