@@ -17,6 +17,11 @@ internal static class BenchRegistrationCommand
             Description = "Support-to-query registrations in each phase.",
             DefaultValueFactory = _ => 40,
         };
+        var rounds = new Option<int>("--rounds")
+        {
+            Description = "Rounds of (one at a time, then in parallel), alternated so that drift in machine speed hits both phases.",
+            DefaultValueFactory = _ => 3,
+        };
         var parallel = CommonOptions.Parallelism();
         var parameterFiles = CommonOptions.ParameterFiles();
         var timeout = CommonOptions.RegistrationTimeout();
@@ -26,7 +31,7 @@ internal static class BenchRegistrationCommand
             "bench-registration",
             "Register the same pairs one at a time, then in parallel, and compare the wall time with the ideal sum / cores.")
         {
-            images, masks, pairs, parallel, parameterFiles, timeout, elastix,
+            images, masks, pairs, rounds, parallel, parameterFiles, timeout, elastix,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -35,9 +40,9 @@ internal static class BenchRegistrationCommand
                 var options = CommonOptions.ToRegistrationOptions(
                     parse.GetValue(parallel), parse.GetValue(parameterFiles), parse.GetValue(timeout), parse.GetValue(elastix)!);
                 var result = await new RegistrationBenchmark(options, ConsoleProgress.ForStandardError()).RunAsync(
-                    parse.GetValue(images)!.FullName, parse.GetValue(masks)!.FullName, parse.GetValue(pairs), 256, cancellationToken);
+                    parse.GetValue(images)!.FullName, parse.GetValue(masks)!.FullName, parse.GetValue(pairs), Math.Max(1, parse.GetValue(rounds)), 256, cancellationToken);
                 var invariant = CultureInfo.InvariantCulture;
-                System.Console.WriteLine(string.Create(invariant, $"pairs                      {result.Pairs}"));
+                System.Console.WriteLine(string.Create(invariant, $"registrations per phase    {result.Pairs}"));
                 System.Console.WriteLine(string.Create(invariant, $"single registrations, sum  {result.SingleSecondsSum:F2} s ({result.SingleSecondsSum / result.Pairs:F3} s each)"));
                 System.Console.WriteLine(string.Create(invariant, $"parallel wall ({result.Parallelism} at once)  {result.ParallelWallSeconds:F2} s"));
                 System.Console.WriteLine(string.Create(invariant, $"wall / (sum / {result.Parallelism})          {result.Overhead:F3}"));

@@ -27,7 +27,7 @@ internal static class CommonOptions
 
     public static Option<FileInfo[]> ParameterFiles() => new("--elastix-params")
     {
-        Description = "elastix parameter files applied in order (default: the bundled B-spline map, 3 resolutions).",
+        Description = "elastix parameter files applied in order (default: the bundled affine map, then the B-spline map, 3 resolutions each).",
         AllowMultipleArgumentsPerToken = true,
     };
 

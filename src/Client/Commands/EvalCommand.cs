@@ -51,6 +51,11 @@ internal static class EvalCommand
             Description = "Seed of the random supports drawn when es is not among the stages.",
             DefaultValueFactory = _ => 20240601,
         };
+        var atlases = new Option<int>("--atlases")
+        {
+            Description = "Supports each query is registered to, soft masks averaged: 1 is the published method; more add the next-nearest supports.",
+            DefaultValueFactory = _ => 1,
+        };
         var parallel = CommonOptions.Parallelism();
         var parameterFiles = CommonOptions.ParameterFiles();
         var timeout = CommonOptions.RegistrationTimeout();
@@ -58,7 +63,7 @@ internal static class EvalCommand
 
         var command = new Command("eval", "Select K supports, propagate their masks to every other image, and score against the ground truth.")
         {
-            images, masks, shots, stages, output, workingSize, samEncoder, device, cache, seed, parallel, parameterFiles, timeout, elastix,
+            images, masks, shots, stages, output, workingSize, samEncoder, device, cache, seed, atlases, parallel, parameterFiles, timeout, elastix,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -76,6 +81,7 @@ internal static class EvalCommand
                     Device = CommonOptions.ParseDevice(parse.GetValue(device)!),
                     EmbeddingCacheDirectory = parse.GetValue(cache)!.FullName,
                     RandomSupportSeed = parse.GetValue(seed),
+                    Atlases = parse.GetValue(atlases),
                     Registration = CommonOptions.ToRegistrationOptions(
                         parse.GetValue(parallel), parse.GetValue(parameterFiles), parse.GetValue(timeout), parse.GetValue(elastix)!),
                 };

@@ -30,5 +30,11 @@ public sealed record EvalOptions
 
     public Device Device { get; init; } = Device.Cpu;
 
+    /// <summary>
+    /// Supports each query is registered to, their soft masks averaged. 1 is the published method (the support of
+    /// the query's cluster); more add the next-nearest supports by embedding, at that many times the registrations.
+    /// </summary>
+    public int Atlases { get; init; } = 1;
+
     public RegistrationOptions Registration { get; init; } = new();
 }

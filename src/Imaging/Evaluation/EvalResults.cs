@@ -1,6 +1,6 @@
 namespace SamMpa.Imaging.Evaluation;
 
-/// <summary>The outcome for one query image in one run.</summary>
+/// <summary>The outcome for one query image in one run; <paramref name="Support"/> lists the atlases used, ';'-separated.</summary>
 public sealed record QueryResult(
     string Image,
     string Support,
@@ -28,7 +28,8 @@ public sealed record RunSummary(
     int Registrations,
     double RegistrationWallSeconds,
     double RegistrationSecondsSum,
-    int Parallelism);
+    int Parallelism,
+    int Atlases);
 
 /// <summary>Everything one evaluation command produced.</summary>
 public sealed record EvalReport(

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Numerics.Tensors;
 using SamMpa.Imaging.Embeddings;
 using SamMpa.Imaging.Images;
 using SamMpa.Imaging.Metrics;
@@ -155,16 +156,17 @@ public sealed class EvalRunner(EvalOptions options, IEvalProgress progress)
             : SupportSelector.SelectRandom(embeddings, k, options.RandomSupportSeed);
         var queries = Enumerable.Range(0, prepared.Length).Where(i => !selection.IsSupport(i)).ToArray();
         var stages = StageParser.Format(options.Stages);
-        var runName = $"k{k}-{stages.Replace(',', '-')}";
+        var runName = $"k{k}-{stages.Replace(',', '-')}" + (options.Atlases > 1 ? $"-a{options.Atlases}" : string.Empty);
 
-        var pending = queries.Select(q => (Query: q, Support: selection.SupportOf(q)))
+        var atlases = AtlasRanking.Rank(embeddings, selection, options.Atlases);
+        var pending = queries.SelectMany(q => atlases[q].Select(s => (Query: q, Support: s)))
             .Where(pair => !_propagations.ContainsKey(pair))
             .ToArray();
         var registrationClock = Stopwatch.StartNew();
         await PropagateAsync(prepared, pending, cancellationToken);
         var registrationWall = registrationClock.Elapsed.TotalSeconds;
 
-        var results = Score(prepared, selection, queries, Path.Combine(options.OutputDirectory, runName, "coarse"), cancellationToken);
+        var results = Score(prepared, atlases, queries, Path.Combine(options.OutputDirectory, runName, "coarse"), cancellationToken);
 
         var succeeded = results.Where(r => !r.Failed).ToArray();
         var dice = Statistics.Of(succeeded.Select(r => r.Dice));
@@ -183,7 +185,8 @@ public sealed class EvalRunner(EvalOptions options, IEvalProgress progress)
             pending.Length,
             registrationWall,
             pending.Sum(p => _propagations[p].Seconds),
-            options.Registration.MaxDegreeOfParallelism);
+            options.Registration.MaxDegreeOfParallelism,
+            options.Atlases);
         return (summary, results);
     }
 
@@ -219,8 +222,7 @@ public sealed class EvalRunner(EvalOptions options, IEvalProgress progress)
         progress.StageCompleted(RegisterStage);
     }
 
-    private QueryResult[] Score(
-        PreparedImage[] prepared, SupportSelection selection, int[] queries, string coarseDirectory, CancellationToken cancellationToken)
+    private QueryResult[] Score(PreparedImage[] prepared, int[][] atlases, int[] queries, string coarseDirectory, CancellationToken cancellationToken)
     {
         progress.StageStarted(ScoreStage, queries.Length);
         Directory.CreateDirectory(coarseDirectory);
@@ -228,26 +230,54 @@ public sealed class EvalRunner(EvalOptions options, IEvalProgress progress)
         Parallel.For(0, queries.Length, new ParallelOptions { CancellationToken = cancellationToken }, i =>
         {
             var query = prepared[queries[i]];
-            var support = prepared[selection.SupportOf(queries[i])];
-            var propagation = _propagations[(queries[i], selection.SupportOf(queries[i]))];
-            if (propagation.SoftMask is null)
+            var propagations = atlases[queries[i]].Select(s => _propagations[(queries[i], s)]).ToArray();
+            var supports = string.Join(';', atlases[queries[i]].Select(s => prepared[s].Source.Name));
+            var seconds = propagations.Sum(p => p.Seconds);
+            using var fused = Fuse(propagations);
+            if (fused is null)
             {
-                results[i] = new QueryResult(query.Source.Name, support.Source.Name, double.NaN, double.NaN, 0, propagation.Error);
+                var errors = string.Join(" | ", propagations.Select(p => p.Error));
+                results[i] = new QueryResult(query.Source.Name, supports, double.NaN, double.NaN, seconds, errors);
             }
             else
             {
-                using var coarse = query.Geometry.ToOriginal(propagation.SoftMask);
+                using var coarse = query.Geometry.ToOriginal(fused);
                 using var truth = ImageFile.ReadMask(query.Source.MaskPath);
                 var overlap = SegmentationMetrics.Compare(coarse.Pixels, truth.Pixels);
                 MaskFile.WritePng(coarse, Path.Combine(coarseDirectory, Path.ChangeExtension(query.Source.Name, ".png")));
-                results[i] = new QueryResult(
-                    query.Source.Name, support.Source.Name, overlap.Dice, overlap.IoU, propagation.Seconds, null);
+                results[i] = new QueryResult(query.Source.Name, supports, overlap.Dice, overlap.IoU, seconds, null);
             }
 
             progress.ItemCompleted(ScoreStage, query.Source.Name);
         });
         progress.StageCompleted(ScoreStage);
         return results;
+    }
+
+    /// <summary>
+    /// The mean of the soft masks that were propagated (label fusion by averaging); with one atlas, a copy of it.
+    /// Null when every registration of the query failed.
+    /// </summary>
+    private static GrayImage? Fuse(Propagation[] propagations)
+    {
+        var masks = propagations.Where(p => p.SoftMask is not null).Select(p => p.SoftMask!).ToArray();
+        if (masks.Length == 0)
+        {
+            return null;
+        }
+
+        var fused = masks[0].Clone();
+        for (var m = 1; m < masks.Length; m++)
+        {
+            TensorPrimitives.Add(fused.Pixels, masks[m].Pixels, fused.Pixels);
+        }
+
+        if (masks.Length > 1)
+        {
+            TensorPrimitives.Multiply(fused.Pixels, 1f / masks.Length, fused.Pixels);
+        }
+
+        return fused;
     }
 
     private sealed record Propagation(GrayImage? SoftMask, double Seconds, string? Error);

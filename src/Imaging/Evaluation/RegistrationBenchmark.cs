@@ -4,7 +4,7 @@ using SamMpa.Imaging.Registration;
 namespace SamMpa.Imaging.Evaluation;
 
 /// <summary>The figures of one registration benchmark.</summary>
-/// <param name="Pairs">Registrations run in each phase.</param>
+/// <param name="Pairs">Registrations run in each phase, over all rounds.</param>
 /// <param name="SingleSecondsSum">Sum of the registration times measured one at a time, nothing else running.</param>
 /// <param name="ParallelWallSeconds">Wall time of the same registrations fanned out at <paramref name="Parallelism"/>.</param>
 /// <param name="Parallelism">Registrations run at once in the parallel phase.</param>
@@ -21,7 +21,7 @@ public sealed record RegistrationBenchmarkResult(int Pairs, double SingleSeconds
 public sealed class RegistrationBenchmark(RegistrationOptions options, IEvalProgress progress)
 {
     public async Task<RegistrationBenchmarkResult> RunAsync(
-        string imagesDirectory, string masksDirectory, int pairs, int workingSize, CancellationToken cancellationToken)
+        string imagesDirectory, string masksDirectory, int pairs, int rounds, int workingSize, CancellationToken cancellationToken)
     {
         ElastixTools.EnsureAvailable(options);
         var dataset = LabeledDataset.Open(imagesDirectory, masksDirectory);
@@ -32,37 +32,17 @@ public sealed class RegistrationBenchmark(RegistrationOptions options, IEvalProg
             // Support i + 1 onto query i: distinct, deterministic pairs.
             var work = Enumerable.Range(0, count - 1).Select(i => (Query: prepared[i], Support: prepared[i + 1])).ToArray();
 
-            progress.StageStarted("single", work.Length);
+            // Phases alternate round by round so that drift in the machine's speed (shared hosts) hits both alike.
             var sequential = new ElastixMaskPropagator(options with { MaxDegreeOfParallelism = 1 });
-            double singleSum = 0;
-            foreach (var (query, support) in work)
+            var parallel = new ElastixMaskPropagator(options);
+            double singleSum = 0, parallelWall = 0;
+            for (var round = 1; round <= rounds; round++)
             {
-                var result = await sequential.PropagateAsync(
-                    query.Working, support.Working, support.WorkingMask, query.Source.Name, support.Source.Name, cancellationToken);
-                singleSum += result.Elapsed.TotalSeconds;
-                result.SoftMask.Dispose();
-                progress.ItemCompleted("single", query.Source.Name);
+                singleSum += await RunOneAtATimeAsync(sequential, work, $"single {round}/{rounds}", cancellationToken);
+                parallelWall += await RunInParallelAsync(parallel, work, $"parallel {round}/{rounds}", cancellationToken);
             }
 
-            progress.StageCompleted("single");
-
-            progress.StageStarted("parallel", work.Length);
-            var parallel = new ElastixMaskPropagator(options);
-            var wall = Stopwatch.StartNew();
-            await Parallel.ForEachAsync(
-                work,
-                new ParallelOptions { MaxDegreeOfParallelism = options.MaxDegreeOfParallelism, CancellationToken = cancellationToken },
-                async (pair, ct) =>
-                {
-                    var result = await parallel.PropagateAsync(
-                        pair.Query.Working, pair.Support.Working, pair.Support.WorkingMask, pair.Query.Source.Name, pair.Support.Source.Name, ct);
-                    result.SoftMask.Dispose();
-                    progress.ItemCompleted("parallel", pair.Query.Source.Name);
-                });
-            var parallelWall = wall.Elapsed.TotalSeconds;
-            progress.StageCompleted("parallel");
-
-            return new RegistrationBenchmarkResult(work.Length, singleSum, parallelWall, options.MaxDegreeOfParallelism);
+            return new RegistrationBenchmarkResult(work.Length * rounds, singleSum, parallelWall, options.MaxDegreeOfParallelism);
         }
         finally
         {
@@ -71,5 +51,43 @@ public sealed class RegistrationBenchmark(RegistrationOptions options, IEvalProg
                 image.Dispose();
             }
         }
+    }
+
+    private async Task<double> RunOneAtATimeAsync(
+        ElastixMaskPropagator propagator, (PreparedImage Query, PreparedImage Support)[] work, string stage, CancellationToken cancellationToken)
+    {
+        progress.StageStarted(stage, work.Length);
+        double sum = 0;
+        foreach (var (query, support) in work)
+        {
+            var result = await propagator.PropagateAsync(
+                query.Working, support.Working, support.WorkingMask, query.Source.Name, support.Source.Name, cancellationToken);
+            sum += result.Elapsed.TotalSeconds;
+            result.SoftMask.Dispose();
+            progress.ItemCompleted(stage, query.Source.Name);
+        }
+
+        progress.StageCompleted(stage);
+        return sum;
+    }
+
+    private async Task<double> RunInParallelAsync(
+        ElastixMaskPropagator propagator, (PreparedImage Query, PreparedImage Support)[] work, string stage, CancellationToken cancellationToken)
+    {
+        progress.StageStarted(stage, work.Length);
+        var wall = Stopwatch.StartNew();
+        await Parallel.ForEachAsync(
+            work,
+            new ParallelOptions { MaxDegreeOfParallelism = options.MaxDegreeOfParallelism, CancellationToken = cancellationToken },
+            async (pair, ct) =>
+            {
+                var result = await propagator.PropagateAsync(
+                    pair.Query.Working, pair.Support.Working, pair.Support.WorkingMask, pair.Query.Source.Name, pair.Support.Source.Name, ct);
+                result.SoftMask.Dispose();
+                progress.ItemCompleted(stage, pair.Query.Source.Name);
+            });
+        var seconds = wall.Elapsed.TotalSeconds;
+        progress.StageCompleted(stage);
+        return seconds;
     }
 }

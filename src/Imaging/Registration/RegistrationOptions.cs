@@ -12,11 +12,11 @@ public sealed record RegistrationOptions
     /// <summary>The bundled B-spline map (3 resolutions), resolved from <see cref="AppContext.BaseDirectory"/>.</summary>
     public static string BundledBSplineParameterFile => BundledParameterFile("bspline.txt");
 
-    /// <summary>The bundled affine map, an optional first stage before the B-spline map.</summary>
+    /// <summary>The bundled affine map, the first stage before the B-spline map.</summary>
     public static string BundledAffineParameterFile => BundledParameterFile("affine.txt");
 
-    /// <summary>Elastix parameter files, applied in order (e.g. affine then B-spline). Default: the bundled B-spline map.</summary>
-    public IReadOnlyList<string> ParameterFiles { get; set; } = [BundledBSplineParameterFile];
+    /// <summary>Elastix parameter files, applied in order. Default: the bundled affine map, then the bundled B-spline map.</summary>
+    public IReadOnlyList<string> ParameterFiles { get; set; } = [BundledAffineParameterFile, BundledBSplineParameterFile];
 
     /// <summary>Limit for one elastix or transformix run.</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(120);

@@ -63,6 +63,22 @@ public sealed class EvalRunnerTests
     }
 
     [Fact]
+    public async Task Several_atlases_are_fused_and_named_per_query()
+    {
+        using var data = new PhantomDataset(count: 6);
+
+        var report = await Run(data, shots: [2], atlases: 2);
+
+        var run = Assert.Single(report.Runs);
+        Assert.Equal("k2-es-mp-a2", run.Run);
+        Assert.Equal(2, run.Atlases);
+        Assert.Equal(8, run.Registrations);
+        Assert.True(run.DiceMean > 0.7, $"expected fused Dice above 0.7, got {run.DiceMean:F3}");
+        var rows = File.ReadAllLines(Path.Combine(data.OutputDirectory, "per_image.csv")).Skip(1).ToArray();
+        Assert.All(rows, row => Assert.Contains(";", row, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task An_image_without_a_mask_is_named_and_nothing_is_written()
     {
         using var data = new PhantomDataset(count: 4);
@@ -145,7 +161,7 @@ public sealed class EvalRunnerTests
     }
 
     private static Task<EvalReport> Run(
-        PhantomDataset data, int[] shots, Stage stages = Stage.Es | Stage.Mp, RegistrationOptions? registration = null)
+        PhantomDataset data, int[] shots, Stage stages = Stage.Es | Stage.Mp, RegistrationOptions? registration = null, int atlases = 1)
     {
         var options = new EvalOptions
         {
@@ -156,6 +172,7 @@ public sealed class EvalRunnerTests
             Shots = shots,
             Stages = stages,
             WorkingSize = 64,
+            Atlases = atlases,
             Registration = registration ?? new RegistrationOptions(),
         };
         return new EvalRunner(options, SilentProgress.Instance).RunAsync(CancellationToken.None);

@@ -22,9 +22,8 @@ public sealed class ElastixMaskPropagatorTests : IDisposable
     {
         var options = new RegistrationOptions();
 
-        Assert.Single(options.ParameterFiles);
-        Assert.True(File.Exists(options.ParameterFiles[0]), options.ParameterFiles[0]);
-        Assert.True(File.Exists(RegistrationOptions.BundledAffineParameterFile));
+        Assert.Equal([RegistrationOptions.BundledAffineParameterFile, RegistrationOptions.BundledBSplineParameterFile], options.ParameterFiles);
+        Assert.All(options.ParameterFiles, file => Assert.True(File.Exists(file), $"expected the bundled parameter file {file}"));
         var text = File.ReadAllText(RegistrationOptions.BundledBSplineParameterFile);
         Assert.Contains("(NumberOfResolutions 3)", text, StringComparison.Ordinal);
         Assert.Contains("(Transform \"BSplineTransform\")", text, StringComparison.Ordinal);

@@ -1,0 +1,26 @@
+using SamMpa.Imaging.Evaluation;
+
+namespace SamMpa.Tests.Evaluation;
+
+public sealed class StageParserTests
+{
+    [Theory]
+    [InlineData("es,mp", Stage.Es | Stage.Mp)]
+    [InlineData("mp", Stage.Mp)]
+    [InlineData(" MP , ES ", Stage.Es | Stage.Mp)]
+    public void Known_stages_parse(string text, Stage expected) => Assert.Equal(expected, StageParser.Parse(text));
+
+    [Fact]
+    public void Stages_format_in_the_papers_order() => Assert.Equal("es,mp", StageParser.Format(Stage.Mp | Stage.Es));
+
+    [Theory]
+    [InlineData("es,xx", "'xx'")]
+    [InlineData("es", "'mp' is required")]
+    [InlineData("es,mp,pa", "'pa'")]
+    public void Bad_stages_are_named(string text, string expected)
+    {
+        var error = Assert.Throws<ArgumentException>(() => StageParser.Parse(text));
+
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+    }
+}
