@@ -14,7 +14,8 @@ internal static class CommandErrors
             return await action();
         }
         catch (Exception e) when (e is DatasetException or InvalidImageException or RegistrationToolMissingException
-                                      or FileNotFoundException or ArgumentException or InvalidOperationException)
+                                      or IOException or UnauthorizedAccessException or ArgumentException
+                                      or InvalidOperationException)
         {
             System.Console.Error.WriteLine($"error: {e.Message}");
             return ExitCodes.InvalidInput;
