@@ -27,7 +27,9 @@ public sealed class EvalRunner(EvalOptions options, IEvalProgress progress)
     public async Task<EvalReport> RunAsync(CancellationToken cancellationToken)
     {
         var dataset = LabeledDataset.Open(options.ImagesDirectory, options.MasksDirectory);
-        foreach (var k in options.Shots)
+        // A K given twice (--shots 10 --shots 10) is one run.
+        var shots = options.Shots.Distinct().ToArray();
+        foreach (var k in shots)
         {
             ValidateShots(dataset, k);
         }
@@ -45,7 +47,7 @@ public sealed class EvalRunner(EvalOptions options, IEvalProgress progress)
             Directory.CreateDirectory(options.OutputDirectory);
             var runs = new List<RunSummary>();
             var rows = new List<(RunSummary, QueryResult)>();
-            foreach (var k in options.Shots)
+            foreach (var k in shots)
             {
                 var (summary, results) = await RunShotsAsync(prepared, embeddings, k, cancellationToken);
                 runs.Add(summary);

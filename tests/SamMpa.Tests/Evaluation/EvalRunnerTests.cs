@@ -39,6 +39,16 @@ public sealed class EvalRunnerTests
     }
 
     [Fact]
+    public async Task A_k_given_twice_is_one_run()
+    {
+        using var data = new PhantomDataset(count: 4);
+
+        var report = await Run(data, shots: [1, 1]);
+
+        Assert.Single(report.Runs);
+    }
+
+    [Fact]
     public async Task A_second_run_takes_every_embedding_from_the_cache()
     {
         using var data = new PhantomDataset(count: 5);
