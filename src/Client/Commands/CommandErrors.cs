@@ -1,6 +1,7 @@
 using SamMpa.Imaging.Evaluation;
 using SamMpa.Imaging.Images;
 using SamMpa.Imaging.Registration;
+using SamMpa.Imaging.Sam;
 
 namespace SamMpa.Client.Commands;
 
@@ -15,7 +16,7 @@ internal static class CommandErrors
         }
         catch (Exception e) when (e is DatasetException or InvalidImageException or RegistrationToolMissingException
                                       or IOException or UnauthorizedAccessException or ArgumentException
-                                      or InvalidOperationException)
+                                      or SamPackageException or InvalidDataException or InvalidOperationException)
         {
             System.Console.Error.WriteLine($"error: {e.Message}");
             return ExitCodes.InvalidInput;

@@ -10,6 +10,7 @@ internal static class SammpaCommandLine
         var root = new RootCommand("SAM-MPA few-shot medical image segmentation: pick supports, propagate their masks, score.");
         root.Subcommands.Add(EvalCommand.Create());
         root.Subcommands.Add(BenchRegistrationCommand.Create());
+        root.Subcommands.Add(SamFixtureCommand.Create());
         return root;
     }
 }

@@ -34,6 +34,18 @@ public sealed class CommandLineTests : IDisposable
     }
 
     [Fact]
+    public async Task Sam_fixture_writes_a_package_that_loads()
+    {
+        var output = Path.Combine(_root, "sam");
+
+        var exit = await SammpaCommandLine.Build().Parse(["sam-fixture", "--out", output]).InvokeAsync();
+
+        Assert.Equal(ExitCodes.Success, exit);
+        Assert.All(new[] { "encoder.onnx", "decoder.onnx", "sam.json" }, file =>
+            Assert.True(File.Exists(Path.Combine(output, file)), $"expected {file} in the fixture package"));
+    }
+
+    [Fact]
     public void Several_shots_parse_into_one_list()
     {
         var parse = SammpaCommandLine.Build().Parse(["eval", "--images", _root, "--masks", _root, "--shots", "1", "5", "10"]);
