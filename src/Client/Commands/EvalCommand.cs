@@ -1,6 +1,7 @@
 using System.CommandLine;
 using SamMpa.Client.Console;
 using SamMpa.Imaging.Evaluation;
+using SamMpa.Imaging.Sam;
 
 namespace SamMpa.Client.Commands;
 
@@ -17,10 +18,9 @@ internal static class EvalCommand
             AllowMultipleArgumentsPerToken = true,
             DefaultValueFactory = _ => [10],
         };
-        var stages = new Option<string>("--stages")
+        var stages = new Option<string?>("--stages")
         {
-            Description = "Stages to run: es (support selection; without it supports are random with a fixed seed), mp (mask propagation).",
-            DefaultValueFactory = _ => "es,mp",
+            Description = "Stages to run: es (support selection; without it supports are random with a fixed seed), mp (mask propagation), pa (SAM prompted by the coarse mask; needs --sam), pr (post-refinement). Default: es,mp,pa,pr with --sam, else es,mp.",
         };
         var output = new Option<DirectoryInfo>("--out")
         {
@@ -56,6 +56,30 @@ internal static class EvalCommand
             Description = "Supports each query is registered to, soft masks averaged: 1 is the published method; more add the next-nearest supports.",
             DefaultValueFactory = _ => 1,
         };
+        var sam = new Option<DirectoryInfo?>("--sam")
+        {
+            Description = "A SAM model package (encoder.onnx, decoder.onnx, sam.json); its encoder also embeds for selection.",
+        };
+        var refine = new Option<int>("--refine")
+        {
+            Description = "Post-refinement rounds when pr is among the stages.",
+            DefaultValueFactory = _ => 1,
+        };
+        var boxMargin = new Option<int>("--box-margin")
+        {
+            Description = "Pixels added around the coarse mask's box (and its background points).",
+            DefaultValueFactory = _ => 0,
+        };
+        var maskDilation = new Option<int>("--mask-dilation")
+        {
+            Description = "Radius in pixels the coarse mask is dilated by before it becomes prompts.",
+            DefaultValueFactory = _ => 0,
+        };
+        var foregroundPoint = new Option<string>("--foreground-point")
+        {
+            Description = "centroid (method.md) or interior (the most interior pixel; stays inside non-convex targets such as two lungs).",
+            DefaultValueFactory = _ => "centroid",
+        };
         var parallel = CommonOptions.Parallelism();
         var parameterFiles = CommonOptions.ParameterFiles();
         var timeout = CommonOptions.RegistrationTimeout();
@@ -63,7 +87,8 @@ internal static class EvalCommand
 
         var command = new Command("eval", "Select K supports, propagate their masks to every other image, and score against the ground truth.")
         {
-            images, masks, shots, stages, output, workingSize, samEncoder, device, cache, seed, atlases, parallel, parameterFiles, timeout, elastix,
+            images, masks, shots, stages, output, workingSize, samEncoder, device, cache, seed, atlases, sam, refine, boxMargin, maskDilation,
+            foregroundPoint, parallel, parameterFiles, timeout, elastix,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -75,13 +100,21 @@ internal static class EvalCommand
                     MasksDirectory = parse.GetValue(masks)!.FullName,
                     OutputDirectory = parse.GetValue(output)!.FullName,
                     Shots = parse.GetValue(shots)!,
-                    Stages = StageParser.Parse(parse.GetValue(stages)!),
+                    Stages = StageParser.Parse(parse.GetValue(stages) ?? (parse.GetValue(sam) is null ? "es,mp" : "es,mp,pa,pr")),
                     WorkingSize = parse.GetValue(workingSize),
                     SamEncoderPath = parse.GetValue(samEncoder)?.FullName,
                     Device = CommonOptions.ParseDevice(parse.GetValue(device)!),
                     EmbeddingCacheDirectory = parse.GetValue(cache)!.FullName,
                     RandomSupportSeed = parse.GetValue(seed),
                     Atlases = parse.GetValue(atlases),
+                    SamPackageDirectory = parse.GetValue(sam)?.FullName,
+                    Refine = parse.GetValue(refine),
+                    Prompts = new PromptOptions
+                    {
+                        BoxMargin = parse.GetValue(boxMargin),
+                        MaskDilation = parse.GetValue(maskDilation),
+                        ForegroundPoint = ParseForegroundPoint(parse.GetValue(foregroundPoint)!),
+                    },
                     Registration = CommonOptions.ToRegistrationOptions(
                         parse.GetValue(parallel), parse.GetValue(parameterFiles), parse.GetValue(timeout), parse.GetValue(elastix)!),
                 };
@@ -93,4 +126,11 @@ internal static class EvalCommand
         });
         return command;
     }
+
+    private static ForegroundPoint ParseForegroundPoint(string text) => text.ToLowerInvariant() switch
+    {
+        "centroid" => ForegroundPoint.Centroid,
+        "interior" => ForegroundPoint.Interior,
+        _ => throw new ArgumentException($"Unknown --foreground-point '{text}'; use centroid or interior."),
+    };
 }

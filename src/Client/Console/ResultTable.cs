@@ -8,7 +8,7 @@ internal static class ResultTable
 {
     public static void Write(TextWriter writer, EvalReport report, string outputDirectory)
     {
-        string[] header = ["run", "K", "stages", "queries", "failed", "dice mean", "dice std", "dice median", "IoU mean", "wall s", "reg wall s"];
+        string[] header = ["run", "K", "stages", "queries", "failed", "coarse dice", "coarse std", "coarse median", "coarse IoU", "final dice", "final median", "wall s", "reg wall s"];
         var rows = report.Runs.Select(r => new[]
         {
             r.Run,
@@ -20,6 +20,8 @@ internal static class ResultTable
             Fixed(r.DiceStd),
             Fixed(r.DiceMedian),
             Fixed(r.IouMean),
+            Fixed(r.FinalDiceMean ?? double.NaN),
+            Fixed(r.FinalDiceMedian ?? double.NaN),
             r.WallSeconds.ToString("F1", CultureInfo.InvariantCulture),
             r.RegistrationWallSeconds.ToString("F1", CultureInfo.InvariantCulture),
         }).ToList();

@@ -1,5 +1,6 @@
 using SamMpa.Imaging.Embeddings;
 using SamMpa.Imaging.Registration;
+using SamMpa.Imaging.Sam;
 
 namespace SamMpa.Imaging.Evaluation;
 
@@ -29,6 +30,18 @@ public sealed record EvalOptions
     public string? SamEncoderPath { get; init; }
 
     public Device Device { get; init; } = Device.Cpu;
+
+    /// <summary>
+    /// A SAM model package (encoder.onnx, decoder.onnx, sam.json). Its encoder embeds for selection and decoding alike;
+    /// the stages pa and pr need it.
+    /// </summary>
+    public string? SamPackageDirectory { get; init; }
+
+    /// <summary>Post-refinement rounds when the stage pr runs (method.md PR).</summary>
+    public int Refine { get; init; } = 1;
+
+    /// <summary>How the coarse mask becomes SAM prompts (stage PA).</summary>
+    public PromptOptions Prompts { get; init; } = PromptOptions.Default;
 
     /// <summary>
     /// Supports each query is registered to, their soft masks averaged. 1 is the published method (the support of

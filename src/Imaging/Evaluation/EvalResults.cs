@@ -1,18 +1,26 @@
 namespace SamMpa.Imaging.Evaluation;
 
-/// <summary>The outcome for one query image in one run; <paramref name="Support"/> lists the atlases used, ';'-separated.</summary>
+/// <summary>
+/// The outcome for one query image in one run; <paramref name="Support"/> lists the atlases used, ';'-separated.
+/// Dice and IoU score the coarse (propagated) mask; the final ones score SAM's mask, NaN without the SAM stages.
+/// </summary>
 public sealed record QueryResult(
     string Image,
     string Support,
     double Dice,
     double IoU,
+    double FinalDice,
+    double FinalIoU,
     double RegistrationSeconds,
     string? Error)
 {
     public bool Failed => Error is not null;
 }
 
-/// <summary>One run: one K with one set of stages.</summary>
+/// <summary>
+/// One run: one K with one set of stages. dice_* score the coarse masks (MP); final_dice_* score SAM's masks and are
+/// null without the stage pa.
+/// </summary>
 public sealed record RunSummary(
     string Run,
     int Shots,
@@ -24,6 +32,10 @@ public sealed record RunSummary(
     double DiceStd,
     double DiceMedian,
     double IouMean,
+    double? FinalDiceMean,
+    double? FinalDiceStd,
+    double? FinalDiceMedian,
+    double? FinalIouMean,
     double WallSeconds,
     int Registrations,
     double RegistrationWallSeconds,

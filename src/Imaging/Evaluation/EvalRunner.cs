@@ -5,6 +5,7 @@ using SamMpa.Imaging.Embeddings;
 using SamMpa.Imaging.Images;
 using SamMpa.Imaging.Metrics;
 using SamMpa.Imaging.Registration;
+using SamMpa.Imaging.Sam;
 using SamMpa.Imaging.Selection;
 
 namespace SamMpa.Imaging.Evaluation;
@@ -24,6 +25,9 @@ public sealed class EvalRunner(EvalOptions options, IEvalProgress progress)
     /// <summary>Soft masks already propagated, keyed by (query, support): several K values share many pairs.</summary>
     private readonly ConcurrentDictionary<(int Query, int Support), Propagation> _propagations = new();
 
+    /// <summary>SAM's decoder when the stage pa runs; null otherwise.</summary>
+    private SamDecoder? _decoder;
+
     public async Task<EvalReport> RunAsync(CancellationToken cancellationToken)
     {
         var dataset = LabeledDataset.Open(options.ImagesDirectory, options.MasksDirectory);
@@ -35,7 +39,11 @@ public sealed class EvalRunner(EvalOptions options, IEvalProgress progress)
         }
 
         ElastixTools.EnsureAvailable(options.Registration);
-        using var encoder = EncoderFactory.Create(options.SamEncoderPath, options.Device, progress.Warning);
+        var package = LoadSamPackage();
+        using var encoder = package is null
+            ? EncoderFactory.Create(options.SamEncoderPath, options.Device, progress.Warning)
+            : new SamImageEncoder(package.EncoderPath, options.Device, progress.Warning);
+        _decoder = package is not null && options.Stages.HasFlag(Stage.Pa) ? new SamDecoder(package) : null;
 
         var prepared = Prepare(dataset, cancellationToken);
         try
@@ -81,6 +89,46 @@ public sealed class EvalRunner(EvalOptions options, IEvalProgress progress)
 
             _propagations.Clear();
         }
+    }
+
+    /// <summary>The SAM package when one is given; checks the stages and options that depend on it first.</summary>
+    private SamPackage? LoadSamPackage()
+    {
+        if (options.SamPackageDirectory is null)
+        {
+            if (options.Stages.HasFlag(Stage.Pa))
+            {
+                throw new ArgumentException("The stages pa and pr run SAM: give a SAM model package with --sam DIR (see README, \"Bring your own SAM\").");
+            }
+
+            return null;
+        }
+
+        if (options.SamEncoderPath is not null)
+        {
+            throw new ArgumentException("--sam and --sam-encoder both name a SAM encoder: give only --sam (its encoder embeds for selection too).");
+        }
+
+        if (options.Refine < 0)
+        {
+            throw new ArgumentException($"--refine must be 0 or more, not {options.Refine}.");
+        }
+
+        var package = SamPackage.Load(options.SamPackageDirectory, options.Device, progress.Warning);
+        if (package.Manifest.EncoderInputLayout != SamEncoderInputLayout.NchwNormalized)
+        {
+            throw new ArgumentException(
+                $"{package.EncoderPath}: encoder input layout '{package.Manifest.EncoderInputLayout}' is not supported yet; export the encoder with a 1x3x1024x1024 normalised input (nchw-normalized).");
+        }
+
+        var defaults = new SamPackageManifest();
+        if (!package.Manifest.PixelMean.SequenceEqual(defaults.PixelMean) || !package.Manifest.PixelStd.SequenceEqual(defaults.PixelStd))
+        {
+            throw new ArgumentException(
+                $"{Path.Combine(package.Directory, SamPackageManifest.FileName)}: only SAM's own pixel_mean [{string.Join(", ", defaults.PixelMean)}] and pixel_std [{string.Join(", ", defaults.PixelStd)}] are supported so far.");
+        }
+
+        return package;
     }
 
     private void ValidateShots(LabeledDataset dataset, int k)
@@ -168,10 +216,11 @@ public sealed class EvalRunner(EvalOptions options, IEvalProgress progress)
         await PropagateAsync(prepared, pending, cancellationToken);
         var registrationWall = registrationClock.Elapsed.TotalSeconds;
 
-        var results = Score(prepared, atlases, queries, Path.Combine(options.OutputDirectory, runName, "coarse"), cancellationToken);
+        var results = Score(prepared, embeddings, atlases, queries, Path.Combine(options.OutputDirectory, runName), cancellationToken);
 
         var succeeded = results.Where(r => !r.Failed).ToArray();
         var dice = Statistics.Of(succeeded.Select(r => r.Dice));
+        var final = _decoder is null ? null : Statistics.Of(succeeded.Select(r => r.FinalDice));
         var summary = new RunSummary(
             runName,
             k,
@@ -183,6 +232,10 @@ public sealed class EvalRunner(EvalOptions options, IEvalProgress progress)
             dice.Std,
             dice.Median,
             succeeded.Length == 0 ? double.NaN : succeeded.Average(r => r.IoU),
+            final?.Mean,
+            final?.Std,
+            final?.Median,
+            final is null || succeeded.Length == 0 ? null : succeeded.Average(r => r.FinalIoU),
             clock.Elapsed.TotalSeconds,
             pending.Length,
             registrationWall,
@@ -224,36 +277,72 @@ public sealed class EvalRunner(EvalOptions options, IEvalProgress progress)
         progress.StageCompleted(RegisterStage);
     }
 
-    private QueryResult[] Score(PreparedImage[] prepared, int[][] atlases, int[] queries, string coarseDirectory, CancellationToken cancellationToken)
+    private QueryResult[] Score(
+        PreparedImage[] prepared, float[][] embeddings, int[][] atlases, int[] queries, string runDirectory, CancellationToken cancellationToken)
     {
         progress.StageStarted(ScoreStage, queries.Length);
-        Directory.CreateDirectory(coarseDirectory);
+        var coarseDirectory = Directory.CreateDirectory(Path.Combine(runDirectory, "coarse")).FullName;
+        var finalDirectory = _decoder is null ? null : Directory.CreateDirectory(Path.Combine(runDirectory, "final")).FullName;
         var results = new QueryResult[queries.Length];
         Parallel.For(0, queries.Length, new ParallelOptions { CancellationToken = cancellationToken }, i =>
         {
-            var query = prepared[queries[i]];
-            var propagations = atlases[queries[i]].Select(s => _propagations[(queries[i], s)]).ToArray();
-            var supports = string.Join(';', atlases[queries[i]].Select(s => prepared[s].Source.Name));
+            var q = queries[i];
+            var query = prepared[q];
+            var propagations = atlases[q].Select(s => _propagations[(q, s)]).ToArray();
+            var supports = string.Join(';', atlases[q].Select(s => prepared[s].Source.Name));
             var seconds = propagations.Sum(p => p.Seconds);
+            var maskName = Path.ChangeExtension(query.Source.Name, ".png");
             using var fused = Fuse(propagations);
             if (fused is null)
             {
                 var errors = string.Join(" | ", propagations.Select(p => p.Error));
-                results[i] = new QueryResult(query.Source.Name, supports, double.NaN, double.NaN, seconds, errors);
-            }
-            else
-            {
-                using var coarse = query.Geometry.ToOriginal(fused);
-                using var truth = ImageFile.ReadMask(query.Source.MaskPath);
-                var overlap = SegmentationMetrics.Compare(coarse.Pixels, truth.Pixels);
-                MaskFile.WritePng(coarse, Path.Combine(coarseDirectory, Path.ChangeExtension(query.Source.Name, ".png")));
-                results[i] = new QueryResult(query.Source.Name, supports, overlap.Dice, overlap.IoU, seconds, null);
+                results[i] = new QueryResult(query.Source.Name, supports, double.NaN, double.NaN, double.NaN, double.NaN, seconds, errors);
+                progress.ItemCompleted(ScoreStage, query.Source.Name);
+                return;
             }
 
+            using var truth = ImageFile.ReadMask(query.Source.MaskPath);
+            using var coarse = query.Geometry.ToOriginal(fused);
+            var overlap = SegmentationMetrics.Compare(coarse.Pixels, truth.Pixels);
+            MaskFile.WritePng(coarse, Path.Combine(coarseDirectory, maskName));
+
+            var final = new Overlap(double.NaN, double.NaN);
+            if (_decoder is not null && finalDirectory is not null)
+            {
+                using var logits = SegmentWithSam(fused, embeddings[q]);
+                using var finalMask = logits is null ? null : query.Geometry.ToOriginal(logits);
+                // An empty coarse mask gives SAM nothing to prompt with: the coarse mask stands as the final one.
+                var threshold = finalMask is null ? 0.5f : 0f;
+                var answer = finalMask ?? coarse;
+                final = SegmentationMetrics.Compare(answer.Pixels, truth.Pixels, threshold);
+                MaskFile.WritePng(answer, Path.Combine(finalDirectory, maskName), threshold);
+            }
+
+            results[i] = new QueryResult(query.Source.Name, supports, overlap.Dice, overlap.IoU, final.Dice, final.IoU, seconds, null);
             progress.ItemCompleted(ScoreStage, query.Source.Name);
         });
         progress.StageCompleted(ScoreStage);
         return results;
+    }
+
+    /// <summary>Stages PA, SEG and PR on the working grid: SAM's final logits there, or null for an empty coarse mask.</summary>
+    private GrayImage? SegmentWithSam(GrayImage coarseSoftMask, float[] embedding)
+    {
+        var prompt = PromptGenerator.FromCoarseMask(coarseSoftMask, options.Prompts);
+        if (prompt is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            var refine = options.Stages.HasFlag(Stage.Pr) ? options.Refine : 0;
+            return SamSegmenter.Segment(_decoder!, embedding, prompt, refine);
+        }
+        finally
+        {
+            prompt.MaskInput?.Dispose();
+        }
     }
 
     /// <summary>

@@ -11,6 +11,12 @@ public enum Stage
 
     /// <summary>Mask propagation by B-spline registration.</summary>
     Mp = 2,
+
+    /// <summary>Prompt auto-generation from the coarse mask, and SAM decoding with those prompts.</summary>
+    Pa = 4,
+
+    /// <summary>Post-refinement: SAM's low-resolution answer fed back as its mask prompt.</summary>
+    Pr = 8,
 }
 
 public static class StageParser
@@ -19,11 +25,11 @@ public static class StageParser
     {
         ["es"] = Stage.Es,
         ["mp"] = Stage.Mp,
+        ["pa"] = Stage.Pa,
+        ["pr"] = Stage.Pr,
     };
 
-    private static readonly HashSet<string> NotYetAvailable = new(StringComparer.OrdinalIgnoreCase) { "pa", "pr" };
-
-    /// <summary>Parses "es,mp"; an unknown stage is an error that names it and lists the known ones.</summary>
+    /// <summary>Parses "es,mp,pa,pr"; an unknown stage is an error that names it and lists the known ones.</summary>
     public static Stage Parse(string text)
     {
         var stages = Stage.None;
@@ -33,19 +39,20 @@ public static class StageParser
             {
                 stages |= stage;
             }
-            else if (NotYetAvailable.Contains(token))
-            {
-                throw new ArgumentException($"Stage '{token}' needs the SAM stage, which this build does not have yet; available: es, mp.");
-            }
             else
             {
-                throw new ArgumentException($"Unknown stage '{token}'; available: es, mp.");
+                throw new ArgumentException($"Unknown stage '{token}'; available: es, mp, pa, pr.");
             }
         }
 
         if (!stages.HasFlag(Stage.Mp))
         {
             throw new ArgumentException($"--stages '{text}' has no mask stage: 'mp' is required (e.g. --stages es,mp).");
+        }
+
+        if (stages.HasFlag(Stage.Pr) && !stages.HasFlag(Stage.Pa))
+        {
+            throw new ArgumentException($"--stages '{text}': 'pr' refines SAM's answer, so it needs 'pa' too (e.g. --stages es,mp,pa,pr).");
         }
 
         return stages;

@@ -2,6 +2,7 @@ using System.Text.Json;
 using SamMpa.Imaging.Evaluation;
 using SamMpa.Imaging.Images;
 using SamMpa.Imaging.Registration;
+using SamMpa.Imaging.Sam;
 
 namespace SamMpa.Tests.Evaluation;
 
@@ -18,6 +19,7 @@ public sealed class EvalRunnerTests
         Assert.Equal([7, 5], report.Runs.Select(r => r.Queries));
         Assert.All(report.Runs, r => Assert.True(r.DiceMean > 0.7, $"run {r.Run}: expected propagated Dice above 0.7, got {r.DiceMean:F3}"));
         Assert.All(report.Runs, r => Assert.Equal(0, r.Failed));
+        Assert.All(report.Runs, r => Assert.Null(r.FinalDiceMean));
 
         var coarse = Directory.GetFiles(Path.Combine(data.OutputDirectory, "k3-es-mp", "coarse"));
         Assert.Equal(5, coarse.Length);
@@ -36,6 +38,36 @@ public sealed class EvalRunnerTests
         {
             Assert.True(runs[0].TryGetProperty(field, out _), $"summary.json runs[0] should have '{field}'");
         }
+    }
+
+    [Fact]
+    public async Task With_a_sam_package_the_final_masks_are_scored_and_written()
+    {
+        using var data = new PhantomDataset(count: 5);
+        var package = Path.Combine(data.Root, "sam");
+        SamFixtureBuilder.WritePackage(package);
+
+        var report = await Run(data, shots: [1], stages: Stage.Es | Stage.Mp | Stage.Pa | Stage.Pr, samPackage: package);
+
+        var run = Assert.Single(report.Runs);
+        Assert.Equal("k1-es-mp-pa-pr", run.Run);
+        Assert.StartsWith("sam-", report.Encoder, StringComparison.Ordinal);
+        Assert.NotNull(run.FinalDiceMean);
+        Assert.True(run.FinalDiceMean > 0.5, $"expected the fixture SAM to keep most of the coarse mask, got final Dice {run.FinalDiceMean:F3}");
+        Assert.Equal(4, Directory.GetFiles(Path.Combine(data.OutputDirectory, run.Run, "final")).Length);
+        using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(data.OutputDirectory, "summary.json")));
+        Assert.True(summary.RootElement.GetProperty("runs")[0].TryGetProperty("final_dice_mean", out _), "summary.json should report final_dice_mean");
+    }
+
+    [Fact]
+    public async Task The_sam_stages_without_a_package_are_a_clear_error()
+    {
+        using var data = new PhantomDataset(count: 4);
+
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => Run(data, shots: [1], stages: Stage.Mp | Stage.Pa));
+
+        Assert.Contains("--sam", error.Message, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(data.OutputDirectory));
     }
 
     [Fact]
@@ -171,7 +203,7 @@ public sealed class EvalRunnerTests
     }
 
     private static Task<EvalReport> Run(
-        PhantomDataset data, int[] shots, Stage stages = Stage.Es | Stage.Mp, RegistrationOptions? registration = null, int atlases = 1)
+        PhantomDataset data, int[] shots, Stage stages = Stage.Es | Stage.Mp, RegistrationOptions? registration = null, int atlases = 1, string? samPackage = null)
     {
         var options = new EvalOptions
         {
@@ -183,6 +215,7 @@ public sealed class EvalRunnerTests
             Stages = stages,
             WorkingSize = 64,
             Atlases = atlases,
+            SamPackageDirectory = samPackage,
             Registration = registration ?? new RegistrationOptions(),
         };
         return new EvalRunner(options, SilentProgress.Instance).RunAsync(CancellationToken.None);

@@ -8,15 +8,16 @@ public sealed class StageParserTests
     [InlineData("es,mp", Stage.Es | Stage.Mp)]
     [InlineData("mp", Stage.Mp)]
     [InlineData(" MP , ES ", Stage.Es | Stage.Mp)]
+    [InlineData("es,mp,pa,pr", Stage.Es | Stage.Mp | Stage.Pa | Stage.Pr)]
     public void Known_stages_parse(string text, Stage expected) => Assert.Equal(expected, StageParser.Parse(text));
 
     [Fact]
-    public void Stages_format_in_the_papers_order() => Assert.Equal("es,mp", StageParser.Format(Stage.Mp | Stage.Es));
+    public void Stages_format_in_the_papers_order() => Assert.Equal("es,mp,pa", StageParser.Format(Stage.Pa | Stage.Mp | Stage.Es));
 
     [Theory]
     [InlineData("es,xx", "'xx'")]
     [InlineData("es", "'mp' is required")]
-    [InlineData("es,mp,pa", "'pa'")]
+    [InlineData("es,mp,pr", "needs 'pa'")]
     public void Bad_stages_are_named(string text, string expected)
     {
         var error = Assert.Throws<ArgumentException>(() => StageParser.Parse(text));
