@@ -22,6 +22,8 @@ public sealed class EvalRunner(EvalOptions options, IEvalProgress progress)
     public const string RegisterStage = "register";
     public const string ScoreStage = "score";
 
+    private const int EmbeddingChunk = 8;
+
     /// <summary>Soft masks already propagated, keyed by (query, support): several K values share many pairs.</summary>
     private readonly ConcurrentDictionary<(int Query, int Support), Propagation> _propagations = new();
 
@@ -183,14 +185,21 @@ public sealed class EvalRunner(EvalOptions options, IEvalProgress progress)
         progress.StageStarted(EmbedStage, prepared.Length);
         var cache = new EmbeddingCache(options.EmbeddingCacheDirectory);
         var embeddings = new float[prepared.Length][];
-        for (var i = 0; i < prepared.Length; i++)
+        // Chunks let an encoder with a dynamic batch dimension encode several images per run, with progress between.
+        foreach (var chunk in Enumerable.Range(0, prepared.Length).Chunk(EmbeddingChunk))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var image = prepared[i];
             // The encoder sees the working-grid image, as in the paper, so the grid is part of the key.
-            var key = $"{EmbeddingCache.ContentHash(image.Source.ImagePath)}-w{options.WorkingSize}";
-            embeddings[i] = cache.GetOrAdd(key, encoder, () => image.Working.Clone());
-            progress.ItemCompleted(EmbedStage, image.Source.Name);
+            var items = chunk
+                .Select(i => ($"{EmbeddingCache.ContentHash(prepared[i].Source.ImagePath)}-w{options.WorkingSize}",
+                              (Func<GrayImage>)(() => prepared[i].Working.Clone())))
+                .ToArray();
+            var encoded = cache.GetOrAddMany(items, encoder);
+            for (var j = 0; j < chunk.Length; j++)
+            {
+                embeddings[chunk[j]] = encoded[j];
+                progress.ItemCompleted(EmbedStage, prepared[chunk[j]].Source.Name);
+            }
         }
 
         progress.StageCompleted(EmbedStage);
