@@ -60,6 +60,11 @@ internal static class EvalCommand
         {
             Description = "A SAM model package (encoder.onnx, decoder.onnx, sam.json); its encoder also embeds for selection.",
         };
+        var method = new Option<string>("--method")
+        {
+            Description = "sam-mpa, or a manual-prompt baseline from the ground truth: manual-point, manual-box, manual-point-box (need --sam).",
+            DefaultValueFactory = _ => "sam-mpa",
+        };
         var refine = new Option<int>("--refine")
         {
             Description = "Post-refinement rounds when pr is among the stages.",
@@ -87,7 +92,7 @@ internal static class EvalCommand
 
         var command = new Command("eval", "Select K supports, propagate their masks to every other image, and score against the ground truth.")
         {
-            images, masks, shots, stages, output, workingSize, samEncoder, device, cache, seed, atlases, sam, refine, boxMargin, maskDilation,
+            images, masks, shots, stages, output, workingSize, samEncoder, device, cache, seed, atlases, sam, method, refine, boxMargin, maskDilation,
             foregroundPoint, parallel, parameterFiles, timeout, elastix,
         };
         command.SetAction(async (parse, cancellationToken) =>
@@ -108,6 +113,7 @@ internal static class EvalCommand
                     RandomSupportSeed = parse.GetValue(seed),
                     Atlases = parse.GetValue(atlases),
                     SamPackageDirectory = parse.GetValue(sam)?.FullName,
+                    Method = SegmentationMethodParser.Parse(parse.GetValue(method)!),
                     Refine = parse.GetValue(refine),
                     Prompts = new PromptOptions
                     {

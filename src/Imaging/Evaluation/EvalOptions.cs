@@ -37,6 +37,12 @@ public sealed record EvalOptions
     /// </summary>
     public string? SamPackageDirectory { get; init; }
 
+    /// <summary>
+    /// SAM-MPA, or a manual-prompt baseline (needs a SAM package): the baselines prompt SAM from each query's ground truth,
+    /// run on the same queries as SAM-MPA would (the stages es or random pick them) and register nothing.
+    /// </summary>
+    public SegmentationMethod Method { get; init; } = SegmentationMethod.SamMpa;
+
     /// <summary>Post-refinement rounds when the stage pr runs (method.md PR).</summary>
     public int Refine { get; init; } = 1;
 

@@ -45,7 +45,8 @@ public sealed class EvalRunner(EvalOptions options, IEvalProgress progress)
         using var encoder = package is null
             ? EncoderFactory.Create(options.SamEncoderPath, options.Device, progress.Warning)
             : new SamImageEncoder(package.EncoderPath, options.Device, progress.Warning);
-        _decoder = package is not null && options.Stages.HasFlag(Stage.Pa) ? new SamDecoder(package) : null;
+        var manual = options.Method.ManualPrompt() is not null;
+        _decoder = package is not null && (options.Stages.HasFlag(Stage.Pa) || manual) ? new SamDecoder(package) : null;
 
         var prepared = Prepare(dataset, cancellationToken);
         try
@@ -98,6 +99,11 @@ public sealed class EvalRunner(EvalOptions options, IEvalProgress progress)
     {
         if (options.SamPackageDirectory is null)
         {
+            if (options.Method.ManualPrompt() is not null)
+            {
+                throw new ArgumentException($"--method {SegmentationMethodParser.Format(options.Method)} prompts SAM: give a SAM model package with --sam DIR.");
+            }
+
             if (options.Stages.HasFlag(Stage.Pa))
             {
                 throw new ArgumentException("The stages pa and pr run SAM: give a SAM model package with --sam DIR (see README, \"Bring your own SAM\").");
@@ -215,17 +221,25 @@ public sealed class EvalRunner(EvalOptions options, IEvalProgress progress)
             : SupportSelector.SelectRandom(embeddings, k, options.RandomSupportSeed);
         var queries = Enumerable.Range(0, prepared.Length).Where(i => !selection.IsSupport(i)).ToArray();
         var stages = StageParser.Format(options.Stages);
-        var runName = $"k{k}-{stages.Replace(',', '-')}" + (options.Atlases > 1 ? $"-a{options.Atlases}" : string.Empty);
+        var manual = options.Method.ManualPrompt();
+        var runName = manual is null
+            ? $"k{k}-{stages.Replace(',', '-')}" + (options.Atlases > 1 ? $"-a{options.Atlases}" : string.Empty)
+            : $"k{k}-{SegmentationMethodParser.Format(options.Method)}";
 
         var atlases = AtlasRanking.Rank(embeddings, selection, options.Atlases);
-        var pending = queries.SelectMany(q => atlases[q].Select(s => (Query: q, Support: s)))
-            .Where(pair => !_propagations.ContainsKey(pair))
-            .ToArray();
+        var pending = manual is not null
+            ? []
+            : queries.SelectMany(q => atlases[q].Select(s => (Query: q, Support: s)))
+                .Where(pair => !_propagations.ContainsKey(pair))
+                .ToArray();
         var registrationClock = Stopwatch.StartNew();
         await PropagateAsync(prepared, pending, cancellationToken);
         var registrationWall = registrationClock.Elapsed.TotalSeconds;
 
-        var results = Score(prepared, embeddings, atlases, queries, Path.Combine(options.OutputDirectory, runName), cancellationToken);
+        var runDirectory = Path.Combine(options.OutputDirectory, runName);
+        var results = manual is { } kind
+            ? ScoreManual(prepared, embeddings, queries, runDirectory, kind, cancellationToken)
+            : Score(prepared, embeddings, atlases, queries, runDirectory, cancellationToken);
 
         var succeeded = results.Where(r => !r.Failed).ToArray();
         var dice = Statistics.Of(succeeded.Select(r => r.Dice));
@@ -328,6 +342,30 @@ public sealed class EvalRunner(EvalOptions options, IEvalProgress progress)
             }
 
             results[i] = new QueryResult(query.Source.Name, supports, overlap.Dice, overlap.IoU, final.Dice, final.IoU, seconds, null);
+            progress.ItemCompleted(ScoreStage, query.Source.Name);
+        });
+        progress.StageCompleted(ScoreStage);
+        return results;
+    }
+
+    /// <summary>The paper's manual baselines: SAM prompted from each query's ground truth, no mask prompt, no refinement.</summary>
+    private QueryResult[] ScoreManual(
+        PreparedImage[] prepared, float[][] embeddings, int[] queries, string runDirectory, ManualPromptKind kind, CancellationToken cancellationToken)
+    {
+        progress.StageStarted(ScoreStage, queries.Length);
+        var finalDirectory = Directory.CreateDirectory(Path.Combine(runDirectory, "final")).FullName;
+        var results = new QueryResult[queries.Length];
+        Parallel.For(0, queries.Length, new ParallelOptions { CancellationToken = cancellationToken }, i =>
+        {
+            var query = prepared[queries[i]];
+            using var truth = ImageFile.ReadMask(query.Source.MaskPath);
+            var prompt = PromptGenerator.FromGroundTruth(query.WorkingMask, kind);
+            using var logits = prompt is null ? null : SamSegmenter.Segment(_decoder!, embeddings[queries[i]], prompt, refine: 0);
+            // An empty ground truth gives nothing to click: the baseline answers with an empty mask.
+            using var answer = logits is null ? new GrayImage(truth.Width, truth.Height) : query.Geometry.ToOriginal(logits);
+            var final = SegmentationMetrics.Compare(answer.Pixels, truth.Pixels, threshold: 0f);
+            MaskFile.WritePng(answer, Path.Combine(finalDirectory, Path.ChangeExtension(query.Source.Name, ".png")), threshold: 0f);
+            results[i] = new QueryResult(query.Source.Name, string.Empty, double.NaN, double.NaN, final.Dice, final.IoU, 0, null);
             progress.ItemCompleted(ScoreStage, query.Source.Name);
         });
         progress.StageCompleted(ScoreStage);

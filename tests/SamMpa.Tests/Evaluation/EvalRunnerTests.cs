@@ -60,6 +60,33 @@ public sealed class EvalRunnerTests
     }
 
     [Fact]
+    public async Task A_manual_baseline_prompts_sam_from_the_ground_truth_without_registering()
+    {
+        using var data = new PhantomDataset(count: 4);
+        var package = Path.Combine(data.Root, "sam");
+        SamFixtureBuilder.WritePackage(package);
+
+        var report = await Run(data, shots: [1], samPackage: package, method: SegmentationMethod.ManualPoint);
+
+        var run = Assert.Single(report.Runs);
+        Assert.Equal("k1-manual-point", run.Run);
+        Assert.Equal(0, run.Registrations);
+        Assert.InRange(run.FinalDiceMean ?? -1, 0.0, 1.0);
+        Assert.Equal(3, Directory.GetFiles(Path.Combine(data.OutputDirectory, run.Run, "final")).Length);
+    }
+
+    [Fact]
+    public async Task A_manual_baseline_without_a_package_is_a_clear_error()
+    {
+        using var data = new PhantomDataset(count: 4);
+
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => Run(data, shots: [1], method: SegmentationMethod.ManualBox));
+
+        Assert.Contains("manual-box", error.Message, StringComparison.Ordinal);
+        Assert.Contains("--sam", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_sam_stages_without_a_package_are_a_clear_error()
     {
         using var data = new PhantomDataset(count: 4);
@@ -203,7 +230,8 @@ public sealed class EvalRunnerTests
     }
 
     private static Task<EvalReport> Run(
-        PhantomDataset data, int[] shots, Stage stages = Stage.Es | Stage.Mp, RegistrationOptions? registration = null, int atlases = 1, string? samPackage = null)
+        PhantomDataset data, int[] shots, Stage stages = Stage.Es | Stage.Mp, RegistrationOptions? registration = null, int atlases = 1, string? samPackage = null,
+        SegmentationMethod method = SegmentationMethod.SamMpa)
     {
         var options = new EvalOptions
         {
@@ -216,6 +244,7 @@ public sealed class EvalRunnerTests
             WorkingSize = 64,
             Atlases = atlases,
             SamPackageDirectory = samPackage,
+            Method = method,
             Registration = registration ?? new RegistrationOptions(),
         };
         return new EvalRunner(options, SilentProgress.Instance).RunAsync(CancellationToken.None);
