@@ -11,9 +11,10 @@ using SamMpa.Imaging.Selection;
 namespace SamMpa.Imaging.Evaluation;
 
 /// <summary>
-/// `sammpa eval`: selects supports (ES, or random), propagates their ground-truth masks to every query (MP) and
-/// scores the coarse masks against the queries' ground truth. Everything is checked before anything is written;
-/// a registration that fails is recorded against its query and the run goes on.
+/// `sammpa eval`: selects supports (ES, or random), propagates their ground-truth masks to every query (MP), prompts
+/// SAM with the coarse masks when a SAM package is given (PA, PR), and scores coarse and final masks against the
+/// queries' ground truth. Everything is checked before anything is written; a registration that fails is recorded
+/// against its query and the run goes on.
 /// </summary>
 public sealed class EvalRunner(EvalOptions options, IEvalProgress progress)
 {
@@ -27,7 +28,7 @@ public sealed class EvalRunner(EvalOptions options, IEvalProgress progress)
     /// <summary>Soft masks already propagated, keyed by (query, support): several K values share many pairs.</summary>
     private readonly ConcurrentDictionary<(int Query, int Support), Propagation> _propagations = new();
 
-    /// <summary>SAM's decoder when the stage pa runs; null otherwise.</summary>
+    /// <summary>SAM's decoder when the stage pa or a manual baseline runs; null otherwise.</summary>
     private SamDecoder? _decoder;
 
     public async Task<EvalReport> RunAsync(CancellationToken cancellationToken)
