@@ -62,7 +62,7 @@ internal static class EvalCommand
         };
         var method = new Option<string>("--method")
         {
-            Description = "sam-mpa, or a manual-prompt baseline from the ground truth: manual-point, manual-box, manual-point-box (need --sam).",
+            Description = "sam-mpa, or a baseline (needs --sam): manual-point, manual-box, manual-point-box (prompts from the ground truth), persam.",
             DefaultValueFactory = _ => "sam-mpa",
         };
         var refine = new Option<int>("--refine")

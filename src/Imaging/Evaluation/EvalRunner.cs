@@ -46,8 +46,7 @@ public sealed class EvalRunner(EvalOptions options, IEvalProgress progress)
         using var encoder = package is null
             ? EncoderFactory.Create(options.SamEncoderPath, options.Device, progress.Warning)
             : new SamImageEncoder(package.EncoderPath, options.Device, progress.Warning);
-        var manual = options.Method.ManualPrompt() is not null;
-        _decoder = package is not null && (options.Stages.HasFlag(Stage.Pa) || manual) ? new SamDecoder(package) : null;
+        _decoder = package is not null && (options.Stages.HasFlag(Stage.Pa) || options.Method.IsBaseline()) ? new SamDecoder(package) : null;
 
         var prepared = Prepare(dataset, cancellationToken);
         try
@@ -100,7 +99,7 @@ public sealed class EvalRunner(EvalOptions options, IEvalProgress progress)
     {
         if (options.SamPackageDirectory is null)
         {
-            if (options.Method.ManualPrompt() is not null)
+            if (options.Method.IsBaseline())
             {
                 throw new ArgumentException($"--method {SegmentationMethodParser.Format(options.Method)} prompts SAM: give a SAM model package with --sam DIR.");
             }
@@ -222,13 +221,13 @@ public sealed class EvalRunner(EvalOptions options, IEvalProgress progress)
             : SupportSelector.SelectRandom(embeddings, k, options.RandomSupportSeed);
         var queries = Enumerable.Range(0, prepared.Length).Where(i => !selection.IsSupport(i)).ToArray();
         var stages = StageParser.Format(options.Stages);
-        var manual = options.Method.ManualPrompt();
-        var runName = manual is null
+        var baseline = options.Method.IsBaseline();
+        var runName = !baseline
             ? $"k{k}-{stages.Replace(',', '-')}" + (options.Atlases > 1 ? $"-a{options.Atlases}" : string.Empty)
             : $"k{k}-{SegmentationMethodParser.Format(options.Method)}";
 
         var atlases = AtlasRanking.Rank(embeddings, selection, options.Atlases);
-        var pending = manual is not null
+        var pending = baseline
             ? []
             : queries.SelectMany(q => atlases[q].Select(s => (Query: q, Support: s)))
                 .Where(pair => !_propagations.ContainsKey(pair))
@@ -238,8 +237,8 @@ public sealed class EvalRunner(EvalOptions options, IEvalProgress progress)
         var registrationWall = registrationClock.Elapsed.TotalSeconds;
 
         var runDirectory = Path.Combine(options.OutputDirectory, runName);
-        var results = manual is { } kind
-            ? ScoreManual(prepared, embeddings, queries, runDirectory, kind, cancellationToken)
+        var results = baseline
+            ? ScoreBaseline(prepared, embeddings, selection, queries, runDirectory, cancellationToken)
             : Score(prepared, embeddings, atlases, queries, runDirectory, cancellationToken);
 
         var succeeded = results.Where(r => !r.Failed).ToArray();
@@ -349,28 +348,46 @@ public sealed class EvalRunner(EvalOptions options, IEvalProgress progress)
         return results;
     }
 
-    /// <summary>The paper's manual baselines: SAM prompted from each query's ground truth, no mask prompt, no refinement.</summary>
-    private QueryResult[] ScoreManual(
-        PreparedImage[] prepared, float[][] embeddings, int[] queries, string runDirectory, ManualPromptKind kind, CancellationToken cancellationToken)
+    /// <summary>
+    /// The paper's baselines, which register nothing: SAM prompted from each query's ground truth (manual prompts, no
+    /// mask prompt, no refinement), or PerSAM from the query's support.
+    /// </summary>
+    private QueryResult[] ScoreBaseline(
+        PreparedImage[] prepared, float[][] embeddings, SupportSelection selection, int[] queries, string runDirectory, CancellationToken cancellationToken)
     {
         progress.StageStarted(ScoreStage, queries.Length);
         var finalDirectory = Directory.CreateDirectory(Path.Combine(runDirectory, "final")).FullName;
         var results = new QueryResult[queries.Length];
         Parallel.For(0, queries.Length, new ParallelOptions { CancellationToken = cancellationToken }, i =>
         {
-            var query = prepared[queries[i]];
+            var q = queries[i];
+            var query = prepared[q];
+            var support = options.Method == SegmentationMethod.PerSam ? prepared[selection.SupportOf(q)].Source.Name : string.Empty;
             using var truth = ImageFile.ReadMask(query.Source.MaskPath);
-            var prompt = PromptGenerator.FromGroundTruth(query.WorkingMask, kind);
-            using var logits = prompt is null ? null : SamSegmenter.Segment(_decoder!, embeddings[queries[i]], prompt, refine: 0);
+            using var logits = SegmentBaseline(prepared, embeddings, selection, q);
             // An empty ground truth gives nothing to click: the baseline answers with an empty mask.
             using var answer = logits is null ? new GrayImage(truth.Width, truth.Height) : query.Geometry.ToOriginal(logits);
             var final = SegmentationMetrics.Compare(answer.Pixels, truth.Pixels, threshold: 0f);
             MaskFile.WritePng(answer, Path.Combine(finalDirectory, Path.ChangeExtension(query.Source.Name, ".png")), threshold: 0f);
-            results[i] = new QueryResult(query.Source.Name, string.Empty, double.NaN, double.NaN, final.Dice, final.IoU, 0, null);
+            results[i] = new QueryResult(query.Source.Name, support, double.NaN, double.NaN, final.Dice, final.IoU, 0, null);
             progress.ItemCompleted(ScoreStage, query.Source.Name);
         });
         progress.StageCompleted(ScoreStage);
         return results;
+    }
+
+    /// <summary>A baseline's logits on the working grid, or null when a manual prompt has nothing to click.</summary>
+    private GrayImage? SegmentBaseline(PreparedImage[] prepared, float[][] embeddings, SupportSelection selection, int q)
+    {
+        var query = prepared[q];
+        if (options.Method == SegmentationMethod.PerSam)
+        {
+            var s = selection.SupportOf(q);
+            return PerSam.Segment(_decoder!, embeddings[s], prepared[s].WorkingMask, embeddings[q], SamFrame.Of(query.Working));
+        }
+
+        var prompt = PromptGenerator.FromGroundTruth(query.WorkingMask, options.Method.ManualPrompt()!.Value);
+        return prompt is null ? null : SamSegmenter.Segment(_decoder!, embeddings[q], prompt, refine: 0);
     }
 
     /// <summary>Stages PA, SEG and PR on the working grid: SAM's final logits there, or null for an empty coarse mask.</summary>

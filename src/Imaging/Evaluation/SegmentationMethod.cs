@@ -2,7 +2,7 @@ using SamMpa.Imaging.Sam;
 
 namespace SamMpa.Imaging.Evaluation;
 
-/// <summary>What prompts SAM: SAM-MPA's propagated masks, or the paper's manual baselines simulated from ground truth.</summary>
+/// <summary>What prompts SAM: SAM-MPA's propagated masks, or one of the paper's baselines.</summary>
 public enum SegmentationMethod
 {
     SamMpa,
@@ -15,6 +15,9 @@ public enum SegmentationMethod
 
     /// <summary>SAM with the ground-truth centroid and box.</summary>
     ManualPointBox,
+
+    /// <summary>Training-free PerSAM: points from feature similarity to the support's masked embedding, cascaded refinement.</summary>
+    PerSam,
 }
 
 public static class SegmentationMethodParser
@@ -25,6 +28,7 @@ public static class SegmentationMethodParser
         ["manual-point"] = SegmentationMethod.ManualPoint,
         ["manual-box"] = SegmentationMethod.ManualBox,
         ["manual-point-box"] = SegmentationMethod.ManualPointBox,
+        ["persam"] = SegmentationMethod.PerSam,
     };
 
     public static SegmentationMethod Parse(string text) =>
@@ -34,7 +38,10 @@ public static class SegmentationMethodParser
 
     public static string Format(SegmentationMethod method) => Known.First(k => k.Value == method).Key;
 
-    /// <summary>The manual prompt a baseline method simulates; null for SAM-MPA.</summary>
+    /// <summary>True for the baselines, which prompt SAM without registering anything.</summary>
+    public static bool IsBaseline(this SegmentationMethod method) => method != SegmentationMethod.SamMpa;
+
+    /// <summary>The manual prompt a baseline method simulates; null for SAM-MPA and PerSAM.</summary>
     public static ManualPromptKind? ManualPrompt(this SegmentationMethod method) => method switch
     {
         SegmentationMethod.ManualPoint => ManualPromptKind.Point,

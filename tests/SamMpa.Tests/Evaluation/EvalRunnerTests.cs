@@ -76,6 +76,21 @@ public sealed class EvalRunnerTests
     }
 
     [Fact]
+    public async Task Persam_prompts_sam_from_the_support_without_registering()
+    {
+        using var data = new PhantomDataset(count: 4);
+        var package = Path.Combine(data.Root, "sam");
+        SamFixtureBuilder.WritePackage(package);
+
+        var report = await Run(data, shots: [1], samPackage: package, method: SegmentationMethod.PerSam);
+
+        var run = Assert.Single(report.Runs);
+        Assert.Equal("k1-persam", run.Run);
+        Assert.Equal(0, run.Registrations);
+        Assert.InRange(run.FinalDiceMean ?? -1, 0.0, 1.0);
+    }
+
+    [Fact]
     public async Task A_manual_baseline_without_a_package_is_a_clear_error()
     {
         using var data = new PhantomDataset(count: 4);
