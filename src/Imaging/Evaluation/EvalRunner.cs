@@ -220,8 +220,9 @@ public sealed class EvalRunner(EvalOptions options, IEvalProgress progress)
             ? SupportSelector.Select(embeddings, k)
             : SupportSelector.SelectRandom(embeddings, k, options.RandomSupportSeed);
         var queries = Enumerable.Range(0, prepared.Length).Where(i => !selection.IsSupport(i)).ToArray();
-        var stages = StageParser.Format(options.Stages);
         var baseline = options.Method.IsBaseline();
+        // A baseline runs no stage of SAM-MPA but the choice of supports (es, or random), which fixes its queries.
+        var stages = baseline ? StageParser.Format(options.Stages & Stage.Es) : StageParser.Format(options.Stages);
         var runName = !baseline
             ? $"k{k}-{stages.Replace(',', '-')}" + (options.Atlases > 1 ? $"-a{options.Atlases}" : string.Empty)
             : $"k{k}-{SegmentationMethodParser.Format(options.Method)}";
