@@ -45,7 +45,7 @@ public sealed class EvalRunner(EvalOptions options, IEvalProgress progress)
         var package = LoadSamPackage();
         using var encoder = package is null
             ? EncoderFactory.Create(options.SamEncoderPath, options.Device, progress.Warning)
-            : new SamImageEncoder(package.EncoderPath, options.Device, progress.Warning);
+            : new SamImageEncoder(package, options.Device, progress.Warning);
         _decoder = package is not null && (options.Stages.HasFlag(Stage.Pa) || options.Method.IsBaseline()) ? new SamDecoder(package) : null;
 
         var prepared = Prepare(dataset, cancellationToken);
@@ -123,19 +123,6 @@ public sealed class EvalRunner(EvalOptions options, IEvalProgress progress)
         }
 
         var package = SamPackage.Load(options.SamPackageDirectory, options.Device, progress.Warning);
-        if (package.Manifest.EncoderInputLayout != SamEncoderInputLayout.NchwNormalized)
-        {
-            throw new ArgumentException(
-                $"{package.EncoderPath}: encoder input layout '{package.Manifest.EncoderInputLayout}' is not supported yet; export the encoder with a 1x3x1024x1024 normalised input (nchw-normalized).");
-        }
-
-        var defaults = new SamPackageManifest();
-        if (!package.Manifest.PixelMean.SequenceEqual(defaults.PixelMean) || !package.Manifest.PixelStd.SequenceEqual(defaults.PixelStd))
-        {
-            throw new ArgumentException(
-                $"{Path.Combine(package.Directory, SamPackageManifest.FileName)}: only SAM's own pixel_mean [{string.Join(", ", defaults.PixelMean)}] and pixel_std [{string.Join(", ", defaults.PixelStd)}] are supported so far.");
-        }
-
         return package;
     }
 

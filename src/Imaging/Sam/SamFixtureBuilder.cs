@@ -66,6 +66,75 @@ public static class SamFixtureBuilder
         var g = new OnnxGraphBuilder("sam_fixture_encoder");
         g.Input("image", OnnxGraphBuilder.Float, batch, "3", "1024", "1024");
         g.Output("image_embeddings", OnnxGraphBuilder.Float, batch, outChannels.ToString(System.Globalization.CultureInfo.InvariantCulture), grid, grid);
+        AddConvWeights(g, outChannels);
+        g.Node("AveragePool", "pooled", ["image"], Ints("kernel_shape", pool, pool), Ints("strides", pool, pool));
+        g.Node("Conv", "image_embeddings", ["pooled", "W", "B"]);
+        g.Save(path);
+    }
+
+    /// <summary>
+    /// Writes a fixture encoder with the "hwc-raw" layout and the preprocessing inside the graph: input
+    /// <c>input_image</c> float [h,w,3] (raw 0..255 pixels, longest side 1024) → Transpose to [3,h,w] → (x - mean) / std
+    /// → zero-pad bottom/right to [3,1024,1024] (pads computed from the input's shape) → Unsqueeze to [1,3,1024,1024] →
+    /// the same AveragePool 16 + 1x1 Conv as <see cref="WriteEncoder"/> → <c>image_embeddings</c> [1,256,64,64].
+    /// </summary>
+    /// <param name="path">Output .onnx path.</param>
+    /// <param name="pixelMean">Per-channel mean baked into the graph; SAM's when null.</param>
+    /// <param name="pixelStd">Per-channel std baked into the graph; SAM's when null.</param>
+    public static void WriteHwcRawEncoder(string path, IReadOnlyList<double>? pixelMean = null, IReadOnlyList<double>? pixelStd = null)
+    {
+        var defaults = new SamPackageManifest();
+        var mean = pixelMean ?? defaults.PixelMean;
+        var std = pixelStd ?? defaults.PixelStd;
+        if (mean.Count != 3 || std.Count != 3)
+        {
+            throw new ArgumentException("pixel mean and std need 3 values each.");
+        }
+
+        const int Pool = 16;
+        var g = new OnnxGraphBuilder("sam_fixture_hwc_raw_encoder");
+        g.Input("input_image", OnnxGraphBuilder.Float, "h", "w", "3");
+        g.Output("image_embeddings", OnnxGraphBuilder.Float, "1", "256", "64", "64");
+        AddConvWeights(g, EmbeddingChannels);
+        g.FloatInitializer("pixel_mean", [3, 1, 1], mean.Select(v => (float)v));
+        g.FloatInitializer("pixel_std", [3, 1, 1], std.Select(v => (float)v));
+        g.Int64Initializer("frame_size", [2], [1024, 1024]);
+        g.Int64Initializer("pads_begin", [4], [0, 0, 0, 0]);
+        g.Int64Initializer("hw_start", [1], [0]);
+        g.Int64Initializer("hw_end", [1], [2]);
+        g.Int64Initializer("hw_axis", [1], [0]);
+        g.Int64Initializer("batch_axis", [1], [0]);
+
+        g.Node("Transpose", "chw", ["input_image"], Ints("perm", 2, 0, 1));          // [3,h,w]
+        g.Node("Sub", "centred", ["chw", "pixel_mean"]);
+        g.Node("Div", "normalised", ["centred", "pixel_std"]);
+
+        // pads = [0,0,0, 0,1024-h,1024-w]: zero-pad bottom/right after normalisation.
+        g.Node("Shape", "input_shape", ["input_image"]);                              // [3]: h, w, 3
+        g.Node("Slice", "hw", ["input_shape", "hw_start", "hw_end", "hw_axis"]);      // [2]: h, w
+        g.Node("Sub", "pad_hw", ["frame_size", "hw"]);
+        g.Node("Concat", "pads", ["pads_begin", "pad_hw"], Int("axis", 0));           // [6]
+        g.Node("Pad", "padded", ["normalised", "pads"], Text("mode", "constant"));    // [3,1024,1024]
+        g.Node("Unsqueeze", "image", ["padded", "batch_axis"]);                       // [1,3,1024,1024]
+
+        g.Node("AveragePool", "pooled", ["image"], Ints("kernel_shape", Pool, Pool), Ints("strides", Pool, Pool));
+        g.Node("Conv", "image_embeddings", ["pooled", "W", "B"]);
+        g.Save(path);
+    }
+
+    /// <summary>Writes a hwc-raw fixture package: <see cref="WriteHwcRawEncoder"/>, the analytic decoder and its sam.json.</summary>
+    public static void WriteHwcRawPackage(string directory)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(directory);
+        Directory.CreateDirectory(directory);
+        var manifest = new SamPackageManifest { EncoderInputLayout = SamEncoderInputLayout.HwcRaw, EncoderInput = "input_image" };
+        WriteHwcRawEncoder(Path.Combine(directory, manifest.Encoder), manifest.PixelMean, manifest.PixelStd);
+        WriteDecoder(Path.Combine(directory, manifest.Decoder));
+        manifest.Save(directory);
+    }
+
+    private static void AddConvWeights(OnnxGraphBuilder g, int outChannels)
+    {
         var weights = new List<float>(outChannels * 3);
         var bias = new List<float>(outChannels);
         for (var o = 0; o < outChannels; o++)
@@ -80,9 +149,6 @@ public static class SamFixtureBuilder
 
         g.FloatInitializer("W", [outChannels, 3, 1, 1], weights);
         g.FloatInitializer("B", [outChannels], bias);
-        g.Node("AveragePool", "pooled", ["image"], Ints("kernel_shape", pool, pool), Ints("strides", pool, pool));
-        g.Node("Conv", "image_embeddings", ["pooled", "W", "B"]);
-        g.Save(path);
     }
 
     /// <summary>Writes the analytic decoder (see the class remarks).</summary>
