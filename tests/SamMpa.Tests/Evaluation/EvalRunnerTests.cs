@@ -102,6 +102,20 @@ public sealed class EvalRunnerTests
     }
 
     [Fact]
+    public async Task A_package_whose_encoder_takes_raw_pixels_runs_the_sam_stages()
+    {
+        using var data = new PhantomDataset(count: 4);
+        var package = Path.Combine(data.Root, "sam-hwc");
+        SamFixtureBuilder.WriteHwcRawPackage(package);
+
+        var report = await Run(data, shots: [1], stages: Stage.Es | Stage.Mp | Stage.Pa, samPackage: package);
+
+        var run = Assert.Single(report.Runs);
+        Assert.NotNull(run.FinalDiceMean);
+        Assert.Equal(3, Directory.GetFiles(Path.Combine(data.OutputDirectory, run.Run, "final")).Length);
+    }
+
+    [Fact]
     public async Task The_sam_stages_without_a_package_are_a_clear_error()
     {
         using var data = new PhantomDataset(count: 4);
