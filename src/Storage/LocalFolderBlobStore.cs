@@ -1,0 +1,119 @@
+using System.Runtime.CompilerServices;
+
+namespace SamMpa.Storage;
+
+/// <summary>
+/// Blobs as files below a root folder (the development default). Writes go to a temporary file in the target
+/// folder first and are then moved into place, so a reader never sees half a blob; create-if-absent uses a move
+/// that refuses to overwrite, so two writers of the same output cannot both win.
+/// </summary>
+public sealed class LocalFolderBlobStore : IBlobStore
+{
+    // '~' cannot appear in a valid id, so a temporary file is never mistaken for a blob.
+    private const string TemporaryMarker = "~tmp-";
+
+    public LocalFolderBlobStore(string root)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(root);
+        Root = Path.GetFullPath(root);
+        Directory.CreateDirectory(Root);
+    }
+
+    public string Root { get; }
+
+    public async Task<bool> TryCreateAsync(string name, ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
+    {
+        var path = PathOf(name);
+        if (File.Exists(path))
+        {
+            return false;
+        }
+
+        var temporary = await WriteTemporaryAsync(path, content, cancellationToken);
+        try
+        {
+            File.Move(temporary, path, overwrite: false);
+            return true;
+        }
+        catch (IOException) when (File.Exists(path))
+        {
+            return false;
+        }
+        finally
+        {
+            File.Delete(temporary);
+        }
+    }
+
+    public async Task WriteAsync(string name, ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
+    {
+        var path = PathOf(name);
+        var temporary = await WriteTemporaryAsync(path, content, cancellationToken);
+        try
+        {
+            File.Move(temporary, path, overwrite: true);
+        }
+        finally
+        {
+            File.Delete(temporary);
+        }
+    }
+
+    public async Task<byte[]?> ReadAsync(string name, CancellationToken cancellationToken)
+    {
+        var path = PathOf(name);
+        try
+        {
+            return await File.ReadAllBytesAsync(path, cancellationToken);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null;
+        }
+    }
+
+    public Task<bool> ExistsAsync(string name, CancellationToken cancellationToken) => Task.FromResult(File.Exists(PathOf(name)));
+
+    public async IAsyncEnumerable<string> ListAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var folder = Path.Combine([Root, .. BlobName.PrefixSegments(prefix)]);
+        if (!Directory.Exists(folder))
+        {
+            yield break;
+        }
+
+        var names = Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories)
+            .Where(path => !Path.GetFileName(path).Contains(TemporaryMarker, StringComparison.Ordinal))
+            .Select(path => Path.GetRelativePath(Root, path).Replace(Path.DirectorySeparatorChar, '/'))
+            .Order(StringComparer.Ordinal);
+        foreach (var name in names)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return name;
+        }
+
+        await Task.CompletedTask;
+    }
+
+    public Task<bool> DeleteAsync(string name, CancellationToken cancellationToken)
+    {
+        var path = PathOf(name);
+        if (!File.Exists(path))
+        {
+            return Task.FromResult(false);
+        }
+
+        File.Delete(path);
+        return Task.FromResult(true);
+    }
+
+    private string PathOf(string name) => Path.Combine([Root, .. BlobName.Segments(name)]);
+
+    private static async Task<string> WriteTemporaryAsync(string path, ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var temporary = $"{path}{TemporaryMarker}{Guid.NewGuid():N}";
+        await File.WriteAllBytesAsync(temporary, content, cancellationToken);
+        return temporary;
+    }
+}

@@ -1,0 +1,86 @@
+using SamMpa.Storage;
+
+namespace SamMpa.Tests.Storage;
+
+/// <summary>
+/// What every <see cref="IBlobStore"/> must do; each store's test class derives from this with its own store,
+/// so the local folder and Azure stores pass the same tests.
+/// </summary>
+public abstract class BlobStoreContract
+{
+    private static readonly CancellationToken None = CancellationToken.None;
+
+    protected abstract IBlobStore Store { get; }
+
+    [Fact]
+    public async Task A_written_blob_reads_back()
+    {
+        await Store.WriteAsync("datasets/d1/images/a.png", "abc"u8.ToArray(), None);
+
+        Assert.Equal("abc"u8.ToArray(), await Store.ReadAsync("datasets/d1/images/a.png", None));
+        Assert.True(await Store.ExistsAsync("datasets/d1/images/a.png", None));
+    }
+
+    [Fact]
+    public async Task A_missing_blob_reads_as_null() =>
+        Assert.Null(await Store.ReadAsync("datasets/none/images/x.png", None));
+
+    [Fact]
+    public async Task Create_if_absent_writes_once_and_keeps_the_first_content()
+    {
+        Assert.True(await Store.TryCreateAsync("datasets/d2/masks/a.png", "first"u8.ToArray(), None));
+        Assert.False(await Store.TryCreateAsync("datasets/d2/masks/a.png", "second"u8.ToArray(), None));
+
+        Assert.Equal("first"u8.ToArray(), await Store.ReadAsync("datasets/d2/masks/a.png", None));
+    }
+
+    [Fact]
+    public async Task Concurrent_creates_of_one_blob_have_exactly_one_winner()
+    {
+        var attempts = Enumerable.Range(0, 8)
+            .Select(i => Store.TryCreateAsync("datasets/d3/coarse/a.png", new[] { (byte)i }, None));
+
+        var outcomes = await Task.WhenAll(attempts);
+
+        Assert.Equal(1, outcomes.Count(created => created));
+    }
+
+    [Fact]
+    public async Task Listing_a_prefix_gives_its_blobs_in_ordinal_order_and_nothing_else()
+    {
+        await Store.WriteAsync("datasets/d4/images/b.png", new byte[] { 1 }, None);
+        await Store.WriteAsync("datasets/d4/images/a.png", new byte[] { 1 }, None);
+        await Store.WriteAsync("datasets/d4/masks/a.png", new byte[] { 1 }, None);
+        await Store.WriteAsync("datasets/d5/images/a.png", new byte[] { 1 }, None);
+
+        var names = new List<string>();
+        await foreach (var name in Store.ListAsync("datasets/d4/", None))
+        {
+            names.Add(name);
+        }
+
+        Assert.Equal(["datasets/d4/images/a.png", "datasets/d4/images/b.png", "datasets/d4/masks/a.png"], names);
+    }
+
+    [Fact]
+    public async Task Deleting_removes_the_blob_once()
+    {
+        await Store.WriteAsync("datasets/d6/images/a.png", new byte[] { 1 }, None);
+
+        Assert.True(await Store.DeleteAsync("datasets/d6/images/a.png", None));
+        Assert.False(await Store.DeleteAsync("datasets/d6/images/a.png", None));
+        Assert.False(await Store.ExistsAsync("datasets/d6/images/a.png", None));
+    }
+
+    [Theory]
+    [InlineData("datasets/../x")]
+    [InlineData("datasets//x")]
+    [InlineData("/datasets/x")]
+    [InlineData("datasets/a b")]
+    public async Task Unsafe_names_are_refused(string name)
+    {
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => Store.WriteAsync(name, new byte[] { 1 }, None));
+
+        Assert.Contains(name, error.Message, StringComparison.Ordinal);
+    }
+}
