@@ -235,36 +235,7 @@ public static class PerSam
     /// The soft mask at original size on the 64 x 64 embedding grid, as SAM frames images: longest side to 1024 (the
     /// encoder's bilinear), zero padding bottom/right, 16 x 16 area average.
     /// </summary>
-    internal static void MaskToGrid(GrayImage mask, Span<float> grid)
-    {
-        var frame = SamFrame.Of(mask);
-        int w = frame.ResizedWidth, h = frame.ResizedHeight;
-        var resized = ArrayPool<float>.Shared.Rent(w * h);
-        try
-        {
-            BilinearResize.Resize(mask.Pixels, frame.Width, frame.Height, resized, w, h);
-            grid.Clear();
-            for (var y = 0; y < h; y++)
-            {
-                var target = grid.Slice((y / CellSize) * Grid, Grid);
-                ReadOnlySpan<float> row = resized.AsSpan(y * w, w);
-                for (var x = 0; x < row.Length; x++)
-                {
-                    target[x / CellSize] += row[x];
-                }
-            }
-
-            const float area = CellSize * CellSize;
-            for (var i = 0; i < grid.Length; i++)
-            {
-                grid[i] /= area;
-            }
-        }
-        finally
-        {
-            ArrayPool<float>.Shared.Return(resized);
-        }
-    }
+    internal static void MaskToGrid(GrayImage mask, Span<float> grid) => SamFrame.Of(mask).MaskToGrid(mask, CellSize, grid);
 
     private static int Channels(ReadOnlySpan<float> embedding, string name)
     {
@@ -287,23 +258,13 @@ public static class PerSam
     /// <summary>Bounding box (SAM's convention: pixel indices, inclusive) of the logits &gt; 0.</summary>
     private static bool TryPositiveBounds(GrayImage logits, out (int X0, int Y0, int X1, int Y1) box)
     {
-        int x0 = int.MaxValue, y0 = int.MaxValue, x1 = -1, y1 = -1;
-        for (var y = 0; y < logits.Height; y++)
+        var positive = new bool[logits.Length];
+        var pixels = logits.Pixels;
+        for (var i = 0; i < positive.Length; i++)
         {
-            ReadOnlySpan<float> row = logits.Row(y);
-            for (var x = 0; x < row.Length; x++)
-            {
-                if (row[x] > 0f)
-                {
-                    x0 = Math.Min(x0, x);
-                    x1 = Math.Max(x1, x);
-                    y0 = Math.Min(y0, y);
-                    y1 = Math.Max(y1, y);
-                }
-            }
+            positive[i] = pixels[i] > 0f;
         }
 
-        box = (x0, y0, x1, y1);
-        return x1 >= 0;
+        return MaskBounds.TryFind(positive, logits.Width, out box);
     }
 }

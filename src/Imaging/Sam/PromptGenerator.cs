@@ -40,7 +40,7 @@ public static class PromptGenerator
             Dilate(binary, frame.Width, frame.Height, options.MaskDilation);
         }
 
-        if (!TryBounds(binary, frame.Width, out var box))
+        if (!MaskBounds.TryFind(binary, frame.Width, out var box))
         {
             return null;
         }
@@ -102,7 +102,7 @@ public static class PromptGenerator
 
         var frame = SamFrame.Of(mask);
         var binary = Binarize(mask);
-        if (!TryBounds(binary, frame.Width, out var box))
+        if (!MaskBounds.TryFind(binary, frame.Width, out var box))
         {
             return null;
         }
@@ -149,26 +149,6 @@ public static class PromptGenerator
         {
             binary[i] = distance[i] <= limit;
         }
-    }
-
-    private static bool TryBounds(bool[] binary, int width, out (int X0, int Y0, int X1, int Y1) box)
-    {
-        int x0 = int.MaxValue, y0 = int.MaxValue, x1 = -1, y1 = -1;
-        for (var i = 0; i < binary.Length; i++)
-        {
-            if (binary[i])
-            {
-                var x = i % width;
-                var y = i / width;
-                x0 = Math.Min(x0, x);
-                x1 = Math.Max(x1, x);
-                y0 = Math.Min(y0, y);
-                y1 = Math.Max(y1, y);
-            }
-        }
-
-        box = (x0, y0, x1, y1);
-        return x1 >= 0;
     }
 
     private static (int X0, int Y0, int X1, int Y1) Expand((int X0, int Y0, int X1, int Y1) box, int margin, SamFrame frame) =>

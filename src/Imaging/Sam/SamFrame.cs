@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Numerics.Tensors;
 using SamMpa.Imaging.Embeddings;
 using SamMpa.Imaging.Images;
 
@@ -78,40 +79,48 @@ public sealed record SamFrame
             throw new ArgumentOutOfRangeException(nameof(gain), $"Gain and limit must be positive and finite, not {gain} and {limit}.");
         }
 
+        var result = new GrayImage(LowResSize, LowResSize);
+        MaskToGrid(softMaskAtOriginal, LowResFactor, result.Pixels);
+        foreach (ref var value in result.Pixels)
+        {
+            value = ToLogit(value, gain, limit);
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// A mask carried into the padded 1024 frame like the image (longest side to 1024, bottom/right padding with 0) and
+    /// area-averaged over <paramref name="factor"/> x <paramref name="factor"/> blocks into a (1024 / factor)^2 grid.
+    /// </summary>
+    internal void MaskToGrid(GrayImage mask, int factor, Span<float> grid)
+    {
+        var side = ImageSize / factor;
+        if (grid.Length != side * side)
+        {
+            throw new ArgumentException($"A {factor}x{factor} block grid of the {ImageSize} frame has {side * side} cells, not {grid.Length}.", nameof(grid));
+        }
+
         int w = ResizedWidth, h = ResizedHeight;
         var resized = ArrayPool<float>.Shared.Rent(w * h);
-        var sums = ArrayPool<float>.Shared.Rent(LowResSize);
         try
         {
-            BilinearResize.Resize(softMaskAtOriginal.Pixels, Width, Height, resized, w, h);
-            var result = new GrayImage(LowResSize, LowResSize);
-            const float blockArea = LowResFactor * LowResFactor;
-            for (var v = 0; v < LowResSize; v++)
+            BilinearResize.Resize(mask.Pixels, Width, Height, resized, w, h);
+            grid.Clear();
+            for (var y = 0; y < h; y++)
             {
-                var rowSums = sums.AsSpan(0, LowResSize);
-                rowSums.Clear();
-                var yEnd = Math.Min((v + 1) * LowResFactor, h);
-                for (var y = v * LowResFactor; y < yEnd; y++)
+                var target = grid.Slice(y / factor * side, side);
+                ReadOnlySpan<float> row = resized.AsSpan(y * w, w);
+                for (var x = 0; x < row.Length; x++)
                 {
-                    ReadOnlySpan<float> row = resized.AsSpan(y * w, w);
-                    for (var x = 0; x < row.Length; x++)
-                    {
-                        rowSums[x / LowResFactor] += row[x];
-                    }
-                }
-
-                var target = result.Row(v);
-                for (var u = 0; u < LowResSize; u++)
-                {
-                    target[u] = ToLogit(rowSums[u] / blockArea, gain, limit);
+                    target[x / factor] += row[x];
                 }
             }
 
-            return result;
+            TensorPrimitives.Divide(grid, (float)(factor * factor), grid);
         }
         finally
         {
-            ArrayPool<float>.Shared.Return(sums);
             ArrayPool<float>.Shared.Return(resized);
         }
     }
