@@ -1,5 +1,6 @@
 using System.Globalization;
 using SamMpa.Imaging.Images;
+using SamMpa.Imaging.Metrics;
 using SamMpa.Imaging.Registration;
 using Xunit.Abstractions;
 
@@ -52,8 +53,8 @@ public sealed class ElastixMaskPropagatorTests : IDisposable
                 Assert.Equal(Size, soft.Width);
                 Assert.Equal(Size, soft.Height);
                 Assert.True(soft.Pixels.ToArray().All(v => v is >= 0f and <= 1f));
-                copied[i] = Dice(supportMask, queryMask);
-                propagated[i] = Dice(soft, queryMask);
+                copied[i] = SegmentationMetrics.Compare(supportMask.Pixels, queryMask.Pixels).Dice;
+                propagated[i] = SegmentationMetrics.Compare(soft.Pixels, queryMask.Pixels).Dice;
             }
         });
 
@@ -203,20 +204,5 @@ public sealed class ElastixMaskPropagatorTests : IDisposable
 
         File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         return path;
-    }
-
-    private static double Dice(GrayImage prediction, GrayImage truth)
-    {
-        var p = prediction.Pixels;
-        var t = truth.Pixels;
-        double both = 0, sum = 0;
-        for (var i = 0; i < p.Length; i++)
-        {
-            bool a = p[i] > 0.5f, b = t[i] > 0.5f;
-            both += a && b ? 1 : 0;
-            sum += (a ? 1 : 0) + (b ? 1 : 0);
-        }
-
-        return sum == 0 ? 1 : 2 * both / sum;
     }
 }
