@@ -1,9 +1,25 @@
 namespace SamMpa.Grains;
 
-/// <summary>Stream, storage and provider names shared by silos and clients.</summary>
+/// <summary>Stream, storage, provider and silo-metadata names shared by silos and clients.</summary>
 public static class Constants
 {
+    /// <summary>Grain state (datasets and images).</summary>
     public const string StorageProviderName = "sammpa";
+
+    /// <summary>Grain state of the stream provider's pub-sub.</summary>
+    public const string PubSubStorageName = "PubSubStore";
+
     public const string StreamProviderName = "sammpa-streams";
+
+    /// <summary>One stream per dataset, keyed by the dataset id.</summary>
     public const string CompletionStreamNamespace = "sammpa.completions";
+
+    /// <summary>Silo metadata key that holds the silo's role (<see cref="SiloRoles"/>).</summary>
+    public const string RoleMetadataKey = "role";
+
+    /// <summary>Name of the reminder that resumes a dataset's job after a silo failure or a cluster restart.</summary>
+    public const string JobReminderName = "sammpa.job";
+
+    /// <summary>Meter of the cluster's own metrics.</summary>
+    public const string MeterName = "SamMpa";
 }

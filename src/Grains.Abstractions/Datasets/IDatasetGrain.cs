@@ -1,0 +1,36 @@
+namespace SamMpa.Grains.Datasets;
+
+/// <summary>
+/// Coordinates one dataset (key: the dataset id). Every long step is a job that the call starts and returns from
+/// at once; <see cref="GetStatusAsync"/> and the completion stream tell how it goes. Calls are idempotent: creating
+/// the same dataset twice, or starting a run that already runs, changes nothing.
+/// </summary>
+[Alias("sammpa.IDatasetGrain")]
+public interface IDatasetGrain : IGrainWithStringKey
+{
+    /// <summary>Lists the images, checks their names and starts embedding them.</summary>
+    [Alias("Create")]
+    Task<DatasetStatus> CreateAsync(CreateDataset request);
+
+    /// <summary>Selects the supports once every embedding exists (waiting for them if needed).</summary>
+    [Alias("SelectSupports")]
+    Task<DatasetStatus> SelectSupportsAsync(SelectSupports request);
+
+    /// <summary>
+    /// Checks the annotation blobs of the supports (<c>datasets/{id}/annotations/{stem}.png</c>): present, readable, the
+    /// image's size, not empty. Problems are listed in the status by support.
+    /// </summary>
+    [Alias("AcceptAnnotations")]
+    Task<DatasetStatus> AcceptAnnotationsAsync();
+
+    /// <summary>Starts segmenting every query; returns at once.</summary>
+    [Alias("Run")]
+    Task<DatasetStatus> RunAsync(RunSettings settings);
+
+    [Alias("GetStatus")]
+    Task<DatasetStatus> GetStatusAsync();
+
+    /// <summary>Stops the current job; calls in flight finish, nothing new starts.</summary>
+    [Alias("Cancel")]
+    Task<DatasetStatus> CancelAsync();
+}

@@ -1,0 +1,18 @@
+namespace SamMpa.Grains.Datasets;
+
+/// <summary>How queries are segmented: the coarse mask alone (MP), or SAM prompted from it (PA) and refined (PR).</summary>
+[GenerateSerializer]
+[Alias("sammpa.RunSettings")]
+public sealed record RunSettings
+{
+    /// <summary>Stage PA: prompt SAM with the coarse mask. Needs a SAM package on the gpu silos.</summary>
+    [Id(0)]
+    public bool UseSam { get; init; }
+
+    /// <summary>Stage PR: times SAM's answer is fed back (0 switches refinement off).</summary>
+    [Id(1)]
+    public int Refine { get; init; } = 1;
+
+    [Id(2)]
+    public SamPromptSettings Prompts { get; init; } = new();
+}
