@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Security.Cryptography;
 using SamMpa.Imaging.Images;
 
@@ -15,9 +14,6 @@ namespace SamMpa.Imaging.Embeddings;
 public sealed class EmbeddingCache
 {
     public const string Extension = ".f16";
-    private const uint Magic = 0x45504D53; // "SMPE" little-endian
-    private const int Version = 1;
-    private const int HeaderLength = 16;
 
     private int _hits;
     private int _misses;
@@ -161,30 +157,7 @@ public sealed class EmbeddingCache
     }
 
     /// <summary>Decodes a cache file, or null when it is not a complete, intact file of this dimension.</summary>
-    internal static float[]? Decode(ReadOnlySpan<byte> bytes, int dimension)
-    {
-        if (bytes.Length != HeaderLength + (2L * dimension)
-            || BinaryPrimitives.ReadUInt32LittleEndian(bytes) != Magic
-            || BinaryPrimitives.ReadInt32LittleEndian(bytes[4..]) != Version
-            || BinaryPrimitives.ReadInt32LittleEndian(bytes[8..]) != dimension)
-        {
-            return null;
-        }
-
-        var payload = bytes[HeaderLength..];
-        if (BinaryPrimitives.ReadUInt32LittleEndian(bytes[12..]) != Fnv1a(payload))
-        {
-            return null;
-        }
-
-        var values = new float[dimension];
-        for (var i = 0; i < values.Length; i++)
-        {
-            values[i] = (float)BinaryPrimitives.ReadHalfLittleEndian(payload[(2 * i)..]);
-        }
-
-        return values;
-    }
+    internal static float[]? Decode(ReadOnlySpan<byte> bytes, int dimension) => EmbeddingCodec.Decode(bytes, dimension);
 
     /// <summary>Writes the file atomically and returns the float16-rounded values.</summary>
     private static float[] Store(string path, float[] values, int dimension)
@@ -194,21 +167,7 @@ public sealed class EmbeddingCache
             throw new InvalidOperationException($"Encoder returned {values.Length} values, expected {dimension}.");
         }
 
-        var bytes = new byte[HeaderLength + (2 * values.Length)];
-        var payload = bytes.AsSpan(HeaderLength);
-        var rounded = new float[values.Length];
-        for (var i = 0; i < values.Length; i++)
-        {
-            var half = (Half)values[i];
-            BinaryPrimitives.WriteHalfLittleEndian(payload[(2 * i)..], half);
-            rounded[i] = (float)half;
-        }
-
-        BinaryPrimitives.WriteUInt32LittleEndian(bytes, Magic);
-        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(4), Version);
-        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(8), dimension);
-        BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(12), Fnv1a(payload));
-
+        var (bytes, rounded) = EmbeddingCodec.Encode(values);
         System.IO.Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         var temp = $"{path}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp";
         try
@@ -223,17 +182,6 @@ public sealed class EmbeddingCache
         }
 
         return rounded;
-    }
-
-    private static uint Fnv1a(ReadOnlySpan<byte> data)
-    {
-        var hash = 2166136261u;
-        foreach (var b in data)
-        {
-            hash = (hash ^ b) * 16777619u;
-        }
-
-        return hash;
     }
 
     private static void CheckName(string name, string what)

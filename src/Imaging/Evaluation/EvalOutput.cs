@@ -6,7 +6,7 @@ using System.Text.Json.Serialization;
 namespace SamMpa.Imaging.Evaluation;
 
 /// <summary>Writes per_image.csv and summary.json, each atomically (temp file, then rename).</summary>
-internal static class EvalOutput
+public static class EvalOutput
 {
     public const string PerImageFile = "per_image.csv";
     public const string SummaryFile = "summary.json";

@@ -26,9 +26,38 @@ public static class ImageFile
     }
 
     /// <summary>Reads a mask: every nonzero pixel becomes 1, every other pixel 0.</summary>
-    public static GrayImage ReadMask(string path)
+    public static GrayImage ReadMask(string path) => Binarize(Read(path));
+
+    /// <summary>
+    /// Decodes an image held in memory (a blob) as gray intensities on a 0..255 scale; <paramref name="name"/> names it
+    /// in errors.
+    /// </summary>
+    /// <exception cref="InvalidImageException">The content cannot be decoded completely.</exception>
+    public static GrayImage Decode(byte[] content, string name)
     {
-        var mask = Read(path);
+        ArgumentNullException.ThrowIfNull(content);
+        if (content.Length == 0)
+        {
+            throw new InvalidImageException(name, "empty file (0 bytes)");
+        }
+
+        if (Png16Decoder.IsSixteenBitPng(content))
+        {
+            return Png16Decoder.Decode(content, name);
+        }
+
+        using var data = SKData.CreateCopy(content);
+        using var codec = SKCodec.Create(data)
+            ?? throw new InvalidImageException(name, "not a readable image (corrupt or unsupported format)");
+        CheckSize(codec, name);
+        return Decode(codec, name);
+    }
+
+    /// <summary>Decodes a mask held in memory: every nonzero pixel becomes 1, every other pixel 0.</summary>
+    public static GrayImage DecodeMask(byte[] content, string name) => Binarize(Decode(content, name));
+
+    private static GrayImage Binarize(GrayImage mask)
+    {
         foreach (ref var value in mask.Pixels)
         {
             value = value != 0f ? 1f : 0f;
@@ -68,14 +97,26 @@ public static class ImageFile
             throw new InvalidImageException(path, "not a readable image (corrupt or unsupported format)");
         }
 
-        var info = codec.Info;
-        if (info.Width <= 0 || info.Height <= 0)
+        try
+        {
+            CheckSize(codec, path);
+        }
+        catch
         {
             codec.Dispose();
-            throw new InvalidImageException(path, $"invalid image size {info.Width}x{info.Height}");
+            throw;
         }
 
         return codec;
+    }
+
+    private static void CheckSize(SKCodec codec, string name)
+    {
+        var info = codec.Info;
+        if (info.Width <= 0 || info.Height <= 0)
+        {
+            throw new InvalidImageException(name, $"invalid image size {info.Width}x{info.Height}");
+        }
     }
 
     private static GrayImage Decode(SKCodec codec, string path)

@@ -15,6 +15,14 @@ public static class MaskFile
         WriteGray8(mask, path, value => value > threshold ? (byte)255 : (byte)0);
     }
 
+    /// <summary>Encodes a binary mask as an 8-bit PNG in memory (for blob storage): above <paramref name="threshold"/> is 255.</summary>
+    public static byte[] EncodePng(GrayImage mask, float threshold = 0.5f)
+    {
+        ArgumentNullException.ThrowIfNull(mask);
+        using var png = EncodeGray8(mask, value => value > threshold ? (byte)255 : (byte)0);
+        return png.ToArray();
+    }
+
     /// <summary>Writes intensities rounded and clamped to 0..255 (for debugging and overlays).</summary>
     public static void WriteGrayPng(GrayImage image, string path)
     {
@@ -25,7 +33,12 @@ public static class MaskFile
     private static void WriteGray8(GrayImage image, string path, Func<float, byte> toByte)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
+        using var png = EncodeGray8(image, toByte);
+        WriteAtomically(path, png.AsSpan());
+    }
 
+    private static SKData EncodeGray8(GrayImage image, Func<float, byte> toByte)
+    {
         using var bitmap = new SKBitmap(new SKImageInfo(image.Width, image.Height, SKColorType.Gray8, SKAlphaType.Opaque));
         var pixels = bitmap.GetPixelSpan();
         var rowBytes = bitmap.RowBytes;
@@ -39,9 +52,7 @@ public static class MaskFile
             }
         }
 
-        using var png = bitmap.Encode(SKEncodedImageFormat.Png, 100)
-            ?? throw new IOException($"{path}: PNG encoding failed.");
-        WriteAtomically(path, png.AsSpan());
+        return bitmap.Encode(SKEncodedImageFormat.Png, 100) ?? throw new IOException("PNG encoding failed.");
     }
 
     private static void WriteAtomically(string path, ReadOnlySpan<byte> content)

@@ -20,26 +20,33 @@ internal static class Png16Decoder
     {
         Span<byte> header = stackalloc byte[33];
         using var stream = File.OpenRead(path);
-        return stream.ReadAtLeast(header, header.Length, throwOnEndOfStream: false) == header.Length
-            && header[..8].SequenceEqual(Signature)
-            && header.Slice(12, 4).SequenceEqual("IHDR"u8)
-            && header[24] == 16;
+        var read = stream.ReadAtLeast(header, header.Length, throwOnEndOfStream: false);
+        return IsSixteenBitPng(header[..read]);
     }
 
-    public static GrayImage Decode(string path)
+    /// <summary>True when the content starts with a PNG signature and an IHDR chunk declaring 16 bits per sample.</summary>
+    public static bool IsSixteenBitPng(ReadOnlySpan<byte> content) =>
+        content.Length >= 33
+        && content[..8].SequenceEqual(Signature)
+        && content.Slice(12, 4).SequenceEqual("IHDR"u8)
+        && content[24] == 16;
+
+    public static GrayImage Decode(string path) => Decode(File.ReadAllBytes(path), path);
+
+    /// <summary>Decodes a 16-bit PNG held in memory; <paramref name="name"/> names it in errors.</summary>
+    public static GrayImage Decode(byte[] file, string name)
     {
-        var file = File.ReadAllBytes(path);
         try
         {
-            return Decode(file, path);
+            return DecodeCore(file, name);
         }
         catch (Exception ex) when (ex is InvalidDataException or ArgumentOutOfRangeException or IndexOutOfRangeException)
         {
-            throw new InvalidImageException(path, "not a readable image (corrupt 16-bit PNG data)", ex);
+            throw new InvalidImageException(name, "not a readable image (corrupt 16-bit PNG data)", ex);
         }
     }
 
-    private static GrayImage Decode(byte[] file, string path)
+    private static GrayImage DecodeCore(byte[] file, string path)
     {
         int width = 0, height = 0, channels = 0, interlace = 0;
         var compressed = new MemoryStream();

@@ -32,7 +32,7 @@ public static class SupportSelector
         return new SupportSelection(supports, AssignToNearest(matrix, supports), 0);
     }
 
-    internal static void ValidateK(int n, int k)
+    public static void ValidateK(int n, int k)
     {
         if (k < 1)
         {
