@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Hosting;
+using SamMpa.Hosting;
 
 var builder = Host.CreateApplicationBuilder(args);
-builder.UseOrleans(silo => silo.UseLocalhostClustering());
+builder.AddSamMpaSilo();
 await builder.Build().RunAsync();

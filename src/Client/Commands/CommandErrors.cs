@@ -16,7 +16,8 @@ internal static class CommandErrors
         }
         catch (Exception e) when (e is DatasetException or InvalidImageException or RegistrationToolMissingException
                                       or IOException or UnauthorizedAccessException or ArgumentException
-                                      or SamPackageException or InvalidDataException or InvalidOperationException)
+                                      or SamPackageException or InvalidDataException or InvalidOperationException
+                                      or KeyNotFoundException or OrleansException or TimeoutException)
         {
             System.Console.Error.WriteLine($"error: {e.Message}");
             return ExitCodes.InvalidInput;

@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.Globalization;
+using SamMpa.Client.Cluster;
 using SamMpa.Client.Console;
 using SamMpa.Imaging.Evaluation;
 using SamMpa.Imaging.Sam;
@@ -43,9 +45,12 @@ internal static class EvalCommand
         };
         var cache = new Option<DirectoryInfo>("--cache")
         {
-            Description = "Embedding cache folder (float16, keyed by image content and encoder).",
+            Description = "Embedding cache folder of the baselines (float16, keyed by image content and encoder).",
             DefaultValueFactory = _ => new DirectoryInfo(CommonOptions.DefaultCacheDirectory()),
         };
+        var home = ClusterOptions.Home();
+        var cluster = ClusterOptions.UseCluster();
+        var settings = ClusterOptions.Settings();
         var seed = new Option<int>("--seed")
         {
             Description = "Seed of the random supports drawn when es is not among the stages.",
@@ -93,7 +98,7 @@ internal static class EvalCommand
         var command = new Command("eval", "Select K supports, propagate their masks to every other image, and score against the ground truth.")
         {
             images, masks, shots, stages, output, workingSize, samEncoder, device, cache, seed, atlases, sam, method, refine, boxMargin, maskDilation,
-            foregroundPoint, parallel, parameterFiles, timeout, elastix,
+            foregroundPoint, parallel, parameterFiles, timeout, elastix, home, cluster, settings,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -125,13 +130,35 @@ internal static class EvalCommand
                         parse.GetValue(parallel), parse.GetValue(parameterFiles), parse.GetValue(timeout), parse.GetValue(elastix)!),
                 };
                 var progress = ConsoleProgress.ForStandardError();
-                var report = await new EvalRunner(options, progress).RunAsync(cancellationToken);
+                EvalReport report;
+                if (options.Method.IsBaseline())
+                {
+                    // The baselines register nothing: SAM prompted from ground truth, or PerSAM, in this process.
+                    report = await new EvalRunner(options, progress).RunAsync(cancellationToken);
+                }
+                else
+                {
+                    await using var connection = await ClusterOptions.ConnectOrEmbedAsync(
+                        parse.GetValue(cluster), parse.GetValue(settings), parse.GetValue(home)!, EmbeddedOverrides(options), options.Registration, cancellationToken);
+                    report = await new ClusterEval(connection, options, progress).RunAsync(cancellationToken);
+                }
+
                 ResultTable.Write(System.Console.Out, report, options.OutputDirectory);
                 return report.Runs.Any(r => r.Failed > 0) ? ExitCodes.SomeImagesFailed : ExitCodes.Success;
             });
         });
         return command;
     }
+
+    /// <summary>What the embedded silo needs from the eval options: the models and the job's bounds.</summary>
+    internal static Dictionary<string, string?> EmbeddedOverrides(EvalOptions options) => new()
+    {
+        ["Models:SamPackage"] = options.SamPackageDirectory,
+        ["Models:SamEncoder"] = options.SamEncoderPath,
+        ["Models:Device"] = options.Device.ToString(),
+        // Enough image calls in flight to keep every registration slot busy while others are being written.
+        ["Job:MaxInFlight"] = (options.Registration.MaxDegreeOfParallelism * 4).ToString(CultureInfo.InvariantCulture),
+    };
 
     private static ForegroundPoint ParseForegroundPoint(string text) => text.ToLowerInvariant() switch
     {

@@ -18,4 +18,11 @@ public sealed record SelectSupports
     /// <summary>Supports registered to each query (label fusion by averaging); 1 is the published method.</summary>
     [Id(3)]
     public int Atlases { get; init; } = 1;
+
+    /// <summary>
+    /// Average-pools each embedding to at most this many values before selection (0: no pooling). Selection holds every
+    /// embedding in memory, so pooling is what keeps large archives of SAM embeddings (d = 1,048,576) selectable.
+    /// </summary>
+    [Id(4)]
+    public int PooledDimension { get; init; }
 }

@@ -28,4 +28,7 @@ public sealed record SegmentImage
 
     [Id(5)]
     public RunSettings Settings { get; init; } = new();
+
+    [Id(6)]
+    public string? EmbeddingBlob { get; init; }
 }

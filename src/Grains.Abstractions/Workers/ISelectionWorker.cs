@@ -1,9 +1,10 @@
 namespace SamMpa.Grains.Workers;
 
 /// <summary>
-/// Selects supports from the dataset's embeddings and checks annotations. cpu silos. Selection holds every embedding
-/// in memory: N x d x 2 bytes (float16), e.g. 10,000 ResNet18 embeddings (d = 512) take 10 MB, 10,000 SAM
-/// embeddings (d = 4096 after pooling) 80 MB.
+/// Selects supports from the dataset's embeddings and checks annotations. cpu silos. Embeddings are stored as float16
+/// (N x d x 2 bytes); selection holds them as float32 plus a normalised copy, N x d x 8 bytes: 10,000 ResNet18
+/// embeddings (d = 512) take 41 MB, 10,000 SAM embeddings (d = 1,048,576) would take 84 GB, so pool them
+/// (<see cref="SelectionJob.PooledDimension"/>, e.g. 4096: 328 MB).
 /// </summary>
 [Alias("sammpa.ISelectionWorker")]
 public interface ISelectionWorker : IGrainWithIntegerKey
@@ -38,6 +39,9 @@ public sealed record SelectionJob
 
     [Id(5)]
     public int Atlases { get; init; } = 1;
+
+    [Id(6)]
+    public int PooledDimension { get; init; }
 }
 
 /// <summary>Indexes into the job's list: the supports, and for every image the supports registered to it (empty for a support).</summary>

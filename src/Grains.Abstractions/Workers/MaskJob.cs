@@ -28,4 +28,8 @@ public sealed record MaskJob
 
     [Id(6)]
     public RunSettings Settings { get; init; } = new();
+
+    /// <summary>The query's embedding (SAM's, when SAM runs).</summary>
+    [Id(7)]
+    public string? EmbeddingBlob { get; init; }
 }

@@ -1,0 +1,210 @@
+using System.Diagnostics;
+using SamMpa.Grains.Datasets;
+using SamMpa.Grains.Events;
+using SamMpa.Imaging.Evaluation;
+using SamMpa.Imaging.Images;
+using SamMpa.Storage;
+
+namespace SamMpa.Client.Cluster;
+
+/// <summary>
+/// The client's side of one dataset: uploads, and the grain calls with their waits. Every long step returns at once
+/// on the grain; this waits for it by polling the status (phases) and by the completion stream (per-image progress).
+/// </summary>
+internal sealed class DatasetSession(ClusterConnection cluster, string dataset, IEvalProgress progress)
+{
+    private const int ParallelUploads = 8;
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(500);
+
+    public string Dataset { get; } = ResourceId.Validate(dataset, "dataset");
+
+    public IDatasetGrain Grain => cluster.Client.GetGrain<IDatasetGrain>(Dataset);
+
+    /// <summary>
+    /// Uploads images (and ground-truth masks, matched by stem) to the dataset's folders. Blobs already there are kept
+    /// (write-once), so ingesting again uploads nothing. Every name is checked before anything is written.
+    /// </summary>
+    public async Task<(int Uploaded, int Kept)> UploadAsync(IReadOnlyList<string> imagePaths, IReadOnlyDictionary<string, string>? truthByImage, CancellationToken cancellationToken)
+    {
+        foreach (var path in imagePaths)
+        {
+            ResourceId.Validate(Path.GetFileName(path), "image");
+        }
+
+        var items = imagePaths.Select(p => (Path: p, Blob: DatasetBlobLayout.Image(Dataset, Path.GetFileName(p))))
+            .Concat(truthByImage?.Select(t => (Path: t.Value, Blob: DatasetBlobLayout.Truth(Dataset, t.Key))) ?? [])
+            .ToArray();
+        progress.StageStarted("upload", items.Length);
+        var uploaded = 0;
+        await Parallel.ForEachAsync(items, new ParallelOptions { MaxDegreeOfParallelism = ParallelUploads, CancellationToken = cancellationToken }, async (item, ct) =>
+        {
+            if (await cluster.Blobs.TryCreateAsync(item.Blob, await File.ReadAllBytesAsync(item.Path, ct), ct))
+            {
+                Interlocked.Increment(ref uploaded);
+            }
+
+            progress.ItemCompleted("upload", Path.GetFileName(item.Path));
+        });
+        progress.StageCompleted("upload");
+        return (uploaded, items.Length - uploaded);
+    }
+
+    /// <summary>Creates the dataset over its uploaded images and waits until every image is embedded (or failed).</summary>
+    public async Task<DatasetStatus> CreateAsync(CreateDataset request, CancellationToken cancellationToken)
+    {
+        var status = await Grain.CreateAsync(request);
+        return await WaitForEmbeddingsAsync(status, cancellationToken);
+    }
+
+    public async Task<DatasetStatus> WaitForEmbeddingsAsync(DatasetStatus status, CancellationToken cancellationToken)
+    {
+        if (status.Phase != DatasetPhase.Embedding)
+        {
+            return status;
+        }
+
+        progress.StageStarted("embed", status.Images);
+        var reported = 0;
+        status = await WaitAsync(s => s.Phase != DatasetPhase.Embedding, s =>
+        {
+            for (; reported < s.Embedded + s.Failures.Count(f => f.Stage == "embed"); reported++)
+            {
+                progress.ItemCompleted("embed", string.Empty);
+            }
+        }, cancellationToken);
+        progress.StageCompleted("embed");
+        return status;
+    }
+
+    /// <summary>Selects supports and waits for them.</summary>
+    public async Task<DatasetStatus> SelectAsync(SelectSupports request, CancellationToken cancellationToken)
+    {
+        var status = await Grain.SelectSupportsAsync(request);
+        status = await WaitForEmbeddingsAsync(status, cancellationToken);
+        status = await WaitAsync(s => s.Phase is not (DatasetPhase.Embedding or DatasetPhase.Selecting), null, cancellationToken);
+        return status.Phase == DatasetPhase.Failed ? throw new InvalidOperationException($"Dataset '{Dataset}': {status.Message}") : status;
+    }
+
+    /// <summary>Uploads an annotation for every support from <paramref name="annotationFor"/> (null: none for that support), then has the grain check them.</summary>
+    public async Task<DatasetStatus> AnnotateAsync(Func<string, CancellationToken, Task<byte[]?>> annotationFor, CancellationToken cancellationToken)
+    {
+        var status = await Grain.GetStatusAsync();
+        var missing = new List<string>();
+        foreach (var support in status.Supports)
+        {
+            var content = await annotationFor(support, cancellationToken);
+            if (content is null)
+            {
+                missing.Add(support);
+                continue;
+            }
+
+            await cluster.Blobs.WriteAsync(DatasetBlobLayout.Annotation(Dataset, support), content, cancellationToken);
+        }
+
+        if (missing.Count > 0)
+        {
+            progress.Warning($"no annotation found for {missing.Count} supports: {string.Join(", ", missing)}");
+        }
+
+        return await Grain.AcceptAnnotationsAsync();
+    }
+
+    /// <summary>Starts a run and follows it on the completion stream until it completes; returns the final status.</summary>
+    public async Task<DatasetStatus> RunAsync(RunSettings settings, Action<CompletionEvent>? onEvent, CancellationToken cancellationToken)
+    {
+        await using var watcher = await CompletionWatcher.SubscribeAsync(cluster.Client, Dataset);
+        var status = await Grain.RunAsync(settings);
+        var runId = status.RunId;
+        progress.StageStarted("segment", status.Queries);
+        var done = status.Segmented + status.Failures.Count(f => f.Stage != "embed");
+        for (var i = 0; i < done; i++)
+        {
+            progress.ItemCompleted("segment", string.Empty);
+        }
+
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            // Events feed the progress; the status decides the end, so a lost event cannot hang the wait.
+            using var tick = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            tick.CancelAfter(TimeSpan.FromSeconds(2));
+            try
+            {
+                while (await watcher.Events.WaitToReadAsync(tick.Token))
+                {
+                    while (watcher.Events.TryRead(out var completion))
+                    {
+                        onEvent?.Invoke(completion);
+                        if (completion is ImageSegmented segmented && segmented.RunId == runId)
+                        {
+                            progress.ItemCompleted("segment", segmented.Outcome.Image);
+                        }
+                    }
+                }
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+            }
+
+            status = await Grain.GetStatusAsync();
+            if (status.RunId != runId || status.Phase != DatasetPhase.Running)
+            {
+                break;
+            }
+        }
+
+        progress.StageCompleted("segment");
+        return status;
+    }
+
+    /// <summary>The report of the last completed run.</summary>
+    public async Task<DatasetReport.Report> ReadReportAsync(CancellationToken cancellationToken)
+    {
+        var bytes = await cluster.Blobs.ReadAsync(DatasetBlobLayout.Report(Dataset), cancellationToken)
+            ?? throw new InvalidOperationException($"Dataset '{Dataset}' has no report yet: no run has completed.");
+        return DatasetReport.Deserialize(bytes);
+    }
+
+    /// <summary>Copies blobs to a folder (one file per blob, named by the blob's last segment); returns how many.</summary>
+    public async Task<int> DownloadAsync(IEnumerable<string> blobs, string folder, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(folder);
+        var count = 0;
+        await Parallel.ForEachAsync(blobs, new ParallelOptions { MaxDegreeOfParallelism = ParallelUploads, CancellationToken = cancellationToken }, async (blob, ct) =>
+        {
+            var content = await cluster.Blobs.ReadAsync(blob, ct);
+            if (content is not null)
+            {
+                var target = Path.Combine(folder, blob[(blob.LastIndexOf('/') + 1)..]);
+                var temporary = target + ".part";
+                await File.WriteAllBytesAsync(temporary, content, ct);
+                File.Move(temporary, target, overwrite: true);
+                Interlocked.Increment(ref count);
+            }
+        });
+        return count;
+    }
+
+    private async Task<DatasetStatus> WaitAsync(Func<DatasetStatus, bool> until, Action<DatasetStatus>? onStatus, CancellationToken cancellationToken)
+    {
+        string? lastWaiting = null;
+        while (true)
+        {
+            var status = await Grain.GetStatusAsync();
+            onStatus?.Invoke(status);
+            if (until(status))
+            {
+                return status;
+            }
+
+            if (status.MissingRole is not null && status.Message != lastWaiting)
+            {
+                progress.Warning(status.Message ?? $"waiting for a silo with role {status.MissingRole}");
+                lastWaiting = status.Message;
+            }
+
+            await Task.Delay(PollInterval, cancellationToken);
+        }
+    }
+}

@@ -1,0 +1,49 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using SamMpa.Hosting;
+using SamMpa.Imaging.Registration;
+
+namespace SamMpa.Client.Cluster;
+
+/// <summary>
+/// A one-silo cluster inside the client process (role all, localhost clustering on free ports, no metrics endpoint):
+/// what eval and demo run on when no cluster is given. Same grains, same workers as a deployed cluster.
+/// </summary>
+internal static class EmbeddedSilo
+{
+    public static async Task<IHost> StartAsync(
+        IConfiguration settings, IReadOnlyDictionary<string, string?> overrides, RegistrationOptions registration, CancellationToken cancellationToken)
+    {
+        var (siloPort, gatewayPort) = (FreePort(), FreePort());
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Configuration.AddConfiguration(settings);
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>(overrides)
+        {
+            ["Orleans:Metadata:role"] = SiloHosting.DefaultRole,
+        });
+        builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        // Orleans' own start-up and shutdown chatter is not news to someone running one command.
+        builder.Logging.AddFilter("Orleans", LogLevel.Error);
+        builder.Logging.AddFilter("Microsoft", LogLevel.Error);
+        var storage = SiloHosting.StorageOf(builder.Configuration);
+        builder.UseOrleans(silo =>
+        {
+            silo.UseLocalhostClustering(siloPort, gatewayPort, new IPEndPoint(IPAddress.Loopback, siloPort), "sammpa-embedded", "sammpa-embedded");
+            silo.AddSamMpa(builder.Configuration, storage, registration);
+        });
+        var host = builder.Build();
+        await host.StartAsync(cancellationToken);
+        return host;
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

@@ -1,0 +1,59 @@
+using System.CommandLine;
+using SamMpa.Client.Cluster;
+using SamMpa.Client.Console;
+using SamMpa.Grains.Datasets;
+using SamMpa.Imaging.Images;
+using SamMpa.Storage;
+
+namespace SamMpa.Client.Commands;
+
+/// <summary>`sammpa annotate`: uploads the supports' masks and has the dataset check them.</summary>
+internal static class AnnotateCommand
+{
+    public static Command Create()
+    {
+        var dataset = ClusterOptions.Dataset();
+        var settings = ClusterOptions.Settings();
+        var masks = new Option<DirectoryInfo?>("--masks") { Description = "Folder with one mask per support, named like the image or its stem (nonzero = target)." };
+        var fromTruth = new Option<bool>("--from-truth") { Description = "Use the ground truth given at ingest as the supports' annotations (evaluation, demos)." };
+        var command = new Command("annotate", "Upload the supports' annotations and accept them (each is checked: readable, the image's size, not empty).")
+        {
+            dataset, settings, masks, fromTruth,
+        };
+        command.SetAction(async (parse, cancellationToken) => await CommandErrors.RunAsync(async () =>
+        {
+            await using var connection = await ClusterOptions.ConnectAsync(parse.GetValue(settings), cancellationToken);
+            var session = new DatasetSession(connection, parse.GetValue(dataset)!, ConsoleProgress.ForStandardError());
+            Func<string, CancellationToken, Task<byte[]?>> annotationFor;
+            if (parse.GetValue(fromTruth))
+            {
+                annotationFor = (support, ct) => connection.Blobs.ReadAsync(DatasetBlobLayout.Truth(session.Dataset, support), ct);
+            }
+            else if (parse.GetValue(masks) is { } folder)
+            {
+                annotationFor = async (support, ct) => FindMask(folder, support) is { } path ? await File.ReadAllBytesAsync(path, ct) : null;
+            }
+            else
+            {
+                throw new ArgumentException("Give --masks DIR, or --from-truth when the dataset was ingested with ground truth.");
+            }
+
+            var status = await session.AnnotateAsync(annotationFor, cancellationToken);
+            StatusView.Write(status);
+            return status.Phase == DatasetPhase.Annotated || status.MissingAnnotations.Count == 0 ? ExitCodes.Success : ExitCodes.InvalidInput;
+        }));
+        return command;
+    }
+
+    private static string? FindMask(DirectoryInfo folder, string image)
+    {
+        var exact = Path.Combine(folder.FullName, image);
+        if (File.Exists(exact))
+        {
+            return exact;
+        }
+
+        var stem = Path.GetFileNameWithoutExtension(image);
+        return ImageFile.SupportedExtensions.Select(e => Path.Combine(folder.FullName, stem + e)).FirstOrDefault(File.Exists);
+    }
+}

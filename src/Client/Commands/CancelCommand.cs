@@ -1,0 +1,23 @@
+using System.CommandLine;
+using SamMpa.Client.Console;
+
+namespace SamMpa.Client.Commands;
+
+/// <summary>`sammpa cancel`: stops a dataset's job; calls in flight finish, nothing new starts.</summary>
+internal static class CancelCommand
+{
+    public static Command Create()
+    {
+        var dataset = ClusterOptions.Dataset();
+        var settings = ClusterOptions.Settings();
+        var command = new Command("cancel", "Stop a dataset's running job.") { dataset, settings };
+        command.SetAction(async (parse, cancellationToken) => await CommandErrors.RunAsync(async () =>
+        {
+            await using var connection = await ClusterOptions.ConnectAsync(parse.GetValue(settings), cancellationToken);
+            var status = await connection.Client.GetGrain<Grains.Datasets.IDatasetGrain>(Storage.ResourceId.Validate(parse.GetValue(dataset), "dataset")).CancelAsync();
+            StatusView.Write(status);
+            return ExitCodes.Success;
+        }));
+        return command;
+    }
+}

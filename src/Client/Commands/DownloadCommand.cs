@@ -1,0 +1,33 @@
+using System.CommandLine;
+using SamMpa.Client.Cluster;
+using SamMpa.Client.Console;
+
+namespace SamMpa.Client.Commands;
+
+/// <summary>`sammpa download`: the last run's masks and report into a folder.</summary>
+internal static class DownloadCommand
+{
+    public static Command Create()
+    {
+        var dataset = ClusterOptions.Dataset();
+        var settings = ClusterOptions.Settings();
+        var output = new Option<DirectoryInfo>("--out") { Description = "Folder for masks/, coarse/ (with --coarse) and report.json.", Required = true };
+        var coarse = new Option<bool>("--coarse") { Description = "Also download the coarse (propagated) masks." };
+        var command = new Command("download", "Download the final masks (and report.json) of a dataset's last run.") { dataset, settings, output, coarse };
+        command.SetAction(async (parse, cancellationToken) => await CommandErrors.RunAsync(async () =>
+        {
+            await using var connection = await ClusterOptions.ConnectAsync(parse.GetValue(settings), cancellationToken);
+            var session = new DatasetSession(connection, parse.GetValue(dataset)!, ConsoleProgress.ForStandardError());
+            var folder = parse.GetValue(output)!.FullName;
+            var report = await session.ReadReportAsync(cancellationToken);
+            var masks = await session.DownloadAsync(report.Outcomes.Where(o => o.Mask is not null).Select(o => o.Mask!), Path.Combine(folder, "masks"), cancellationToken);
+            var coarseCount = parse.GetValue(coarse)
+                ? await session.DownloadAsync(report.Outcomes.Where(o => o.CoarseMask is not null).Select(o => o.CoarseMask!), Path.Combine(folder, "coarse"), cancellationToken)
+                : 0;
+            await session.DownloadAsync([Storage.DatasetBlobLayout.Report(session.Dataset)], folder, cancellationToken);
+            System.Console.WriteLine($"{masks} masks{(coarseCount > 0 ? $", {coarseCount} coarse masks" : string.Empty)} and report.json in {folder} ({report.Failed} of {report.Queries} queries failed)");
+            return report.Failed > 0 ? ExitCodes.SomeImagesFailed : ExitCodes.Success;
+        }));
+        return command;
+    }
+}

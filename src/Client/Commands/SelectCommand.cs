@@ -1,0 +1,48 @@
+using System.CommandLine;
+using SamMpa.Client.Cluster;
+using SamMpa.Client.Console;
+using SamMpa.Grains.Datasets;
+
+namespace SamMpa.Client.Commands;
+
+/// <summary>`sammpa select`: picks the K supports a person annotates.</summary>
+internal static class SelectCommand
+{
+    public static Command Create()
+    {
+        var dataset = ClusterOptions.Dataset();
+        var settings = ClusterOptions.Settings();
+        var shots = new Option<int>("--shots") { Description = "Number of supports K.", DefaultValueFactory = _ => 10 };
+        var random = new Option<bool>("--random") { Description = "Random supports (seeded) instead of the paper's embedding-based selection (ES)." };
+        var seed = new Option<int>("--seed") { Description = "Seed of --random.", DefaultValueFactory = _ => 20240601 };
+        var atlases = new Option<int>("--atlases") { Description = "Supports registered to each query (1 = the published method).", DefaultValueFactory = _ => 1 };
+        var pool = new Option<int>("--pool") { Description = "Average-pool embeddings to at most this many values before selection (0 = none); selection memory is N x d x 8 bytes.", DefaultValueFactory = _ => 0 };
+        var command = new Command("select", "Select the supports to annotate (waits for the embeddings).")
+        {
+            dataset, settings, shots, random, seed, atlases, pool,
+        };
+        command.SetAction(async (parse, cancellationToken) => await CommandErrors.RunAsync(async () =>
+        {
+            await using var connection = await ClusterOptions.ConnectAsync(parse.GetValue(settings), cancellationToken);
+            var session = new DatasetSession(connection, parse.GetValue(dataset)!, ConsoleProgress.ForStandardError());
+            var status = await session.SelectAsync(
+                new SelectSupports
+                {
+                    K = parse.GetValue(shots),
+                    ByEmbedding = !parse.GetValue(random),
+                    Seed = parse.GetValue(seed),
+                    Atlases = parse.GetValue(atlases),
+                    PooledDimension = parse.GetValue(pool),
+                },
+                cancellationToken);
+            foreach (var support in status.Supports)
+            {
+                System.Console.WriteLine(support);
+            }
+
+            System.Console.Error.WriteLine($"annotate these {status.Supports.Count} images, then: sammpa annotate --dataset {session.Dataset} --masks DIR");
+            return ExitCodes.Success;
+        }));
+        return command;
+    }
+}

@@ -1,0 +1,57 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace SamMpa.Grains.Datasets;
+
+/// <summary>
+/// datasets/{id}/report.json: the last run's settings, supports, aggregate scores and one entry per query (blobs,
+/// Dice, timings, or the failure), plus the images that could not be embedded. snake_case, like the eval outputs.
+/// </summary>
+public static class DatasetReport
+{
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
+
+    public static byte[] Serialize(Report report) => JsonSerializer.SerializeToUtf8Bytes(report, Json);
+
+    public static Report Deserialize(ReadOnlySpan<byte> json) =>
+        JsonSerializer.Deserialize<Report>(json, Json) ?? throw new InvalidDataException("report.json is empty.");
+
+    public sealed record Report(
+        string Dataset,
+        string RunId,
+        string? Encoder,
+        int Images,
+        int WorkingSize,
+        IReadOnlyList<string> Supports,
+        bool SupportsByEmbedding,
+        int Atlases,
+        bool Sam,
+        int Refine,
+        int Queries,
+        int Segmented,
+        int Failed,
+        double? CoarseDiceMean,
+        double? FinalDiceMean,
+        double? WallSeconds,
+        IReadOnlyList<Entry> NotEmbedded,
+        IReadOnlyList<Entry> Outcomes);
+
+    public sealed record Entry(
+        string Image,
+        IReadOnlyList<string> Supports,
+        string? CoarseMask,
+        string? Mask,
+        double? CoarseDice,
+        double? CoarseIou,
+        double? FinalDice,
+        double? FinalIou,
+        double RegistrationSeconds,
+        double SegmentationSeconds,
+        string? Error);
+}

@@ -1,0 +1,40 @@
+using SamMpa.Grains.Images;
+
+namespace SamMpa.Grains.Datasets;
+
+/// <summary>Builds a run's <see cref="DatasetReport.Report"/> from the dataset's state and the queries' outcomes.</summary>
+internal static class DatasetReportBuilder
+{
+    public static DatasetReport.Report Build(string dataset, DatasetState state, IReadOnlyList<ImageOutcome> outcomes) => new(
+        dataset,
+        state.RunId ?? string.Empty,
+        state.Encoder,
+        state.Images.Count,
+        state.WorkingSize,
+        state.Supports.Select(i => state.Images[i]).ToArray(),
+        state.Selection?.ByEmbedding ?? true,
+        state.Selection?.Atlases ?? 1,
+        state.Run?.UseSam ?? false,
+        state.Run?.Refine ?? 0,
+        outcomes.Count,
+        outcomes.Count(o => !o.Failed),
+        outcomes.Count(o => o.Failed),
+        state.CoarseDiceMean,
+        state.FinalDiceMean,
+        state.RunSeconds,
+        state.Failures.Where(f => f.Stage == StageNames.Embed)
+            .Select(f => new DatasetReport.Entry(f.Image, [], null, null, null, null, null, null, 0, 0, $"{f.Stage}: {f.Reason}"))
+            .ToArray(),
+        outcomes.Select(o => new DatasetReport.Entry(
+            o.Image,
+            o.Supports,
+            o.CoarseMaskBlob,
+            o.MaskBlob,
+            o.CoarseDice,
+            o.CoarseIoU,
+            o.FinalDice,
+            o.FinalIoU,
+            o.RegistrationSeconds,
+            o.SegmentationSeconds,
+            o.Error is { } e ? $"{e.Stage}: {e.Reason}" : null)).ToArray());
+}

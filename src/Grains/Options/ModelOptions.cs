@@ -1,0 +1,18 @@
+using SamMpa.Imaging.Embeddings;
+
+namespace SamMpa.Grains.Options;
+
+/// <summary>The models a gpu silo loads (configuration section "Models"). Without a SAM package it embeds with ResNet18.</summary>
+public sealed class ModelOptions
+{
+    public const string Section = "Models";
+
+    /// <summary>A SAM model package folder (sam.json, encoder and decoder ONNX files): SAM embeds and segments.</summary>
+    public string? SamPackage { get; set; }
+
+    /// <summary>A SAM image-encoder ONNX file used for embedding only (selection), without a decoder.</summary>
+    public string? SamEncoder { get; set; }
+
+    /// <summary>cpu, or cuda (falls back to cpu with a warning where CUDA is missing).</summary>
+    public Device Device { get; set; } = Device.Cpu;
+}

@@ -1,0 +1,51 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Orleans.Concurrency;
+using SamMpa.Grains.Images;
+using SamMpa.Grains.Placement;
+using SamMpa.Grains.Services;
+using SamMpa.Grains.Telemetry;
+using SamMpa.Imaging.Embeddings;
+using SamMpa.Imaging.Images;
+using SamMpa.Storage;
+
+namespace SamMpa.Grains.Workers;
+
+/// <summary>
+/// Embeds one image on its working grid and writes the embedding blob once (content depends only on the image and the
+/// encoder, whose id is part of the blob name). One activation per silo: the encoder already uses every core (or the GPU).
+/// </summary>
+[StatelessWorker(1)]
+[GpuPlacement]
+internal sealed class EmbeddingWorker(IBlobStore blobs, WorkerModels models, SamMpaMetrics metrics, ILogger<EmbeddingWorker> logger)
+    : Grain, IEmbeddingWorker
+{
+    public async Task<EmbeddingOutcome> EmbedAsync(EmbeddingJob job)
+    {
+        var clock = Stopwatch.StartNew();
+        var encoder = models.Encoder;
+        var blob = DatasetBlobLayout.Embedding(job.Dataset, encoder.Id, job.Image);
+        var outcome = new EmbeddingOutcome { EmbeddingBlob = blob, Encoder = encoder.Id, Dimension = encoder.Dimension };
+        try
+        {
+            if (!await blobs.ExistsAsync(blob, default))
+            {
+                using var image = await BlobImages.ReadImageAsync(blobs, job.ImageBlob, default);
+                var geometry = WorkingGeometry.For(image, job.WorkingSize);
+                using var working = geometry.ToWorking(image);
+                // Off the grain's scheduler: the encoder runs for a while on every core.
+                var values = await Task.Run(() => encoder.Encode(working));
+                await blobs.TryCreateAsync(blob, EmbeddingCodec.Encode(values).Bytes, default);
+            }
+
+            metrics.ImageProcessed(StageNames.Embed, clock.Elapsed.TotalSeconds, ok: true);
+            return outcome with { Seconds = clock.Elapsed.TotalSeconds };
+        }
+        catch (InvalidImageException e)
+        {
+            logger.LogWarning("Embedding failed: {Reason}", e.Message);
+            metrics.ImageProcessed(StageNames.Embed, clock.Elapsed.TotalSeconds, ok: false);
+            return new EmbeddingOutcome { Error = new ImageError(StageNames.Embed, e.Message), Seconds = clock.Elapsed.TotalSeconds };
+        }
+    }
+}

@@ -1,0 +1,89 @@
+using System.Diagnostics;
+using Orleans.Concurrency;
+using SamMpa.Grains.Placement;
+using SamMpa.Grains.Services;
+using SamMpa.Imaging.Embeddings;
+using SamMpa.Imaging.Images;
+using SamMpa.Imaging.Selection;
+using SamMpa.Storage;
+
+namespace SamMpa.Grains.Workers;
+
+/// <summary>Stage ES on a cpu silo: loads the dataset's embeddings (optionally pooled) and picks the supports.</summary>
+[StatelessWorker(1)]
+[CpuPlacement]
+internal sealed class SelectionWorker(IBlobStore blobs) : Grain, ISelectionWorker
+{
+    private const int ParallelReads = 16;
+
+    public async Task<SelectionOutcome> SelectAsync(SelectionJob job)
+    {
+        var clock = Stopwatch.StartNew();
+        var embeddings = new float[job.EmbeddingBlobs.Count][];
+        var problems = new List<string>();
+        await Parallel.ForEachAsync(
+            Enumerable.Range(0, embeddings.Length),
+            new ParallelOptions { MaxDegreeOfParallelism = ParallelReads },
+            async (i, ct) =>
+            {
+                var name = job.EmbeddingBlobs[i];
+                var values = EmbeddingCodec.Decode(await blobs.ReadAsync(name, ct) ?? []);
+                if (values is null)
+                {
+                    lock (problems)
+                    {
+                        problems.Add($"{name}: missing or unreadable embedding");
+                    }
+
+                    return;
+                }
+
+                embeddings[i] = job.PooledDimension > 0 ? EmbeddingPooling.Pool(values, job.PooledDimension) : values;
+            });
+
+        if (problems.Count > 0)
+        {
+            return new SelectionOutcome { Error = string.Join("; ", problems.Order(StringComparer.Ordinal).Take(10)) };
+        }
+
+        var dimensions = embeddings.Select(e => e.Length).Distinct().ToArray();
+        if (dimensions.Length > 1)
+        {
+            return new SelectionOutcome { Error = $"embeddings of different lengths ({string.Join(", ", dimensions)}): the dataset was embedded by different encoders" };
+        }
+
+        try
+        {
+            SupportSelector.ValidateK(embeddings.Length, job.K);
+        }
+        catch (ArgumentOutOfRangeException e)
+        {
+            return new SelectionOutcome { Error = e.Message.Split(" (Parameter", 2)[0] };
+        }
+
+        var selection = job.ByEmbedding
+            ? SupportSelector.Select(embeddings, job.K)
+            : SupportSelector.SelectRandom(embeddings, job.K, job.Seed);
+        var atlases = AtlasRanking.Rank(embeddings, selection, job.Atlases);
+        return new SelectionOutcome { Supports = selection.Supports.ToArray(), Atlases = atlases, Seconds = clock.Elapsed.TotalSeconds };
+    }
+
+    public async Task<string?> CheckAnnotationAsync(AnnotationCheck check)
+    {
+        try
+        {
+            using var image = await BlobImages.ReadImageAsync(blobs, check.ImageBlob, default);
+            using var annotation = await BlobImages.ReadMaskAsync(blobs, check.AnnotationBlob, default);
+            if (annotation.Width != image.Width || annotation.Height != image.Height)
+            {
+                return $"{check.AnnotationBlob}: annotation is {annotation.Width}x{annotation.Height} but image {check.Image} is {image.Width}x{image.Height}";
+            }
+
+            return annotation.Pixels.ContainsAnyExcept(0f) ? null : $"{check.AnnotationBlob}: annotation is empty (no foreground pixel)";
+        }
+        catch (InvalidImageException e)
+        {
+            return e.Message;
+        }
+    }
+}

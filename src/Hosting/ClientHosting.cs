@@ -1,0 +1,36 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
+using Orleans.Configuration;
+using SamMpa.Grains;
+
+namespace SamMpa.Hosting;
+
+/// <summary>An Orleans client for the cluster that configuration names: Azure Table clustering, or a silo on localhost.</summary>
+public static class ClientHosting
+{
+    public static IHostApplicationBuilder AddSamMpaClient(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var cluster = builder.Configuration.GetSection(ClusterSettings.Section).Get<ClusterSettings>() ?? new ClusterSettings();
+        var storage = SiloHosting.StorageOf(builder.Configuration);
+        builder.UseOrleansClient(client =>
+        {
+            if (storage.IsAzure)
+            {
+                client.UseSamMpaAzureProviders(storage.Azure);
+            }
+            else
+            {
+                client.UseLocalhostClustering(cluster.GatewayPort, cluster.ServiceId, cluster.ClusterId);
+                client.AddMemoryStreams(Constants.StreamProviderName);
+            }
+
+            client.Configure<ClusterOptions>(o =>
+            {
+                o.ClusterId = cluster.ClusterId;
+                o.ServiceId = cluster.ServiceId;
+            });
+        });
+        return builder;
+    }
+}

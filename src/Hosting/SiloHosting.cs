@@ -1,0 +1,114 @@
+using System.Net;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Orleans.Configuration;
+using Orleans.Runtime.MembershipService.SiloMetadata;
+using SamMpa.Grains;
+using SamMpa.Grains.Options;
+using SamMpa.Grains.Placement;
+using SamMpa.Grains.Services;
+using SamMpa.Hosting.Local;
+using SamMpa.Hosting.Telemetry;
+using SamMpa.Imaging.Registration;
+using SamMpa.Storage;
+
+namespace SamMpa.Hosting;
+
+/// <summary>
+/// Composes a SamMpa silo from configuration: its role, storage providers, workers' services and metrics.
+/// Used by the silo process, the client's embedded silo and the test clusters.
+/// </summary>
+public static class SiloHosting
+{
+    /// <summary>Role of a silo whose configuration names none: the development default runs everything.</summary>
+    public const string DefaultRole = SiloRoles.All;
+
+    /// <summary>A whole silo host: clustering and endpoints from <see cref="ClusterSettings"/>, then <see cref="AddSamMpa"/>.</summary>
+    public static IHostApplicationBuilder AddSamMpaSilo(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var cluster = builder.Configuration.GetSection(ClusterSettings.Section).Get<ClusterSettings>() ?? new ClusterSettings();
+        var storage = StorageOf(builder.Configuration);
+        builder.UseOrleans(silo =>
+        {
+            if (storage.IsAzure)
+            {
+                var address = cluster.AdvertisedAddress is { Length: > 0 } a ? IPAddress.Parse(a) : null;
+                silo.ConfigureEndpoints(address ?? IPAddress.Loopback, cluster.SiloPort, cluster.GatewayPort, listenOnAnyHostAddress: address is not null);
+            }
+            else
+            {
+                silo.UseLocalhostClustering(cluster.SiloPort, cluster.GatewayPort, new IPEndPoint(IPAddress.Loopback, cluster.PrimarySiloPort), cluster.ServiceId, cluster.ClusterId);
+            }
+
+            silo.Configure<ClusterOptions>(o =>
+            {
+                o.ClusterId = cluster.ClusterId;
+                o.ServiceId = cluster.ServiceId;
+            });
+            silo.AddSamMpa(builder.Configuration, storage);
+        });
+        builder.Services.AddSamMpaMetrics(cluster.MetricsPort);
+        return builder;
+    }
+
+    /// <summary>
+    /// Everything but endpoints: role metadata and placement, clustering (Azure Table with Azure storage), grain
+    /// storage, reminders, streams, blob store, options and the workers' services. <paramref name="registration"/>
+    /// replaces the "Registration" section.
+    /// </summary>
+    public static ISiloBuilder AddSamMpa(
+        this ISiloBuilder silo, IConfiguration configuration, StorageSettings? storage = null, RegistrationOptions? registration = null)
+    {
+        ArgumentNullException.ThrowIfNull(silo);
+        ArgumentNullException.ThrowIfNull(configuration);
+        storage ??= StorageOf(configuration);
+        var role = RoleOf(configuration);
+
+        silo.UseSiloMetadata(new Dictionary<string, string> { [Constants.RoleMetadataKey] = role });
+        silo.AddSiloRolePlacement();
+        if (storage.IsAzure)
+        {
+            silo.UseSamMpaAzureProviders(storage.Azure);
+        }
+        else
+        {
+            var root = storage.ResolvedLocalRoot;
+            silo.AddLocalFolderGrainStorage(Constants.StorageProviderName, root);
+            silo.AddLocalFolderGrainStorage(Constants.PubSubStorageName, root);
+            silo.UseLocalFolderReminderService(root);
+            silo.AddMemoryStreams(Constants.StreamProviderName);
+        }
+
+        var services = silo.Services;
+        services.AddSingleton(BlobStores.Create(storage));
+        services.Configure<ModelOptions>(configuration.GetSection(ModelOptions.Section));
+        services.Configure<JobOptions>(configuration.GetSection(JobOptions.Section));
+        registration ??= configuration.GetSection("Registration").Get<RegistrationOptions>() ?? new RegistrationOptions();
+        if (SiloRoles.Serves(role, SiloRoles.Cpu))
+        {
+            // A cpu silo without elastix would fail every registration: refuse to start, naming what is missing.
+            ElastixTools.EnsureAvailable(registration);
+        }
+
+        services.AddSingleton(registration);
+        services.AddSingleton(new ElastixMaskPropagator(registration));
+        services.AddSingleton<WorkerModels>();
+        services.AddSingleton<QueryMasks>();
+        return silo;
+    }
+
+    /// <summary>The silo's role from <c>Orleans:Metadata:role</c>, checked.</summary>
+    public static string RoleOf(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var role = configuration[$"{ClusterSettings.Section}:Metadata:{Constants.RoleMetadataKey}"] ?? DefaultRole;
+        return SiloRoles.IsKnown(role)
+            ? role
+            : throw new InvalidOperationException($"Orleans:Metadata:role '{role}' is not known: use {string.Join(", ", SiloRoles.Known)}.");
+    }
+
+    public static StorageSettings StorageOf(IConfiguration configuration) =>
+        (configuration.GetSection(StorageSettings.Section).Get<StorageSettings>() ?? new StorageSettings()).Validate();
+}

@@ -1,0 +1,68 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.TestingHost;
+using SamMpa.Grains;
+using SamMpa.Grains.Placement;
+using SamMpa.Hosting;
+using SamMpa.Storage;
+
+namespace SamMpa.Tests.Cluster;
+
+/// <summary>
+/// The product's silos in one process: Silo_0 has role gpu, Silo_1 role cpu, both on the development providers over
+/// one temporary folder (blobs, grain state, reminders) and memory streams. Tests use a fresh dataset id each.
+/// </summary>
+public sealed class PipelineClusterFixture : IAsyncLifetime
+{
+    private static readonly TimeSpan SettleTimeout = TimeSpan.FromSeconds(60);
+
+    public string Root { get; } = Directory.CreateTempSubdirectory("sammpa-cluster-").FullName;
+
+    public InProcessTestCluster Cluster { get; private set; } = null!;
+
+    public IClusterClient Client => Cluster.Client;
+
+    public IBlobStore Blobs { get; private set; } = null!;
+
+    public static string RoleOf(string siloName) => siloName.EndsWith('0') ? SiloRoles.Gpu : SiloRoles.Cpu;
+
+    public async Task InitializeAsync()
+    {
+        var builder = new InProcessTestClusterBuilder(2);
+        builder.Options.ConfigureFileLogging = false;
+        builder.ConfigureSilo((options, silo) =>
+        {
+            var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["Orleans:Metadata:role"] = RoleOf(options.SiloName),
+                ["Storage:LocalRoot"] = Root,
+                ["Job:MaxInFlight"] = "4",
+                ["Job:CheckpointEvery"] = "2",
+                ["Job:RetryDelay"] = "00:00:00.200",
+            }).Build();
+            silo.AddSamMpa(configuration);
+        });
+        builder.ConfigureClient(client => client.AddMemoryStreams(Constants.StreamProviderName));
+        Cluster = builder.Build();
+        await Cluster.DeployAsync();
+        Blobs = new LocalFolderBlobStore(Root);
+        await WaitForRolesAsync();
+    }
+
+    /// <summary>Placement learns roles from membership after start: wait (bounded) until every silo sees both.</summary>
+    public async Task WaitForRolesAsync()
+    {
+        using var timeout = new CancellationTokenSource(SettleTimeout);
+        while (!Cluster.Silos.All(s => s.ServiceProvider.GetRequiredService<IClusterRoles>().IsServed(SiloRoles.Gpu)
+                                       && s.ServiceProvider.GetRequiredService<IClusterRoles>().IsServed(SiloRoles.Cpu)))
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(50), timeout.Token);
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Cluster.DisposeAsync();
+        Directory.Delete(Root, recursive: true);
+    }
+}
