@@ -94,6 +94,7 @@ public static class SiloHosting
 
         services.AddSingleton(registration);
         services.AddSingleton(new ElastixMaskPropagator(registration));
+        services.AddSamMpaMetrics(prometheusPort: 0);
         services.AddSingleton<WorkerModels>();
         services.AddSingleton<QueryMasks>();
         return silo;

@@ -76,26 +76,15 @@ internal sealed partial class DatasetGrain
         _keepAlive ??= this.RegisterGrainTimer(static _ => Task.CompletedTask, new GrainTimerCreationOptions(TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1)) { KeepAlive = true, Interleave = true });
         try
         {
-            await RegisterJobReminderAsync();
+            // The outer loop: a call may start a new phase while this job is finishing (it awaits the reminder's removal);
+            // the last check below has no await after it, so no call can slip in between it and the job's end.
             while (IsActive(state.State.Phase) && !cancellationToken.IsCancellationRequested)
             {
-                switch (state.State.Phase)
+                await RunActivePhasesAsync(cancellationToken);
+                if (!IsActive(state.State.Phase))
                 {
-                    case DatasetPhase.Embedding:
-                        await EmbedAllAsync(cancellationToken);
-                        break;
-                    case DatasetPhase.Selecting:
-                        await SelectAsync(cancellationToken);
-                        break;
-                    case DatasetPhase.Running:
-                        await SegmentAllAsync(cancellationToken);
-                        break;
+                    await UnregisterJobReminderAsync();
                 }
-            }
-
-            if (!IsActive(state.State.Phase))
-            {
-                await UnregisterJobReminderAsync();
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -103,15 +92,67 @@ internal sealed partial class DatasetGrain
         }
         catch (Exception e)
         {
-            // An unexpected failure: recorded and left for the reminder to retry; nothing is marked done that was not.
-            logger.LogError(e, "Dataset {Dataset}: job failed in {Phase}; it will be retried", Id, state.State.Phase);
-            state.State.Message = $"The job stopped on an error and will be retried: {e.Message}";
+            logger.LogError(e, "Dataset {Dataset}: job stopped in {Phase}; the reminder will resume it", Id, state.State.Phase);
         }
         finally
         {
             _keepAlive?.Dispose();
             _keepAlive = null;
         }
+    }
+
+    /// <summary>Works through the active phases; an unexpected failure retries the phase from the stored state.</summary>
+    private async Task RunActivePhasesAsync(CancellationToken cancellationToken)
+    {
+        await RegisterJobReminderAsync();
+        for (var failures = 0; IsActive(state.State.Phase) && !cancellationToken.IsCancellationRequested;)
+        {
+            try
+            {
+                await RunPhaseAsync(cancellationToken);
+                failures = 0;
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                // Unexpected (storage unreachable, a conflicting write): nothing is marked done that was not; the
+                // phase is tried again from the stored state, waiting longer each time.
+                failures++;
+                logger.LogError(e, "Dataset {Dataset}: {Phase} failed (attempt {Attempt}); trying again", Id, state.State.Phase, failures);
+                state.State.Message = $"The job hit an error and is being retried: {e.Message}";
+                await Task.Delay(jobOptions.Value.RetryDelay * Math.Min(failures, 30), cancellationToken);
+                await ReloadStateAsync();
+            }
+        }
+    }
+
+    private Task RunPhaseAsync(CancellationToken cancellationToken) => state.State.Phase switch
+    {
+        DatasetPhase.Embedding => EmbedAllAsync(cancellationToken),
+        DatasetPhase.Selecting => SelectAsync(cancellationToken),
+        DatasetPhase.Running => SegmentAllAsync(cancellationToken),
+        _ => Task.CompletedTask,
+    };
+
+    /// <summary>Reads the stored state again after a failed write, keeping the message of the failure.</summary>
+    private async Task ReloadStateAsync()
+    {
+        var message = state.State.Message;
+        await _saveGate.WaitAsync();
+        try
+        {
+            await state.ReadStateAsync();
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning("Dataset {Dataset}: its state cannot be read again ({Reason}); going on with the state in memory", Id, e.Message);
+        }
+        finally
+        {
+            _saveGate.Release();
+        }
+
+        state.State.Message = message;
+        _outcomes.Clear();
     }
 
     private async Task EmbedAllAsync(CancellationToken cancellationToken)

@@ -87,7 +87,7 @@ internal sealed partial class DatasetGrain(
             Embedded = new byte[images.Count],
             Message = skipped.Count == 0 ? null : $"Skipped {skipped.Count} blobs that are not images (.png, .jpg, .jpeg, .bmp): {string.Join(", ", skipped.Take(5))}{(skipped.Count > 5 ? ", ..." : string.Empty)}",
         };
-        await state.WriteStateAsync();
+        await SaveAsync();
         logger.LogInformation("Dataset {Dataset} created: {Count} images under {Prefix}", Id, images.Count, prefix);
         EnsureJob();
         return Status();
@@ -136,7 +136,7 @@ internal sealed partial class DatasetGrain(
                 break;
         }
 
-        await state.WriteStateAsync();
+        await SaveAsync();
         EnsureJob();
         return Status();
     }
@@ -180,7 +180,7 @@ internal sealed partial class DatasetGrain(
                 + string.Concat(problems.Select(p => $"{Environment.NewLine}  {p.Problem}"));
         }
 
-        await state.WriteStateAsync();
+        await SaveAsync();
         return Status();
     }
 
@@ -218,7 +218,7 @@ internal sealed partial class DatasetGrain(
         state.State.RunSeconds = null;
         state.State.Phase = DatasetPhase.Running;
         state.State.Message = null;
-        await state.WriteStateAsync();
+        await SaveAsync();
         logger.LogInformation("Dataset {Dataset}: run {Run} started ({Queries} queries, SAM {Sam})", Id, state.State.RunId, QueryCount, settings.UseSam);
         EnsureJob();
         return Status();
@@ -273,7 +273,8 @@ internal sealed partial class DatasetGrain(
     private string? TruthBlob(int index) =>
         state.State.TruthPrefix is null ? null : state.State.TruthPrefix + DatasetBlobLayout.MaskName(state.State.Images[index]);
 
-    private int QueryCount => state.State.Images.Count - state.State.Supports.Count;
+    /// <summary>Images that are neither supports nor failed to embed.</summary>
+    private int QueryCount => state.State.Embedded.Count(e => e == Progress.Done) - state.State.Supports.Count;
 
     private static List<string> ValidateNames(IReadOnlyList<string> images)
     {

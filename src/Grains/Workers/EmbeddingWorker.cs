@@ -23,7 +23,8 @@ internal sealed class EmbeddingWorker(IBlobStore blobs, WorkerModels models, Sam
     public async Task<EmbeddingOutcome> EmbedAsync(EmbeddingJob job)
     {
         var clock = Stopwatch.StartNew();
-        var encoder = models.Encoder;
+        // The first call loads the model: off the grain's scheduler, like the encoding itself.
+        var encoder = await Task.Run(() => models.Encoder);
         var blob = DatasetBlobLayout.Embedding(job.Dataset, encoder.Id, job.Image);
         var outcome = new EmbeddingOutcome { EmbeddingBlob = blob, Encoder = encoder.Id, Dimension = encoder.Dimension };
         try

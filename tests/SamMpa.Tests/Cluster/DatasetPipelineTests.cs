@@ -1,63 +1,118 @@
 using System.Collections.Concurrent;
-using Orleans.Streams;
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.DependencyInjection;
 using SamMpa.Grains;
+using SamMpa.Grains.Images;
+using SamMpa.Grains.Telemetry;
 using SamMpa.Grains.Datasets;
 using SamMpa.Grains.Events;
-using SamMpa.Imaging.Images;
 using SamMpa.Storage;
 using SamMpa.Tests.Evaluation;
+using static SamMpa.Tests.Cluster.PipelineFlow;
 
 namespace SamMpa.Tests.Cluster;
 
 /// <summary>A synthetic dataset through create, select, annotate and run on a gpu silo and a cpu silo.</summary>
 public sealed class DatasetPipelineTests(PipelineClusterFixture fixture) : IClassFixture<PipelineClusterFixture>
 {
-    private const int Images = 8;
-    private const int K = 2;
-    private static readonly TimeSpan Patience = TimeSpan.FromMinutes(3);
-
     [Fact]
     public async Task Every_query_gets_one_mask_blob_and_one_event_and_the_report_scores_it()
     {
         var dataset = NewDatasetId();
-        using var phantoms = new PhantomDataset(Images);
-        await UploadAsync(dataset, phantoms);
-        var events = await SubscribeAsync(dataset);
+        using var phantoms = new PhantomDataset(ImageCount);
+        await UploadAsync(fixture.Blobs, dataset, phantoms);
+        var events = await SubscribeAsync(fixture.Client, dataset);
 
-        var status = await PrepareAsync(dataset);
-        status = await RunToEndAsync(dataset, events);
+        await PrepareAsync(fixture.Client, fixture.Blobs, dataset);
+        var status = await RunToEndAsync(fixture.Client, dataset, events);
 
         Assert.Equal(DatasetPhase.Completed, status.Phase);
-        Assert.Equal(Images - K, status.Segmented);
+        Assert.Equal(ImageCount - K, status.Segmented);
         Assert.Equal(0, status.Failed);
-        var masks = await ListAsync(DatasetBlobLayout.Prefix(dataset) + "masks/");
-        Assert.Equal(Images - K, masks.Count);
-        var segmented = events.Items.OfType<ImageSegmented>().ToArray();
-        Assert.Equal(Images - K, segmented.Select(e => e.Outcome.Image).Distinct().Count());
-        Assert.All(segmented.GroupBy(e => e.Outcome.Image), g => Assert.Single(g.Select(e => e.EventId).Distinct()));
+        await AssertEveryQueryHasOneMaskAndEventAsync(fixture.Blobs, dataset, events, ImageCount - K);
         Assert.Single(events.Items.OfType<DatasetCompleted>());
         var report = DatasetReport.Deserialize(await fixture.Blobs.ReadAsync(DatasetBlobLayout.Report(dataset), default) ?? []);
-        Assert.Equal(Images - K, report.Outcomes.Count);
+        Assert.Equal(ImageCount - K, report.Outcomes.Count);
         Assert.True(report.CoarseDiceMean > 0.5, $"expected phantom queries to be segmented with Dice > 0.5, got {report.CoarseDiceMean}");
+    }
+
+    [Fact]
+    public async Task With_sam_the_gpu_silo_decodes_every_query_and_final_masks_are_scored()
+    {
+        var dataset = NewDatasetId();
+        using var phantoms = new PhantomDataset(ImageCount);
+        await UploadAsync(fixture.Blobs, dataset, phantoms);
+        var events = await SubscribeAsync(fixture.Client, dataset);
+
+        var prepared = await PrepareAsync(fixture.Client, fixture.Blobs, dataset);
+        var status = await RunToEndAsync(fixture.Client, dataset, events, new RunSettings { UseSam = true, Refine = 1 });
+
+        Assert.StartsWith("sam-", prepared.Encoder, StringComparison.Ordinal);
+        Assert.True(status.Phase == DatasetPhase.Completed && status.Failed == 0, $"expected a clean SAM run, got {status.Phase} with {status.Failed} failures: {string.Join("; ", status.Failures.Select(f => f.Reason))}");
+        await AssertEveryQueryHasOneMaskAndEventAsync(fixture.Blobs, dataset, events, ImageCount - K);
+        Assert.All(events.Items.OfType<ImageSegmented>(), e => Assert.NotNull(e.Outcome.FinalDice));
+    }
+
+    [Fact]
+    public async Task Each_worker_runs_only_on_silos_of_its_role()
+    {
+        // Stateless workers are not in the management grain's statistics; each silo's own meter tells where a stage ran.
+        var meters = fixture.Cluster.Silos.ToDictionary(
+            s => s.ServiceProvider.GetRequiredService<SamMpaMetrics>().Meter,
+            s => PipelineClusterFixture.RoleOf(s.Name));
+        var seen = new ConcurrentBag<(string Role, string Stage)>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Name == SamMpaMetrics.ImagesProcessedName && meters.ContainsKey(instrument.Meter))
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((instrument, _, tags, _) =>
+        {
+            foreach (var tag in tags)
+            {
+                if (tag.Key == SamMpaMetrics.StageTag)
+                {
+                    seen.Add((meters[instrument.Meter], (string)tag.Value!));
+                }
+            }
+        });
+        listener.Start();
+
+        var dataset = NewDatasetId();
+        using var phantoms = new PhantomDataset(ImageCount);
+        await UploadAsync(fixture.Blobs, dataset, phantoms);
+        var events = await SubscribeAsync(fixture.Client, dataset);
+        await PrepareAsync(fixture.Client, fixture.Blobs, dataset);
+        await RunToEndAsync(fixture.Client, dataset, events, new RunSettings { UseSam = true });
+
+        foreach (var (stage, role) in new[] { (StageNames.Embed, SiloRoles.Gpu), (StageNames.Register, SiloRoles.Cpu), (StageNames.Segment, SiloRoles.Gpu) })
+        {
+            var roles = seen.Where(m => m.Stage == stage).Select(m => m.Role).Distinct().ToArray();
+            Assert.True(roles.SequenceEqual([role]), $"expected stage {stage} only on the {role} silo, it ran on: {string.Join(", ", roles)}");
+        }
     }
 
     [Fact]
     public async Task A_corrupt_image_fails_alone_with_its_name_and_the_rest_completes()
     {
         var dataset = NewDatasetId();
-        using var phantoms = new PhantomDataset(Images);
+        using var phantoms = new PhantomDataset(ImageCount);
         await File.WriteAllBytesAsync(Path.Combine(phantoms.ImagesDirectory, PhantomDataset.Name(3)), [0x89, 0x50, 0x4E, 0x47, 1, 2, 3]);
-        await UploadAsync(dataset, phantoms);
-        var events = await SubscribeAsync(dataset);
+        await UploadAsync(fixture.Blobs, dataset, phantoms);
+        var events = await SubscribeAsync(fixture.Client, dataset);
 
-        await PrepareAsync(dataset);
-        var status = await RunToEndAsync(dataset, events);
+        await PrepareAsync(fixture.Client, fixture.Blobs, dataset);
+        var status = await RunToEndAsync(fixture.Client, dataset, events);
 
         var failure = Assert.Single(status.Failures);
         Assert.Equal(PhantomDataset.Name(3), failure.Image);
         Assert.Contains(PhantomDataset.Name(3), failure.Reason, StringComparison.Ordinal);
         Assert.Equal(DatasetPhase.Completed, status.Phase);
-        Assert.Equal(Images - K - 1, status.Segmented);
+        Assert.Equal(ImageCount - K - 1, status.Queries);
+        Assert.Equal(ImageCount - K - 1, status.Segmented);
     }
 
     [Theory]
@@ -86,9 +141,9 @@ public sealed class DatasetPipelineTests(PipelineClusterFixture fixture) : IClas
     public async Task The_dataset_state_survives_a_restart_of_every_silo()
     {
         var dataset = NewDatasetId();
-        using var phantoms = new PhantomDataset(Images);
-        await UploadAsync(dataset, phantoms);
-        var before = await PrepareAsync(dataset);
+        using var phantoms = new PhantomDataset(ImageCount);
+        await UploadAsync(fixture.Blobs, dataset, phantoms);
+        var before = await PrepareAsync(fixture.Client, fixture.Blobs, dataset);
 
         foreach (var silo in fixture.Cluster.Silos.ToArray())
         {
@@ -99,104 +154,6 @@ public sealed class DatasetPipelineTests(PipelineClusterFixture fixture) : IClas
         var after = await fixture.Client.GetGrain<IDatasetGrain>(dataset).GetStatusAsync();
         Assert.Equal(DatasetPhase.Annotated, after.Phase);
         Assert.Equal(before.Supports, after.Supports);
-        Assert.Equal(Images, after.Embedded);
-    }
-
-    private static string NewDatasetId() => "test-" + Guid.NewGuid().ToString("N")[..12];
-
-    private async Task UploadAsync(string dataset, PhantomDataset phantoms)
-    {
-        for (var i = 0; i < Images; i++)
-        {
-            var name = PhantomDataset.Name(i);
-            await fixture.Blobs.WriteAsync(DatasetBlobLayout.Image(dataset, name), await File.ReadAllBytesAsync(Path.Combine(phantoms.ImagesDirectory, name)), default);
-            await fixture.Blobs.WriteAsync(DatasetBlobLayout.Truth(dataset, name), await File.ReadAllBytesAsync(Path.Combine(phantoms.MasksDirectory, name)), default);
-        }
-    }
-
-    /// <summary>Create, wait for embeddings, select K supports, annotate them from the ground truth and accept.</summary>
-    private async Task<DatasetStatus> PrepareAsync(string dataset)
-    {
-        var grain = fixture.Client.GetGrain<IDatasetGrain>(dataset);
-        await grain.CreateAsync(new CreateDataset { TruthPrefix = DatasetBlobLayout.TruthPrefix(dataset), WorkingSize = 64 });
-        await grain.SelectSupportsAsync(new SelectSupports { K = K });
-        var status = await WaitAsync(grain, s => s.Phase is DatasetPhase.AwaitingAnnotations or DatasetPhase.Failed);
-        Assert.True(status.Phase == DatasetPhase.AwaitingAnnotations, $"expected supports to be selected, got {status.Phase}: {status.Message}");
-        foreach (var support in status.Supports)
-        {
-            var truth = await fixture.Blobs.ReadAsync(DatasetBlobLayout.Truth(dataset, support), default);
-            await fixture.Blobs.WriteAsync(DatasetBlobLayout.Annotation(dataset, support), truth!, default);
-        }
-
-        status = await grain.AcceptAnnotationsAsync();
-        Assert.True(status.Phase == DatasetPhase.Annotated, $"expected the annotations to be accepted, got {status.Phase}: {status.Message}");
-        return status;
-    }
-
-    private async Task<DatasetStatus> RunToEndAsync(string dataset, EventLog events)
-    {
-        var grain = fixture.Client.GetGrain<IDatasetGrain>(dataset);
-        await grain.RunAsync(new RunSettings());
-        using var timeout = new CancellationTokenSource(Patience);
-        await events.Completed.Task.WaitAsync(timeout.Token);
-        return await grain.GetStatusAsync();
-    }
-
-    private static async Task<DatasetStatus> WaitAsync(IDatasetGrain grain, Func<DatasetStatus, bool> until)
-    {
-        using var timeout = new CancellationTokenSource(Patience);
-        while (true)
-        {
-            var status = await grain.GetStatusAsync();
-            if (until(status))
-            {
-                return status;
-            }
-
-            // Polling the grain's own status is the event here: the phase change has no stream event of its own.
-            await Task.Delay(TimeSpan.FromMilliseconds(100), timeout.Token);
-        }
-    }
-
-    private async Task<EventLog> SubscribeAsync(string dataset)
-    {
-        var log = new EventLog();
-        var stream = fixture.Client.GetStreamProvider(Constants.StreamProviderName)
-            .GetStream<CompletionEvent>(StreamId.Create(Constants.CompletionStreamNamespace, dataset));
-        await stream.SubscribeAsync((completion, _) =>
-        {
-            log.Add(completion);
-            return Task.CompletedTask;
-        });
-        return log;
-    }
-
-    private async Task<List<string>> ListAsync(string prefix)
-    {
-        var names = new List<string>();
-        await foreach (var name in fixture.Blobs.ListAsync(prefix, default))
-        {
-            names.Add(name);
-        }
-
-        return names;
-    }
-
-    private sealed class EventLog
-    {
-        private readonly ConcurrentQueue<CompletionEvent> _items = new();
-
-        public TaskCompletionSource Completed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public IReadOnlyList<CompletionEvent> Items => _items.ToArray();
-
-        public void Add(CompletionEvent completion)
-        {
-            _items.Enqueue(completion);
-            if (completion is DatasetCompleted)
-            {
-                Completed.TrySetResult();
-            }
-        }
+        Assert.Equal(ImageCount, after.Embedded);
     }
 }

@@ -4,13 +4,15 @@ using Orleans.TestingHost;
 using SamMpa.Grains;
 using SamMpa.Grains.Placement;
 using SamMpa.Hosting;
+using SamMpa.Imaging.Sam;
 using SamMpa.Storage;
 
 namespace SamMpa.Tests.Cluster;
 
 /// <summary>
-/// The product's silos in one process: Silo_0 has role gpu, Silo_1 role cpu, both on the development providers over
-/// one temporary folder (blobs, grain state, reminders) and memory streams. Tests use a fresh dataset id each.
+/// The product's silos in one process: Silo_0 has role gpu (with the SAM fixture package, so SAM embeds and decodes),
+/// Silo_1 role cpu, both on the development providers over one temporary folder (blobs, grain state, reminders) and
+/// memory streams. Tests use a fresh dataset id each.
 /// </summary>
 public sealed class PipelineClusterFixture : IAsyncLifetime
 {
@@ -28,6 +30,8 @@ public sealed class PipelineClusterFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        var samPackage = Path.Combine(Root, "sam-fixture");
+        SamFixtureBuilder.WritePackage(samPackage);
         var builder = new InProcessTestClusterBuilder(2);
         builder.Options.ConfigureFileLogging = false;
         builder.ConfigureSilo((options, silo) =>
@@ -39,6 +43,7 @@ public sealed class PipelineClusterFixture : IAsyncLifetime
                 ["Job:MaxInFlight"] = "4",
                 ["Job:CheckpointEvery"] = "2",
                 ["Job:RetryDelay"] = "00:00:00.200",
+                ["Models:SamPackage"] = RoleOf(options.SiloName) == SiloRoles.Gpu ? samPackage : null,
             }).Build();
             silo.AddSamMpa(configuration);
         });

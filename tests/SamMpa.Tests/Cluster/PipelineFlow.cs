@@ -1,0 +1,126 @@
+using System.Collections.Concurrent;
+using Orleans.Streams;
+using SamMpa.Grains;
+using SamMpa.Grains.Datasets;
+using SamMpa.Grains.Events;
+using SamMpa.Storage;
+using SamMpa.Tests.Evaluation;
+
+namespace SamMpa.Tests.Cluster;
+
+/// <summary>The steps a user takes with a dataset, for any cluster: upload, create, select, annotate, run, wait.</summary>
+internal static class PipelineFlow
+{
+    public const int ImageCount = 8;
+    public const int K = 2;
+    public static readonly TimeSpan Patience = TimeSpan.FromMinutes(3);
+
+    public static string NewDatasetId() => "test-" + Guid.NewGuid().ToString("N")[..12];
+
+    public static async Task UploadAsync(IBlobStore blobs, string dataset, PhantomDataset phantoms)
+    {
+        for (var i = 0; i < ImageCount; i++)
+        {
+            var name = PhantomDataset.Name(i);
+            await blobs.WriteAsync(DatasetBlobLayout.Image(dataset, name), await File.ReadAllBytesAsync(Path.Combine(phantoms.ImagesDirectory, name)), default);
+            await blobs.WriteAsync(DatasetBlobLayout.Truth(dataset, name), await File.ReadAllBytesAsync(Path.Combine(phantoms.MasksDirectory, name)), default);
+        }
+    }
+
+    /// <summary>Create, wait for embeddings, select K supports, annotate them from the ground truth and accept.</summary>
+    public static async Task<DatasetStatus> PrepareAsync(IClusterClient client, IBlobStore blobs, string dataset)
+    {
+        var grain = client.GetGrain<IDatasetGrain>(dataset);
+        await grain.CreateAsync(new CreateDataset { TruthPrefix = DatasetBlobLayout.TruthPrefix(dataset), WorkingSize = 64 });
+        await grain.SelectSupportsAsync(new SelectSupports { K = K });
+        var status = await WaitAsync(grain, s => s.Phase is DatasetPhase.AwaitingAnnotations or DatasetPhase.Failed);
+        Assert.True(status.Phase == DatasetPhase.AwaitingAnnotations, $"expected supports to be selected, got {status.Phase}: {status.Message}");
+        foreach (var support in status.Supports)
+        {
+            var truth = await blobs.ReadAsync(DatasetBlobLayout.Truth(dataset, support), default);
+            await blobs.WriteAsync(DatasetBlobLayout.Annotation(dataset, support), truth!, default);
+        }
+
+        status = await grain.AcceptAnnotationsAsync();
+        Assert.True(status.Phase == DatasetPhase.Annotated, $"expected the annotations to be accepted, got {status.Phase}: {status.Message}");
+        return status;
+    }
+
+    /// <summary>Starts a run and waits for its <see cref="DatasetCompleted"/> event.</summary>
+    public static async Task<DatasetStatus> RunToEndAsync(IClusterClient client, string dataset, EventLog events, RunSettings? settings = null)
+    {
+        var grain = client.GetGrain<IDatasetGrain>(dataset);
+        await grain.RunAsync(settings ?? new RunSettings());
+        using var timeout = new CancellationTokenSource(Patience);
+        await events.Completed.Task.WaitAsync(timeout.Token);
+        return await grain.GetStatusAsync();
+    }
+
+    public static async Task<DatasetStatus> WaitAsync(IDatasetGrain grain, Func<DatasetStatus, bool> until)
+    {
+        using var timeout = new CancellationTokenSource(Patience);
+        while (true)
+        {
+            var status = await grain.GetStatusAsync();
+            if (until(status))
+            {
+                return status;
+            }
+
+            // The grain's status is the event here: phase changes have no stream event of their own.
+            await Task.Delay(TimeSpan.FromMilliseconds(100), timeout.Token);
+        }
+    }
+
+    public static async Task<EventLog> SubscribeAsync(IClusterClient client, string dataset)
+    {
+        var log = new EventLog();
+        var stream = client.GetStreamProvider(Constants.StreamProviderName)
+            .GetStream<CompletionEvent>(StreamId.Create(Constants.CompletionStreamNamespace, dataset));
+        await stream.SubscribeAsync((completion, _) =>
+        {
+            log.Add(completion);
+            return Task.CompletedTask;
+        });
+        return log;
+    }
+
+    public static async Task<List<string>> ListAsync(IBlobStore blobs, string prefix)
+    {
+        var names = new List<string>();
+        await foreach (var name in blobs.ListAsync(prefix, default))
+        {
+            names.Add(name);
+        }
+
+        return names;
+    }
+
+    /// <summary>Asserts what every completed run must show: one mask blob and at least one event (one event id) per query.</summary>
+    public static async Task AssertEveryQueryHasOneMaskAndEventAsync(IBlobStore blobs, string dataset, EventLog events, int queries)
+    {
+        var masks = await ListAsync(blobs, DatasetBlobLayout.Prefix(dataset) + "masks/");
+        Assert.True(masks.Count == queries, $"expected {queries} mask blobs, found {masks.Count}");
+        var segmented = events.Items.OfType<ImageSegmented>().ToArray();
+        Assert.True(segmented.Select(e => e.Outcome.Image).Distinct().Count() == queries, $"expected an ImageSegmented event for each of the {queries} queries");
+        Assert.All(segmented.GroupBy(e => e.Outcome.Image), g => Assert.Single(g.Select(e => e.EventId).Distinct()));
+    }
+
+    internal sealed class EventLog
+    {
+        private readonly ConcurrentQueue<CompletionEvent> _items = new();
+
+        public TaskCompletionSource Completed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public IReadOnlyList<CompletionEvent> Items => _items.ToArray();
+
+        public void Add(CompletionEvent completion)
+        {
+            _items.Enqueue(completion);
+            if (completion is DatasetCompleted)
+            {
+                Completed.TrySetResult();
+            }
+        }
+    }
+}
