@@ -1,4 +1,5 @@
 using SamMpa.Imaging.Images;
+using SamMpa.Imaging.Phantoms;
 
 namespace SamMpa.Tests.Evaluation;
 

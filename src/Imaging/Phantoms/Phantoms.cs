@@ -1,15 +1,15 @@
 using SamMpa.Imaging.Images;
 
-namespace SamMpa.Tests;
+namespace SamMpa.Imaging.Phantoms;
 
 /// <summary>
-/// Synthetic "anatomy" for tests: a textured background, a body ellipse, a distractor blob and a target organ
+/// Synthetic "anatomy" for tests and the demo: a textured background, a body ellipse, a distractor blob and a target organ
 /// (an irregular blob with a smooth intensity gradient) whose binary mask is returned with the image.
 /// <see cref="CreateDeformed"/> warps the same anatomy by a random smooth deformation (a sum of Gaussian
 /// displacement bumps) and adds Gaussian noise, so two deformations of one anatomy form a support/query pair.
 /// Intensities are on the 0..255 scale, masks are 0/1. Everything is deterministic for a given seed.
 /// </summary>
-internal static class Phantoms
+public static class Phantoms
 {
     /// <summary>The undeformed anatomy for <paramref name="seed"/>, with light noise.</summary>
     public static (GrayImage Image, GrayImage Mask) Create(int size, int seed) =>
