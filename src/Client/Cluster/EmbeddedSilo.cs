@@ -4,7 +4,6 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using SamMpa.Hosting;
-using SamMpa.Hosting.Telemetry;
 using SamMpa.Imaging.Registration;
 
 namespace SamMpa.Client.Cluster;
@@ -36,8 +35,6 @@ internal static class EmbeddedSilo
             silo.UseLocalhostClustering(siloPort, gatewayPort, new IPEndPoint(IPAddress.Loopback, siloPort), "sammpa-embedded", "sammpa-embedded");
             silo.AddSamMpa(builder.Configuration, storage, registration);
         });
-        // The grains and workers take SamMpaMetrics; port 0: the instruments exist, nothing is exported.
-        builder.Services.AddSamMpaMetrics(prometheusPort: 0);
         var host = builder.Build();
         await host.StartAsync(cancellationToken);
         return host;
