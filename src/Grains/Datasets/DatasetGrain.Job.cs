@@ -77,25 +77,41 @@ internal sealed partial class DatasetGrain
         try
         {
             await RegisterJobReminderAsync();
-            while (IsActive(state.State.Phase) && !cancellationToken.IsCancellationRequested)
+            while (!cancellationToken.IsCancellationRequested)
             {
-                switch (state.State.Phase)
+                while (IsActive(state.State.Phase) && !cancellationToken.IsCancellationRequested)
                 {
-                    case DatasetPhase.Embedding:
-                        await EmbedAllAsync(cancellationToken);
-                        break;
-                    case DatasetPhase.Selecting:
-                        await SelectAsync(cancellationToken);
-                        break;
-                    case DatasetPhase.Running:
-                        await SegmentAllAsync(cancellationToken);
-                        break;
+                    switch (state.State.Phase)
+                    {
+                        case DatasetPhase.Embedding:
+                            await EmbedAllAsync(cancellationToken);
+                            break;
+                        case DatasetPhase.Selecting:
+                            await SelectAsync(cancellationToken);
+                            break;
+                        case DatasetPhase.Running:
+                            await SegmentAllAsync(cancellationToken);
+                            break;
+                    }
                 }
-            }
 
-            if (!IsActive(state.State.Phase))
-            {
+                if (cancellationToken.IsCancellationRequested)
+                {
+                    break;
+                }
+
                 await UnregisterJobReminderAsync();
+
+                // Requests interleave with this job at its awaits: one that started a new phase since the last phase
+                // ended (select after embedding, run after annotating) found this job still running, so EnsureJob left
+                // the phase to it. Take it on, with the reminder back; otherwise nothing would ever run it. From this
+                // check to the job's completion nothing is awaited, so no request can slip in between.
+                if (!IsActive(state.State.Phase))
+                {
+                    break;
+                }
+
+                await RegisterJobReminderAsync();
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
