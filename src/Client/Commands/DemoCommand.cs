@@ -56,9 +56,16 @@ internal static class DemoCommand
                 var clock = Stopwatch.StartNew();
                 var outputDirectory = parse.GetValue(output)!.FullName;
                 var count = parse.GetValue(images);
+                var k = parse.GetValue(shots);
                 if (count < 2)
                 {
                     throw new ArgumentException($"--images {count}: the demo needs at least 2 images (supports and queries).");
+                }
+
+                if (k < 1 || k >= count)
+                {
+                    // Checked before the silo starts: a silo stopped right after its start logs stream noise.
+                    throw new ArgumentException($"--shots {k}: K must be 1..{count - 1} with --images {count}, so that some images are left as queries.");
                 }
 
                 var data = Path.Combine(outputDirectory, "data");
@@ -72,7 +79,7 @@ internal static class DemoCommand
                     ImagesDirectory = PhantomDataset.ImagesDirectory(data),
                     MasksDirectory = PhantomDataset.MasksDirectory(data),
                     OutputDirectory = outputDirectory,
-                    Shots = [parse.GetValue(shots)],
+                    Shots = [k],
                     Stages = StageParser.Parse(samPackage is null ? "es,mp" : "es,mp,pa,pr"),
                     SamPackageDirectory = samPackage,
                     EmbeddingCacheDirectory = CommonOptions.DefaultCacheDirectory(),
