@@ -55,8 +55,8 @@ public static class SiloHosting
 
     /// <summary>
     /// Everything but endpoints: role metadata and placement, clustering (Azure Table with Azure storage), grain
-    /// storage, reminders, streams, blob store, options and the workers' services. <paramref name="registration"/>
-    /// replaces the "Registration" section.
+    /// storage, reminders, streams, blob store, options, the workers' services and the metrics' instruments.
+    /// <paramref name="registration"/> replaces the "Registration" section.
     /// </summary>
     public static ISiloBuilder AddSamMpa(
         this ISiloBuilder silo, IConfiguration configuration, StorageSettings? storage = null, RegistrationOptions? registration = null)
@@ -94,9 +94,11 @@ public static class SiloHosting
 
         services.AddSingleton(registration);
         services.AddSingleton(new ElastixMaskPropagator(registration));
-        services.AddSamMpaMetrics(prometheusPort: 0);
         services.AddSingleton<WorkerModels>();
         services.AddSingleton<QueryMasks>();
+        // The grains and workers take SamMpaMetrics: register it here, so every host has it (the embedded silo and the
+        // test clusters too). Port 0 exports nothing; AddSamMpaSilo adds the Prometheus endpoint of a deployed silo.
+        services.AddSamMpaMetrics(prometheusPort: 0);
         return silo;
     }
 

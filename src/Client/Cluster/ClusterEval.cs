@@ -49,9 +49,11 @@ internal sealed class ClusterEval(ClusterConnection cluster, EvalOptions options
         await session.UploadAsync(labeled.Images.Select(i => i.ImagePath).ToArray(), truthByImage, cancellationToken);
 
         var embeddingClock = Stopwatch.StartNew();
-        var status = await session.CreateAsync(
-            new CreateDataset { TruthPrefix = DatasetBlobLayout.TruthPrefix(session.Dataset), WorkingSize = options.WorkingSize },
-            cancellationToken);
+        var created = await session.Grain.CreateAsync(
+            new CreateDataset { TruthPrefix = DatasetBlobLayout.TruthPrefix(session.Dataset), WorkingSize = options.WorkingSize });
+        // The same folders again find their dataset embedded already: nothing is computed then.
+        var computing = created.Phase == DatasetPhase.Embedding;
+        var status = await session.WaitForEmbeddingsAsync(created, cancellationToken);
         var embeddingSeconds = embeddingClock.Elapsed.TotalSeconds;
         foreach (var failure in status.Failures)
         {
@@ -75,7 +77,7 @@ internal sealed class ClusterEval(ClusterConnection cluster, EvalOptions options
             status.Encoder ?? "unknown",
             options.WorkingSize,
             embeddingSeconds,
-            status.Embedded,
+            computing ? status.Embedded : 0,
             runs);
         EvalOutput.WritePerImage(options.OutputDirectory, rows);
         EvalOutput.WriteSummary(options.OutputDirectory, report);

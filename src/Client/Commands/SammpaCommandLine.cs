@@ -17,6 +17,7 @@ internal static class SammpaCommandLine
         root.Subcommands.Add(DownloadCommand.Create());
         root.Subcommands.Add(CancelCommand.Create());
         root.Subcommands.Add(EvalCommand.Create());
+        root.Subcommands.Add(DemoCommand.Create());
         root.Subcommands.Add(BenchRegistrationCommand.Create());
         root.Subcommands.Add(SamFixtureCommand.Create());
         return root;

@@ -30,6 +30,14 @@ public static class MaskFile
         WriteGray8(image, path, value => (byte)Math.Clamp(MathF.Round(value), 0f, 255f));
     }
 
+    /// <summary>Encodes intensities rounded and clamped to 0..255 as an 8-bit PNG in memory.</summary>
+    public static byte[] EncodeGrayPng(GrayImage image)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        using var png = EncodeGray8(image, value => (byte)Math.Clamp(MathF.Round(value), 0f, 255f));
+        return png.ToArray();
+    }
+
     private static void WriteGray8(GrayImage image, string path, Func<float, byte> toByte)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
@@ -55,7 +63,7 @@ public static class MaskFile
         return bitmap.Encode(SKEncodedImageFormat.Png, 100) ?? throw new IOException("PNG encoding failed.");
     }
 
-    private static void WriteAtomically(string path, ReadOnlySpan<byte> content)
+    internal static void WriteAtomically(string path, ReadOnlySpan<byte> content)
     {
         var fullPath = Path.GetFullPath(path);
         var folder = Path.GetDirectoryName(fullPath)!;

@@ -151,7 +151,7 @@ public sealed class DatasetPipelineTests(PipelineClusterFixture fixture) : IClas
         }
 
         await fixture.WaitForRolesAsync();
-        var after = await fixture.Client.GetGrain<IDatasetGrain>(dataset).GetStatusAsync();
+        var after = await fixture.CallAfterRestartAsync(() => fixture.Client.GetGrain<IDatasetGrain>(dataset).GetStatusAsync());
         Assert.Equal(DatasetPhase.Annotated, after.Phase);
         Assert.Equal(before.Supports, after.Supports);
         Assert.Equal(ImageCount, after.Embedded);

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Orleans.Runtime;
 using Orleans.TestingHost;
 using SamMpa.Grains;
 using SamMpa.Grains.Placement;
@@ -62,6 +63,26 @@ public sealed class PipelineClusterFixture : IAsyncLifetime
                                        && s.ServiceProvider.GetRequiredService<IClusterRoles>().IsServed(SiloRoles.Cpu)))
         {
             await Task.Delay(TimeSpan.FromMilliseconds(50), timeout.Token);
+        }
+    }
+
+    /// <summary>
+    /// A call made right after silos restarted: the client may still hold the old gateways and fail to connect until it
+    /// has refreshed its gateway list, so connection failures are retried (bounded) until the call goes through.
+    /// </summary>
+    public async Task<T> CallAfterRestartAsync<T>(Func<Task<T>> call)
+    {
+        using var timeout = new CancellationTokenSource(SettleTimeout);
+        while (true)
+        {
+            try
+            {
+                return await call();
+            }
+            catch (Exception e) when (e is OrleansException or TimeoutException && !timeout.IsCancellationRequested)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(100), timeout.Token);
+            }
         }
     }
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using SamMpa.Imaging.Images;
 using SamMpa.Imaging.Metrics;
+using SamMpa.Imaging.Phantoms;
 using SamMpa.Imaging.Registration;
 using Xunit.Abstractions;
 

@@ -1,19 +1,19 @@
 using SamMpa.Imaging.Images;
 
-namespace SamMpa.Tests;
+namespace SamMpa.Imaging.Phantoms;
 
 /// <summary>
-/// Synthetic "anatomy" for tests: a textured background, a body ellipse, a distractor blob and a target organ
+/// Synthetic "anatomy" for tests and the demo: a textured background, a body ellipse, a distractor blob and a target organ
 /// (an irregular blob with a smooth intensity gradient) whose binary mask is returned with the image.
 /// <see cref="CreateDeformed"/> warps the same anatomy by a random smooth deformation (a sum of Gaussian
 /// displacement bumps) and adds Gaussian noise, so two deformations of one anatomy form a support/query pair.
 /// Intensities are on the 0..255 scale, masks are 0/1. Everything is deterministic for a given seed.
 /// </summary>
-internal static class Phantoms
+public static class Phantoms
 {
     /// <summary>The undeformed anatomy for <paramref name="seed"/>, with light noise.</summary>
     public static (GrayImage Image, GrayImage Mask) Create(int size, int seed) =>
-        Render(size, Anatomy.FromSeed(seed), Deformation.Identity, new Random(HashCode.Combine(seed, 0x5eed)), noiseSigma: 4);
+        Render(size, Anatomy.FromSeed(seed), Deformation.Identity, new Random(Mix(seed, 0x5eed)), noiseSigma: 4);
 
     /// <summary>
     /// The anatomy for <paramref name="seed"/> warped by the deformation for <paramref name="deformationSeed"/>:
@@ -22,7 +22,7 @@ internal static class Phantoms
     public static (GrayImage Image, GrayImage Mask) CreateDeformed(
         int size, int seed, int deformationSeed, double amplitude = 0.08, double noiseSigma = 4)
     {
-        var random = new Random(HashCode.Combine(seed, deformationSeed));
+        var random = new Random(Mix(seed, deformationSeed));
         var deformation = Deformation.Random(size, amplitude, random);
         return Render(size, Anatomy.FromSeed(seed), deformation, random, noiseSigma);
     }
@@ -46,6 +46,25 @@ internal static class Phantoms
         }
 
         return (image, mask);
+    }
+
+    /// <summary>
+    /// Two seeds into one, the same in every process (<see cref="HashCode.Combine{T1, T2}"/> is salted per process,
+    /// which made the noise and the deformations differ from run to run): both packed into 64 bits, then the
+    /// MurmurHash3 64-bit finalizer.
+    /// </summary>
+    private static int Mix(int a, int b)
+    {
+        unchecked
+        {
+            var h = ((ulong)(uint)a << 32) | (uint)b;
+            h ^= h >> 33;
+            h *= 0xff51afd7ed558ccdUL;
+            h ^= h >> 33;
+            h *= 0xc4ceb9fe1a85ec53UL;
+            h ^= h >> 33;
+            return (int)h;
+        }
     }
 
     private static double Gaussian(Random random)
