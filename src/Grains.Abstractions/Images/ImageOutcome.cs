@@ -27,10 +27,10 @@ public sealed record ImageOutcome
     public double? FinalDice { get; init; }
 
     [Id(6)]
-    public double? CoarseIoU { get; init; }
+    public double? CoarseIou { get; init; }
 
     [Id(7)]
-    public double? FinalIoU { get; init; }
+    public double? FinalIou { get; init; }
 
     /// <summary>Seconds of registration summed over the supports (each registration on its own worker).</summary>
     [Id(8)]

@@ -31,9 +31,9 @@ internal static class DatasetReportBuilder
             o.CoarseMaskBlob,
             o.MaskBlob,
             o.CoarseDice,
-            o.CoarseIoU,
+            o.CoarseIou,
             o.FinalDice,
-            o.FinalIoU,
+            o.FinalIou,
             o.RegistrationSeconds,
             o.SegmentationSeconds,
             o.Error is { } e ? $"{e.Stage}: {e.Reason}" : null)).ToArray());

@@ -68,9 +68,9 @@ public sealed class QueryMasks(IBlobStore blobs)
                 CoarseMaskBlob = coarseBlob,
                 MaskBlob = finalBlob,
                 CoarseDice = coarseOverlap?.Dice,
-                CoarseIoU = coarseOverlap?.IoU,
+                CoarseIou = coarseOverlap?.IoU,
                 FinalDice = finalOverlap?.Dice,
-                FinalIoU = finalOverlap?.IoU,
+                FinalIou = finalOverlap?.IoU,
                 SegmentationSeconds = clock.Elapsed.TotalSeconds,
             };
         }
