@@ -156,4 +156,56 @@ public sealed class DatasetPipelineTests(PipelineClusterFixture fixture) : IClas
         Assert.Equal(before.Supports, after.Supports);
         Assert.Equal(ImageCount, after.Embedded);
     }
+
+    [Fact]
+    public async Task A_run_interrupted_by_a_restart_of_every_silo_resumes_and_completes()
+    {
+        var dataset = NewDatasetId();
+        using var phantoms = new PhantomDataset(ImageCount);
+        await UploadAsync(fixture.Blobs, dataset, phantoms);
+        var events = await SubscribeAsync(fixture.Client, dataset);
+        await PrepareAsync(fixture.Client, fixture.Blobs, dataset);
+        var grain = fixture.Client.GetGrain<IDatasetGrain>(dataset);
+        await grain.RunAsync(new RunSettings());
+        using (var timeout = new CancellationTokenSource(Patience))
+        {
+            await events.FirstSegmented.Task.WaitAsync(timeout.Token);
+        }
+
+        foreach (var silo in fixture.Cluster.Silos.ToArray())
+        {
+            await fixture.Cluster.RestartSiloAsync(silo);
+        }
+
+        await fixture.WaitForRolesAsync();
+        // A call activates the dataset grain again, which resumes the run from its stored state (as its reminder would).
+        var status = await fixture.CallAfterRestartAsync(() => WaitAsync(grain, s => s.IsFinished));
+
+        Assert.True(status.Phase == DatasetPhase.Completed, $"expected the resumed run to complete, got {status.Phase}: {status.Message}");
+        Assert.Equal(ImageCount - K, status.Segmented);
+        var masks = await ListAsync(fixture.Blobs, DatasetBlobLayout.Prefix(dataset) + "masks/");
+        Assert.Equal(ImageCount - K, masks.Count);
+        var report = DatasetReport.Deserialize(await fixture.Blobs.ReadAsync(DatasetBlobLayout.Report(dataset), default) ?? []);
+        Assert.Equal(ImageCount - K, report.Outcomes.Count(o => o.Error is null));
+    }
+
+    [Fact]
+    public async Task A_cancelled_run_stops_and_says_so_on_the_stream()
+    {
+        var dataset = NewDatasetId();
+        using var phantoms = new PhantomDataset(ImageCount);
+        await UploadAsync(fixture.Blobs, dataset, phantoms);
+        var events = await SubscribeAsync(fixture.Client, dataset);
+        await PrepareAsync(fixture.Client, fixture.Blobs, dataset);
+        var grain = fixture.Client.GetGrain<IDatasetGrain>(dataset);
+
+        await grain.RunAsync(new RunSettings());
+        var status = await grain.CancelAsync();
+        using var timeout = new CancellationTokenSource(Patience);
+        await events.Completed.Task.WaitAsync(timeout.Token);
+
+        Assert.Equal(DatasetPhase.Cancelled, status.Phase);
+        Assert.True(events.Items.OfType<DatasetCompleted>().Single().Cancelled, "expected the DatasetCompleted event to say the run was cancelled");
+        Assert.Equal(DatasetPhase.Cancelled, (await grain.GetStatusAsync()).Phase);
+    }
 }

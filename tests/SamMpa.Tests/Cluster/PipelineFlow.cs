@@ -112,11 +112,18 @@ internal static class PipelineFlow
 
         public TaskCompletionSource Completed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+        public TaskCompletionSource FirstSegmented { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
         public IReadOnlyList<CompletionEvent> Items => _items.ToArray();
 
         public void Add(CompletionEvent completion)
         {
             _items.Enqueue(completion);
+            if (completion is ImageSegmented)
+            {
+                FirstSegmented.TrySetResult();
+            }
+
             if (completion is DatasetCompleted)
             {
                 Completed.TrySetResult();
