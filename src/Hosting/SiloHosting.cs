@@ -94,6 +94,7 @@ public static class SiloHosting
 
         services.AddSingleton(registration);
         services.AddSingleton(new ElastixMaskPropagator(registration));
+        services.AddSingleton<RegistrationSlots>();
         services.AddSingleton<WorkerModels>();
         services.AddSingleton<QueryMasks>();
         // The grains and workers take SamMpaMetrics: register it here, so every host has it (the embedded silo and the

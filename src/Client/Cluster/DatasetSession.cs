@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using SamMpa.Grains.Datasets;
 using SamMpa.Grains.Events;
 using SamMpa.Imaging.Evaluation;
@@ -123,7 +122,7 @@ internal sealed class DatasetSession(ClusterConnection cluster, string dataset, 
             progress.ItemCompleted("segment", string.Empty);
         }
 
-        var clock = Stopwatch.StartNew();
+        string? waiting = null;
         while (true)
         {
             // Events feed the progress; the status decides the end, so a lost event cannot hang the wait.
@@ -152,6 +151,13 @@ internal sealed class DatasetSession(ClusterConnection cluster, string dataset, 
             {
                 break;
             }
+
+            if (status.MissingRole is not null && status.Message != waiting)
+            {
+                progress.Warning(status.Message ?? $"waiting for a silo with role {status.MissingRole}");
+            }
+
+            waiting = status.MissingRole is null ? null : status.Message;
         }
 
         progress.StageCompleted("segment");

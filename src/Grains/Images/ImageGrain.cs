@@ -6,16 +6,26 @@ namespace SamMpa.Grains.Images;
 /// <summary>
 /// One image: asks the workers for its embedding and its masks and remembers the outcomes, so a call repeated after a
 /// timeout or a silo failure returns the first outcome (or joins the work still running) instead of redoing it.
-/// Reentrant: a repeat must be able to join a call in progress; the only shared state is the in-progress map.
+/// Reentrant: a repeat must be able to join a call in progress; the in-progress maps and the (serialized) state writes
+/// are all that calls share.
 /// </summary>
 [Reentrant]
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "Disposed in OnDeactivateAsync; Orleans does not dispose grains.")]
 internal sealed class ImageGrain(
     [PersistentState("image", Constants.StorageProviderName)] IPersistentState<ImageState> state) : Grain, IImageGrain
 {
     private Task<EmbeddingOutcome>? _embedding;
     private readonly Dictionary<string, Task<ImageOutcome>> _runs = new(StringComparer.Ordinal);
 
+    private readonly SemaphoreSlim _saveGate = new(1, 1);
+
     private (string Dataset, string Image) Key => ImageKey.Parse(this.GetPrimaryKeyString());
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        _saveGate.Dispose();
+        return Task.CompletedTask;
+    }
 
     public Task<EmbeddingOutcome> EmbedAsync(EmbedImage request)
     {
@@ -63,7 +73,7 @@ internal sealed class ImageGrain(
         var worker = GrainFactory.GetGrain<IEmbeddingWorker>(0);
         var outcome = await worker.EmbedAsync(new EmbeddingJob(dataset, image, request.ImageBlob, request.WorkingSize));
         state.State.Embedding = outcome;
-        await state.WriteStateAsync();
+        await SaveAsync();
         return outcome;
     }
 
@@ -92,8 +102,22 @@ internal sealed class ImageGrain(
             : await GrainFactory.GetGrain<IRegistrationWorker>(0).WriteCoarseAsync(job);
         state.State.RunId = request.RunId;
         state.State.Outcome = outcome;
-        await state.WriteStateAsync();
+        await SaveAsync();
         return outcome;
+    }
+
+    /// <summary>Writes the state; an embedding and a run finishing together must not race on the ETag.</summary>
+    private async Task SaveAsync()
+    {
+        await _saveGate.WaitAsync();
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        finally
+        {
+            _saveGate.Release();
+        }
     }
 
     /// <summary>Runs <paramref name="forget"/> when the task ends, so a failed attempt can be tried again.</summary>

@@ -18,7 +18,12 @@ namespace SamMpa.Grains.Workers;
 [StatelessWorker]
 [CpuPlacement]
 internal sealed class RegistrationWorker(
-    IBlobStore blobs, ElastixMaskPropagator propagator, QueryMasks queryMasks, SamMpaMetrics metrics, ILogger<RegistrationWorker> logger)
+    IBlobStore blobs,
+    ElastixMaskPropagator propagator,
+    RegistrationSlots slots,
+    QueryMasks queryMasks,
+    SamMpaMetrics metrics,
+    ILogger<RegistrationWorker> logger)
     : Grain, IRegistrationWorker
 {
     public async Task<PropagatedMask> PropagateAsync(PropagationJob job)
@@ -42,8 +47,13 @@ internal sealed class RegistrationWorker(
             using var queryWorking = queryGeometry.ToWorking(query);
             using var supportWorking = supportGeometry.ToWorking(support);
             using var annotationWorking = supportGeometry.MaskToWorking(annotation);
-            var propagated = await propagator.PropagateAsync(
-                queryWorking, supportWorking, annotationWorking, job.Query, job.Support.Image, default);
+            PropagationResult propagated;
+            using (await slots.AcquireAsync(default))
+            {
+                propagated = await propagator.PropagateAsync(
+                    queryWorking, supportWorking, annotationWorking, job.Query, job.Support.Image, default);
+            }
+
             using var softMask = propagated.SoftMask;
             metrics.ImageProcessed(StageNames.Register, clock.Elapsed.TotalSeconds, ok: true);
             return result with
