@@ -131,24 +131,13 @@ internal sealed class ClusterEval(ClusterConnection cluster, EvalOptions options
             useSam ? o.FinalIou ?? double.NaN : double.NaN,
             o.RegistrationSeconds,
             o.Error)).ToArray();
-        var succeeded = results.Where(r => !r.Failed).ToArray();
-        var dice = Statistics.Of(succeeded.Select(r => r.Dice));
-        var final = useSam ? Statistics.Of(succeeded.Select(r => r.FinalDice)) : null;
-        var summary = new RunSummary(
+        var summary = RunSummaries.From(
             runName,
             k,
             stages,
             report.Supports,
-            results.Length,
-            results.Count(r => r.Failed),
-            dice.Mean,
-            dice.Std,
-            dice.Median,
-            succeeded.Length == 0 ? double.NaN : succeeded.Average(r => r.IoU),
-            final?.Mean,
-            final?.Std,
-            final?.Median,
-            final is null || succeeded.Length == 0 ? null : succeeded.Average(r => r.FinalIoU),
+            results,
+            scoreFinal: useSam,
             clock.Elapsed.TotalSeconds,
             results.Sum(r => r.Support.Split(';', StringSplitOptions.RemoveEmptyEntries).Length),
             runWall,

@@ -255,17 +255,7 @@ internal sealed partial class DatasetGrain
 
         await ForEachBoundedAsync(queries, SiloRoles.Cpu, "registration runs", StageNames.Register, async i =>
         {
-            var request = new SegmentImage
-            {
-                RunId = runId,
-                ImageBlob = ImageBlob(i),
-                TruthBlob = TruthBlob(i),
-                Supports = s.Atlases[i].Select(a => new SupportRef(s.Images[a], ImageBlob(a), DatasetBlobLayout.Annotation(Id, s.Images[a]))).ToArray(),
-                WorkingSize = s.WorkingSize,
-                Settings = settings,
-                EmbeddingBlob = DatasetBlobLayout.Embedding(Id, s.Encoder!, s.Images[i]),
-            };
-            var outcome = await GrainFactory.GetGrain<IImageGrain>(ImageKey.Of(Id, s.Images[i])).SegmentAsync(request);
+            var outcome = await GrainFactory.GetGrain<IImageGrain>(ImageKey.Of(Id, s.Images[i])).SegmentAsync(SegmentRequest(i, runId));
             if (s.RunId != runId)
             {
                 return;
@@ -296,6 +286,22 @@ internal sealed partial class DatasetGrain
         await PublishCompletedAsync(cancelled: false);
     }
 
+    /// <summary>What image <paramref name="i"/> is asked in run <paramref name="runId"/>; the same request every time, so a repeat is recognised.</summary>
+    private SegmentImage SegmentRequest(int i, string runId)
+    {
+        var s = state.State;
+        return new SegmentImage
+        {
+            RunId = runId,
+            ImageBlob = ImageBlob(i),
+            TruthBlob = TruthBlob(i),
+            Supports = s.Atlases[i].Select(a => new SupportRef(s.Images[a], ImageBlob(a), DatasetBlobLayout.Annotation(Id, s.Images[a]))).ToArray(),
+            WorkingSize = s.WorkingSize,
+            Settings = s.Run!,
+            EmbeddingBlob = DatasetBlobLayout.Embedding(Id, s.Encoder!, s.Images[i]),
+        };
+    }
+
     /// <summary>Every query's outcome of the run, in dataset order; those finished before a restart come from their image grains.</summary>
     private async Task<List<ImageOutcome>> CollectOutcomesAsync(string runId, CancellationToken cancellationToken)
     {
@@ -306,16 +312,7 @@ internal sealed partial class DatasetGrain
         await ForEachBoundedAsync(missing, SiloRoles.Cpu, "outcomes are collected", StageNames.Segment, async i =>
         {
             // Repeating the run's request returns the stored outcome without work.
-            _outcomes[i] = await GrainFactory.GetGrain<IImageGrain>(ImageKey.Of(Id, s.Images[i])).SegmentAsync(new SegmentImage
-            {
-                RunId = runId,
-                ImageBlob = ImageBlob(i),
-                TruthBlob = TruthBlob(i),
-                Supports = s.Atlases[i].Select(a => new SupportRef(s.Images[a], ImageBlob(a), DatasetBlobLayout.Annotation(Id, s.Images[a]))).ToArray(),
-                WorkingSize = s.WorkingSize,
-                Settings = s.Run!,
-                EmbeddingBlob = DatasetBlobLayout.Embedding(Id, s.Encoder!, s.Images[i]),
-            });
+            _outcomes[i] = await GrainFactory.GetGrain<IImageGrain>(ImageKey.Of(Id, s.Images[i])).SegmentAsync(SegmentRequest(i, runId));
         }, cancellationToken);
         return queries.Select(i => _outcomes[i]).ToList();
     }

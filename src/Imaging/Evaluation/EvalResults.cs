@@ -43,6 +43,52 @@ public sealed record RunSummary(
     int Parallelism,
     int Atlases);
 
+/// <summary>Builds a run's summary from its per-query results (statistics over the queries that did not fail).</summary>
+public static class RunSummaries
+{
+    /// <param name="scoreFinal">Whether final (SAM) masks were scored; without, the final figures are null.</param>
+    public static RunSummary From(
+        string run,
+        int shots,
+        string stages,
+        IReadOnlyList<string> supports,
+        IReadOnlyList<QueryResult> results,
+        bool scoreFinal,
+        double wallSeconds,
+        int registrations,
+        double registrationWallSeconds,
+        double registrationSecondsSum,
+        int parallelism,
+        int atlases)
+    {
+        ArgumentNullException.ThrowIfNull(results);
+        var succeeded = results.Where(r => !r.Failed).ToArray();
+        var dice = Metrics.Statistics.Of(succeeded.Select(r => r.Dice));
+        var final = scoreFinal ? Metrics.Statistics.Of(succeeded.Select(r => r.FinalDice)) : null;
+        return new RunSummary(
+            run,
+            shots,
+            stages,
+            supports,
+            results.Count,
+            results.Count(r => r.Failed),
+            dice.Mean,
+            dice.Std,
+            dice.Median,
+            succeeded.Length == 0 ? double.NaN : succeeded.Average(r => r.IoU),
+            final?.Mean,
+            final?.Std,
+            final?.Median,
+            final is null || succeeded.Length == 0 ? null : succeeded.Average(r => r.FinalIoU),
+            wallSeconds,
+            registrations,
+            registrationWallSeconds,
+            registrationSecondsSum,
+            parallelism,
+            atlases);
+    }
+}
+
 /// <summary>Everything one evaluation command produced.</summary>
 public sealed record EvalReport(
     string ImagesDirectory,

@@ -229,24 +229,13 @@ public sealed class EvalRunner(EvalOptions options, IEvalProgress progress)
             ? ScoreBaseline(prepared, embeddings, selection, queries, runDirectory, cancellationToken)
             : Score(prepared, embeddings, atlases, queries, runDirectory, cancellationToken);
 
-        var succeeded = results.Where(r => !r.Failed).ToArray();
-        var dice = Statistics.Of(succeeded.Select(r => r.Dice));
-        var final = _decoder is null ? null : Statistics.Of(succeeded.Select(r => r.FinalDice));
-        var summary = new RunSummary(
+        var summary = RunSummaries.From(
             runName,
             k,
             stages,
             selection.Supports.Select(s => prepared[s].Source.Name).ToArray(),
-            queries.Length,
-            results.Count(r => r.Failed),
-            dice.Mean,
-            dice.Std,
-            dice.Median,
-            succeeded.Length == 0 ? double.NaN : succeeded.Average(r => r.IoU),
-            final?.Mean,
-            final?.Std,
-            final?.Median,
-            final is null || succeeded.Length == 0 ? null : succeeded.Average(r => r.FinalIoU),
+            results,
+            scoreFinal: _decoder is not null,
             clock.Elapsed.TotalSeconds,
             pending.Length,
             registrationWall,
