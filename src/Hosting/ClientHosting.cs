@@ -25,6 +25,7 @@ public static class ClientHosting
                 client.AddMemoryStreams(Constants.StreamProviderName);
             }
 
+            client.UseConnectionRetryFilter(new BoundedConnectionRetry(TimeSpan.FromSeconds(15)));
             client.Configure<ClusterOptions>(o =>
             {
                 o.ClusterId = cluster.ClusterId;

@@ -34,6 +34,9 @@ internal sealed class ClusterConnection : IAsyncDisposable
         builder.Configuration.AddConfiguration(settings);
         builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.Logging.SetMinimumLevel(LogLevel.Error);
+        // A failed connection is reported once, as this command's error; Orleans' own retries need not be shown.
+        builder.Logging.AddFilter("Orleans", LogLevel.None);
+        builder.Logging.AddFilter("Microsoft", LogLevel.None);
         builder.AddSamMpaClient();
         var host = builder.Build();
         try

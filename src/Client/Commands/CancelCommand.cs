@@ -13,8 +13,10 @@ internal static class CancelCommand
         var command = new Command("cancel", "Stop a dataset's running job.") { dataset, settings };
         command.SetAction(async (parse, cancellationToken) => await CommandErrors.RunAsync(async () =>
         {
+            // Checked before connecting: a bad id is the user's to fix, whatever the state of the cluster.
+            var datasetId = Storage.ResourceId.Validate(parse.GetValue(dataset), "dataset");
             await using var connection = await ClusterOptions.ConnectAsync(parse.GetValue(settings), cancellationToken);
-            var status = await connection.Client.GetGrain<Grains.Datasets.IDatasetGrain>(Storage.ResourceId.Validate(parse.GetValue(dataset), "dataset")).CancelAsync();
+            var status = await connection.Client.GetGrain<Grains.Datasets.IDatasetGrain>(datasetId).CancelAsync();
             StatusView.Write(status);
             return ExitCodes.Success;
         }));

@@ -16,8 +16,10 @@ internal static class DownloadCommand
         var command = new Command("download", "Download the final masks (and report.json) of a dataset's last run.") { dataset, settings, output, coarse };
         command.SetAction(async (parse, cancellationToken) => await CommandErrors.RunAsync(async () =>
         {
+            // Checked before connecting: a bad id is the user's to fix, whatever the state of the cluster.
+            var datasetId = Storage.ResourceId.Validate(parse.GetValue(dataset), "dataset");
             await using var connection = await ClusterOptions.ConnectAsync(parse.GetValue(settings), cancellationToken);
-            var session = new DatasetSession(connection, parse.GetValue(dataset)!, ConsoleProgress.ForStandardError());
+            var session = new DatasetSession(connection, datasetId, ConsoleProgress.ForStandardError());
             var folder = parse.GetValue(output)!.FullName;
             var report = await session.ReadReportAsync(cancellationToken);
             var masks = await session.DownloadAsync(report.Outcomes.Where(o => o.Mask is not null).Select(o => o.Mask!), Path.Combine(folder, "masks"), cancellationToken);

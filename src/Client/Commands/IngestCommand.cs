@@ -26,9 +26,11 @@ internal static class IngestCommand
         };
         command.SetAction(async (parse, cancellationToken) => await CommandErrors.RunAsync(async () =>
         {
+            // Checked before connecting: a bad id is the user's to fix, whatever the state of the cluster.
+            var datasetId = Storage.ResourceId.Validate(parse.GetValue(dataset), "dataset");
             var progress = ConsoleProgress.ForStandardError();
             await using var connection = await ClusterOptions.ConnectAsync(parse.GetValue(settings), cancellationToken);
-            var session = new DatasetSession(connection, parse.GetValue(dataset)!, progress);
+            var session = new DatasetSession(connection, datasetId, progress);
             var request = new CreateDataset { WorkingSize = parse.GetValue(workingSize) };
             if (parse.GetValue(prefix) is { } source)
             {

@@ -23,8 +23,10 @@ internal static class SelectCommand
         };
         command.SetAction(async (parse, cancellationToken) => await CommandErrors.RunAsync(async () =>
         {
+            // Checked before connecting: a bad id is the user's to fix, whatever the state of the cluster.
+            var datasetId = Storage.ResourceId.Validate(parse.GetValue(dataset), "dataset");
             await using var connection = await ClusterOptions.ConnectAsync(parse.GetValue(settings), cancellationToken);
-            var session = new DatasetSession(connection, parse.GetValue(dataset)!, ConsoleProgress.ForStandardError());
+            var session = new DatasetSession(connection, datasetId, ConsoleProgress.ForStandardError());
             var status = await session.SelectAsync(
                 new SelectSupports
                 {

@@ -15,8 +15,10 @@ internal static class StatusCommand
         var command = new Command("status", "Show a dataset's status.") { dataset, settings, json };
         command.SetAction(async (parse, cancellationToken) => await CommandErrors.RunAsync(async () =>
         {
+            // Checked before connecting: a bad id is the user's to fix, whatever the state of the cluster.
+            var datasetId = Storage.ResourceId.Validate(parse.GetValue(dataset), "dataset");
             await using var connection = await ClusterOptions.ConnectAsync(parse.GetValue(settings), cancellationToken);
-            var status = await connection.Client.GetGrain<Grains.Datasets.IDatasetGrain>(Storage.ResourceId.Validate(parse.GetValue(dataset), "dataset")).GetStatusAsync();
+            var status = await connection.Client.GetGrain<Grains.Datasets.IDatasetGrain>(datasetId).GetStatusAsync();
             if (parse.GetValue(json))
             {
                 System.Console.WriteLine(JsonSerializer.Serialize(status, EventJson.Options));

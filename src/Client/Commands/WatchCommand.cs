@@ -18,8 +18,10 @@ internal static class WatchCommand
         var command = new Command("watch", "Print a dataset's completion events as JSON lines, until its run completes.") { dataset, settings, follow };
         command.SetAction(async (parse, cancellationToken) => await CommandErrors.RunAsync(async () =>
         {
+            // Checked before connecting: a bad id is the user's to fix, whatever the state of the cluster.
+            var datasetId = Storage.ResourceId.Validate(parse.GetValue(dataset), "dataset");
             await using var connection = await ClusterOptions.ConnectAsync(parse.GetValue(settings), cancellationToken);
-            await using var watcher = await CompletionWatcher.SubscribeAsync(connection.Client, ResourceId.Validate(parse.GetValue(dataset), "dataset"));
+            await using var watcher = await CompletionWatcher.SubscribeAsync(connection.Client, datasetId);
             try
             {
                 await foreach (var completion in watcher.Events.ReadAllAsync(cancellationToken))
