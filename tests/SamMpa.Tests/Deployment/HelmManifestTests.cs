@@ -1,0 +1,471 @@
+using System.Text;
+using System.Text.RegularExpressions;
+using YamlDotNet.RepresentationModel;
+
+namespace SamMpa.Tests.Deployment;
+
+/// <summary>
+/// The Helm chart (deploy/helm/sammpa) as Kubernetes will see it: the manifests rendered with the default values and
+/// with values-production.yaml (see <see cref="HelmChart"/>), and a few renders with other values.
+/// </summary>
+public sealed class HelmManifestTests
+{
+    private const string Gpu = "gpu";
+    private const string Cpu = "cpu";
+    private const string NvidiaGpu = "nvidia.com/gpu";
+    private const string ConnectionString = "Storage__Azure__ConnectionString";
+
+    public static TheoryData<string> Renders => new() { "default", "production" };
+
+    [HelmTheory]
+    [MemberData(nameof(Renders))]
+    public void Each_pool_is_one_Deployment_whose_silos_have_its_role(string render)
+    {
+        var manifests = HelmChart.Named(render);
+
+        Assert.Equal(2, manifests.Deployments.Count);
+        Assert.Equal(new[] { Cpu, Gpu }, manifests.Deployments.Select(d => Manifests.EnvValue(Manifests.Silo(d), Manifests.Role)).Order());
+        foreach (var role in new[] { Gpu, Cpu })
+        {
+            var pool = manifests.Pool(role);
+            Assert.Equal(role, pool.Labels["app.kubernetes.io/component"]);
+            Assert.Equal(role, pool.Root.Text("spec", "template", "metadata", "labels", "app.kubernetes.io/component"));
+        }
+    }
+
+    [HelmTheory]
+    [MemberData(nameof(Renders))]
+    public void Silos_advertise_their_pod_IP_and_name_and_join_the_configured_cluster_on_azure_storage(string render)
+    {
+        var manifests = HelmChart.Named(render);
+        var values = ValuesOf(render);
+
+        foreach (var deployment in manifests.Deployments)
+        {
+            var env = Manifests.Env(Manifests.Silo(deployment));
+            Assert.Equal("status.podIP", env["Orleans__AdvertisedAddress"].Text("valueFrom", "fieldRef", "fieldPath"));
+            Assert.Equal("metadata.name", env["POD_NAME"].Text("valueFrom", "fieldRef", "fieldPath"));
+            Assert.Equal(values.Text("cluster", "clusterId"), env["Orleans__ClusterId"].Text("value"));
+            Assert.Equal(values.Text("cluster", "serviceId"), env["Orleans__ServiceId"].Text("value"));
+            Assert.Equal("azure", env["Storage__Provider"].Text("value"));
+        }
+    }
+
+    [HelmTheory]
+    [MemberData(nameof(Renders))]
+    public void Silo_containers_expose_the_silo_gateway_metrics_and_health_ports_and_tell_the_silo(string render)
+    {
+        var manifests = HelmChart.Named(render);
+        var values = ValuesOf(render);
+
+        foreach (var deployment in manifests.Deployments)
+        {
+            var silo = Manifests.Silo(deployment);
+            var ports = Manifests.Ports(silo);
+            foreach (var (port, setting) in new[] { ("silo", "SiloPort"), ("gateway", "GatewayPort"), ("metrics", "MetricsPort"), ("health", "HealthPort") })
+            {
+                Assert.True(ports.ContainsKey(port), $"{deployment}: no container port '{port}' in [{string.Join(", ", ports.Keys)}]");
+                Assert.Equal(int.Parse(values.Text("ports", port)!), ports[port]);
+                Assert.Equal(ports[port].ToString(), Manifests.EnvValue(silo, $"Orleans__{setting}"));
+            }
+        }
+
+        if (render == "default")
+        {
+            var ports = Manifests.Ports(Manifests.Silo(manifests.Pool(Cpu)));
+            Assert.Equal((11111, 30000, 9464, 8080), (ports["silo"], ports["gateway"], ports["metrics"], ports["health"]));
+        }
+    }
+
+    [HelmTheory]
+    [MemberData(nameof(Renders))]
+    public void Liveness_and_readiness_probes_get_the_health_paths_on_the_health_port(string render)
+    {
+        foreach (var deployment in HelmChart.Named(render).Deployments)
+        {
+            var silo = Manifests.Silo(deployment);
+            var health = Manifests.Ports(silo)["health"];
+            foreach (var (probe, path) in new[] { ("livenessProbe", "/health/live"), ("readinessProbe", "/health/ready") })
+            {
+                Assert.Equal(path, silo.Text(probe, "httpGet", "path"));
+                // The port by name or by number, as long as it is the health port.
+                var port = silo.Text(probe, "httpGet", "port");
+                Assert.True(port == "health" || port == health.ToString(), $"{deployment} {probe} port '{port}' is not the health port {health}");
+            }
+
+            Assert.Equal(health.ToString(), Manifests.EnvValue(silo, "Orleans__HealthPort"));
+        }
+    }
+
+    [HelmTheory]
+    [MemberData(nameof(Renders))]
+    public void Only_the_gpu_pool_asks_for_gpus_and_tolerates_gpu_nodes(string render)
+    {
+        var manifests = HelmChart.Named(render);
+
+        var gpu = manifests.Pool(Gpu);
+        Assert.True(int.Parse(Manifests.Silo(gpu).Text("resources", "limits", NvidiaGpu) ?? "0") >= 1, $"{gpu} has no {NvidiaGpu} limit");
+        Assert.Contains(gpu.Root.Sequence("spec", "template", "spec", "tolerations"), t => t.Text("key") == NvidiaGpu);
+
+        var cpu = manifests.Pool(Cpu);
+        Assert.Null(Manifests.Silo(cpu).Find("resources", "limits", NvidiaGpu));
+        Assert.Null(Manifests.Silo(cpu).Find("resources", "requests", NvidiaGpu));
+
+        if (render == "production")
+        {
+            Assert.NotEmpty(gpu.Root.Dictionary("spec", "template", "spec", "nodeSelector"));
+        }
+    }
+
+    [HelmTheory]
+    [MemberData(nameof(Renders))]
+    public void No_environment_variable_carries_a_secret_the_connection_string_comes_from_a_secret_ref(string render)
+    {
+        var manifests = HelmChart.Named(render);
+
+        AssertNoLiteralSecrets(manifests);
+        // The chart creates a Secret only when asked to (storage.azure.createSecret).
+        Assert.Empty(manifests.OfKind("Secret"));
+        var secret = ValuesOf(render).Text("storage", "azure", "existingSecret");
+        foreach (var deployment in manifests.Deployments)
+        {
+            var env = Manifests.Env(Manifests.Silo(deployment))[ConnectionString];
+            Assert.Null(env.Find("value"));
+            Assert.Equal(secret, env.Text("valueFrom", "secretKeyRef", "name"));
+            Assert.False(string.IsNullOrEmpty(env.Text("valueFrom", "secretKeyRef", "key")));
+        }
+    }
+
+    [HelmFact]
+    public void A_secret_the_chart_creates_holds_the_connection_string_which_the_Deployments_only_reference()
+    {
+        const string connection = "DefaultEndpointsProtocol=https;AccountName=example;AccountKey=bm90LWEta2V5;EndpointSuffix=core.windows.net";
+        var manifests = HelmChart.Render(
+            "--set", "storage.azure.createSecret=true", "--set-string", $"storage.azure.connectionString={connection}");
+
+        var secret = Assert.Single(manifests.OfKind("Secret"));
+        var key = Assert.Single(secret.Root.Dictionary("data")).Key;
+        Assert.Equal(connection, Encoding.UTF8.GetString(Convert.FromBase64String(secret.Root.Text("data", key)!)));
+        AssertNoLiteralSecrets(manifests);
+        foreach (var deployment in manifests.Deployments)
+        {
+            var env = Manifests.Env(Manifests.Silo(deployment))[ConnectionString];
+            Assert.Equal(secret.Name, env.Text("valueFrom", "secretKeyRef", "name"));
+            Assert.Equal(key, env.Text("valueFrom", "secretKeyRef", "key"));
+            // A new connection string restarts the silos.
+            Assert.NotNull(deployment.Root.Text("spec", "template", "metadata", "annotations", "checksum/storage-secret"));
+        }
+    }
+
+    [HelmFact]
+    public void Workload_identity_names_the_account_and_federates_the_service_account_instead_of_a_connection_string()
+    {
+        const string clientId = "00000000-0000-0000-0000-000000000001";
+        var manifests = HelmChart.Render(
+            "--set", "storage.azure.auth=workloadIdentity", "--set", "storage.azure.accountName=sammpaprod",
+            "--set", $"workloadIdentity.clientId={clientId}");
+
+        var account = Assert.Single(manifests.OfKind("ServiceAccount"));
+        Assert.Equal(clientId, account.Root.Text("metadata", "annotations", "azure.workload.identity/client-id"));
+        foreach (var deployment in manifests.Deployments)
+        {
+            var env = Manifests.Env(Manifests.Silo(deployment));
+            Assert.False(env.ContainsKey(ConnectionString));
+            Assert.Equal("sammpaprod", env["Storage__Azure__AccountName"].Text("value"));
+            Assert.Equal("true", deployment.Root.Text("spec", "template", "metadata", "labels", "azure.workload.identity/use"));
+            Assert.Equal(account.Name, deployment.Root.Text("spec", "template", "spec", "serviceAccountName"));
+        }
+
+        Assert.Empty(manifests.OfKind("Secret"));
+    }
+
+    [HelmTheory]
+    [InlineData("storage.azure.existingSecret=", "storage.azure.existingSecret is empty")]
+    [InlineData("storage.azure.connectionString=UseDevelopmentStorage=true", "storage.azure.createSecret is false")]
+    [InlineData("storage.azure.auth=workloadIdentity", "storage.azure.accountName is empty")]
+    [InlineData("storage.azure.auth=sas", "is not known")]
+    [InlineData("shutdown.timeoutSeconds=90", "must be below shutdown.terminationGracePeriodSeconds")]
+    [InlineData("tls.enabled=true", "tls.secretName is empty")]
+    public void Values_that_cannot_make_a_working_cluster_fail_the_render_and_say_which(string setting, string message)
+    {
+        var error = HelmChart.RenderError("--set-string", setting);
+
+        Assert.Contains(message, error, StringComparison.Ordinal);
+    }
+
+    [HelmTheory]
+    [MemberData(nameof(Renders))]
+    public void Labels_are_consistent_between_selectors_pods_services_and_budgets(string render)
+    {
+        var manifests = HelmChart.Named(render);
+        var appVersion = ChartYaml().Text("appVersion");
+
+        foreach (var manifest in manifests.All)
+        {
+            Assert.Equal("sammpa", manifest.Labels.GetValueOrDefault("app.kubernetes.io/name"));
+            Assert.Equal(HelmChart.Release, manifest.Labels.GetValueOrDefault("app.kubernetes.io/instance"));
+            Assert.Equal(appVersion, manifest.Labels.GetValueOrDefault("app.kubernetes.io/version"));
+            Assert.Equal("Helm", manifest.Labels.GetValueOrDefault("app.kubernetes.io/managed-by"));
+        }
+
+        foreach (var deployment in manifests.Deployments)
+        {
+            var selector = deployment.Root.Dictionary("spec", "selector", "matchLabels");
+            var pod = deployment.Root.Dictionary("spec", "template", "metadata", "labels");
+            Assert.True(IsSubset(selector, pod), $"{deployment}: selector {Show(selector)} does not select its pods {Show(pod)}");
+            Assert.Equal(deployment.Labels["app.kubernetes.io/component"], selector.GetValueOrDefault("app.kubernetes.io/component"));
+            foreach (var label in new[] { "app.kubernetes.io/name", "app.kubernetes.io/instance", "app.kubernetes.io/version", "app.kubernetes.io/managed-by", "app.kubernetes.io/component" })
+            {
+                Assert.Equal(deployment.Labels[label], pod.GetValueOrDefault(label));
+            }
+        }
+
+        // The gateway and metrics Services reach the silos of both pools.
+        var services = manifests.OfKind("Service");
+        Assert.Equal(2, services.Count);
+        foreach (var service in services)
+        {
+            var selector = service.Root.Dictionary("spec", "selector");
+            Assert.NotEmpty(selector);
+            Assert.All(manifests.PodLabels, pod => Assert.True(IsSubset(selector, pod), $"{service} {Show(selector)} misses pods {Show(pod)}"));
+        }
+
+        Assert.Contains(services, s => s.Root.Sequence("spec", "ports").Any(p => p.Text("targetPort") == "gateway"));
+        Assert.Contains(services, s => s.Root.Sequence("spec", "ports").Any(p => p.Text("targetPort") == "metrics"));
+
+        // One budget per pool, each selecting that pool's pods alone.
+        var budgets = manifests.OfKind("PodDisruptionBudget");
+        Assert.Equal(new[] { Cpu, Gpu }, budgets.Select(b => b.Labels["app.kubernetes.io/component"]).Order());
+        foreach (var budget in budgets)
+        {
+            var selector = budget.Root.Dictionary("spec", "selector", "matchLabels");
+            var selected = Assert.Single(manifests.Deployments, d => IsSubset(selector, d.Root.Dictionary("spec", "template", "metadata", "labels")));
+            Assert.Equal(budget.Labels["app.kubernetes.io/component"], selected.Labels["app.kubernetes.io/component"]);
+        }
+    }
+
+    [HelmTheory]
+    [MemberData(nameof(Renders))]
+    public void A_stopping_silo_leaves_the_cluster_before_the_grace_period_ends(string render)
+    {
+        foreach (var deployment in HelmChart.Named(render).Deployments)
+        {
+            var shutdown = int.Parse(Manifests.EnvValue(Manifests.Silo(deployment), "DOTNET_SHUTDOWNTIMEOUTSECONDS")!);
+            var grace = int.Parse(deployment.Root.Text("spec", "template", "spec", "terminationGracePeriodSeconds")!);
+            Assert.True(shutdown > 0 && shutdown < grace, $"{deployment}: DOTNET_SHUTDOWNTIMEOUTSECONDS {shutdown} is not below terminationGracePeriodSeconds {grace}");
+        }
+    }
+
+    [HelmTheory]
+    [MemberData(nameof(Renders))]
+    public void Rolling_updates_start_a_new_silo_before_stopping_an_old_one(string render)
+    {
+        foreach (var deployment in HelmChart.Named(render).Deployments)
+        {
+            Assert.Equal("RollingUpdate", deployment.Root.Text("spec", "strategy", "type"));
+            Assert.Equal("0", deployment.Root.Text("spec", "strategy", "rollingUpdate", "maxUnavailable"));
+        }
+    }
+
+    [HelmTheory]
+    [MemberData(nameof(Renders))]
+    public void An_HPA_sizes_the_cpu_pool_on_cpu_utilisation_and_the_gpu_pool_has_a_fixed_size(string render)
+    {
+        var manifests = HelmChart.Named(render);
+        var values = ValuesOf(render);
+
+        var hpa = Assert.Single(manifests.OfKind("HorizontalPodAutoscaler"));
+        Assert.Equal("autoscaling/v2", hpa.ApiVersion);
+        Assert.Equal("Deployment", hpa.Root.Text("spec", "scaleTargetRef", "kind"));
+        Assert.Equal(manifests.Pool(Cpu).Name, hpa.Root.Text("spec", "scaleTargetRef", "name"));
+        var metric = Assert.Single(hpa.Root.Sequence("spec", "metrics"));
+        Assert.Equal(("cpu", "Utilization"), (metric.Text("resource", "name"), metric.Text("resource", "target", "type")));
+        Assert.Equal(values.Text("cpu", "autoscaling", "minReplicas"), hpa.Root.Text("spec", "minReplicas"));
+        Assert.Equal(values.Text("cpu", "autoscaling", "maxReplicas"), hpa.Root.Text("spec", "maxReplicas"));
+        // The HPA owns the cpu pool's size: a helm upgrade must not reset it.
+        Assert.Null(manifests.Pool(Cpu).Root.Find("spec", "replicas"));
+        Assert.Equal(values.Text("gpu", "replicaCount"), manifests.Pool(Gpu).Root.Text("spec", "replicas"));
+
+        if (render == "production")
+        {
+            Assert.Equal(("2", "4", "10"), (manifests.Pool(Gpu).Root.Text("spec", "replicas"), hpa.Root.Text("spec", "minReplicas"), hpa.Root.Text("spec", "maxReplicas")));
+        }
+    }
+
+    [HelmTheory]
+    [MemberData(nameof(Renders))]
+    public void A_ServiceMonitor_scrapes_the_metrics_Service_only_when_enabled_as_in_production(string render)
+    {
+        var manifests = HelmChart.Named(render);
+
+        if (render == "default")
+        {
+            Assert.Empty(manifests.OfKind("ServiceMonitor"));
+            return;
+        }
+
+        var monitor = Assert.Single(manifests.OfKind("ServiceMonitor"));
+        Assert.Equal("monitoring.coreos.com/v1", monitor.ApiVersion);
+        var selector = monitor.Root.Dictionary("spec", "selector", "matchLabels");
+        var service = Assert.Single(manifests.OfKind("Service"), s => IsSubset(selector, s.Labels));
+        var port = Assert.Single(monitor.Root.Sequence("spec", "endpoints")).Text("port");
+        Assert.Equal("metrics", port);
+        Assert.Contains(service.Root.Sequence("spec", "ports"), p => p.Text("name") == port && p.Text("targetPort") == "metrics");
+    }
+
+    [HelmTheory]
+    [MemberData(nameof(Renders))]
+    public void Tls_mounts_the_certificate_and_tells_the_silo_only_when_enabled_as_in_production(string render)
+    {
+        var manifests = HelmChart.Named(render);
+
+        foreach (var deployment in manifests.Deployments)
+        {
+            var silo = Manifests.Silo(deployment);
+            if (render == "default")
+            {
+                Assert.DoesNotContain(Manifests.Env(silo).Keys, k => k.StartsWith("Orleans__Tls__", StringComparison.Ordinal));
+                continue;
+            }
+
+            Assert.Equal("true", Manifests.EnvValue(silo, "Orleans__Tls__Enabled"));
+            Assert.Equal("/etc/sammpa/tls/tls.pfx", Manifests.EnvValue(silo, "Orleans__Tls__CertificatePath"));
+            var mount = Assert.Single(silo.Sequence("volumeMounts"), m => m.Text("mountPath") == "/etc/sammpa/tls");
+            var volume = Assert.Single(deployment.Root.Sequence("spec", "template", "spec", "volumes"), v => v.Text("name") == mount.Text("name"));
+            Assert.Equal(ValuesOf(render).Text("tls", "secretName"), volume.Text("secret", "secretName"));
+            Assert.Contains(volume.Sequence("secret", "items"), i => i.Text("path") == "tls.pfx");
+        }
+    }
+
+    [HelmFact]
+    public void Each_pool_runs_its_own_image_tagged_with_the_charts_appVersion_by_default()
+    {
+        var manifests = HelmChart.Default();
+        var appVersion = ChartYaml().Text("appVersion");
+
+        Assert.Equal($"silo-gpu:{appVersion}", Manifests.Silo(manifests.Pool(Gpu)).Text("image"));
+        Assert.Equal($"silo-cpu:{appVersion}", Manifests.Silo(manifests.Pool(Cpu)).Text("image"));
+    }
+
+    [Fact]
+    public void Every_value_has_a_comment_in_values_yaml_and_a_row_in_the_charts_README()
+    {
+        var valuesFile = Path.Combine(HelmChart.ChartDirectory, "values.yaml");
+        var lines = File.ReadAllLines(valuesFile);
+        var readme = File.ReadAllText(Path.Combine(HelmChart.ChartDirectory, "README.md"));
+        var table = Regex.Match(readme, @"^## Values$(.*?)(?=^## |\z)", RegexOptions.Multiline | RegexOptions.Singleline);
+        Assert.True(table.Success, "deploy/helm/sammpa/README.md has no section '## Values'");
+        var rows = Regex.Matches(table.Groups[1].Value, @"^\| `([^`]+)` \|", RegexOptions.Multiline).Select(m => m.Groups[1].Value).ToHashSet(StringComparer.Ordinal);
+
+        var values = Leaves(LoadYaml(valuesFile), "").ToArray();
+        Assert.NotEmpty(values);
+        var undocumented = values.Where(v => !rows.Contains(v.Path)).Select(v => v.Path).ToArray();
+        Assert.True(undocumented.Length == 0, $"values missing from the table in deploy/helm/sammpa/README.md: {string.Join(", ", undocumented)}");
+        var uncommented = values.Where(v => v.Line < 2 || !lines[v.Line - 2].TrimStart().StartsWith('#')).Select(v => v.Path).ToArray();
+        Assert.True(uncommented.Length == 0, $"values without a comment line above them in values.yaml: {string.Join(", ", uncommented)}");
+        var unknown = rows.Where(r => !values.Any(v => v.Path == r)).ToArray();
+        Assert.True(unknown.Length == 0, $"rows of the README's values table that are no value: {string.Join(", ", unknown)}");
+    }
+
+    private static void AssertNoLiteralSecrets(Manifests manifests)
+    {
+        foreach (var workload in manifests.All.Where(m => m.Root.Find("spec", "template", "spec") is not null))
+        {
+            foreach (var container in Manifests.Containers(workload))
+            {
+                foreach (var (name, env) in Manifests.Env(container))
+                {
+                    var value = env.Text("value") ?? "";
+                    Assert.False(
+                        value.Contains("AccountKey=", StringComparison.OrdinalIgnoreCase) || value.Contains("SharedAccessSignature", StringComparison.OrdinalIgnoreCase),
+                        $"{workload} env {name} carries a literal secret");
+                }
+            }
+
+            // Nor anywhere else in the pod template (args, annotations).
+            Assert.DoesNotContain(
+                workload.Root.Scalars(),
+                s => s.Value.Contains("AccountKey=", StringComparison.OrdinalIgnoreCase) || s.Value.Contains("SharedAccessSignature", StringComparison.OrdinalIgnoreCase));
+        }
+    }
+
+    private static bool IsSubset(IReadOnlyDictionary<string, string> selector, IReadOnlyDictionary<string, string> labels) =>
+        selector.All(kv => labels.TryGetValue(kv.Key, out var value) && value == kv.Value);
+
+    private static string Show(IReadOnlyDictionary<string, string> labels) =>
+        "{" + string.Join(", ", labels.Select(kv => $"{kv.Key}={kv.Value}")) + "}";
+
+    /// <summary>The values a render used: values.yaml, with values-production.yaml over it for "production".</summary>
+    private static YamlNode ValuesOf(string render)
+    {
+        var defaults = LoadYaml(Path.Combine(HelmChart.ChartDirectory, "values.yaml"));
+        return render == "production"
+            ? Overlay(defaults, LoadYaml(Path.Combine(HelmChart.RepositoryRoot, HelmChart.ProductionValues)))
+            : defaults;
+    }
+
+    private static YamlNode ChartYaml() => LoadYaml(Path.Combine(HelmChart.ChartDirectory, "Chart.yaml"));
+
+    private static YamlNode LoadYaml(string file)
+    {
+        var stream = new YamlStream();
+        using (var reader = new StreamReader(file))
+        {
+            stream.Load(reader);
+        }
+
+        return stream.Documents[0].RootNode;
+    }
+
+    /// <summary>Helm's merge of values files: mappings merge key by key, anything else replaces.</summary>
+    private static YamlNode Overlay(YamlNode under, YamlNode over)
+    {
+        if (under is not YamlMappingNode low || over is not YamlMappingNode high)
+        {
+            return over;
+        }
+
+        var merged = new YamlMappingNode();
+        foreach (var (key, value) in low.Children)
+        {
+            merged.Add(key, high.Children.TryGetValue(key, out var replacement) ? Overlay(value, replacement) : value);
+        }
+
+        foreach (var (key, value) in high.Children.Where(kv => !low.Children.ContainsKey(kv.Key)))
+        {
+            merged.Add(key, value);
+        }
+
+        return merged;
+    }
+
+    /// <summary>
+    /// The documented values: every key whose value is a scalar, a sequence or an empty mapping, and every mapping that
+    /// is a Kubernetes object passed through as a whole (resources, security contexts), with the line of its key.
+    /// </summary>
+    private static IEnumerable<(string Path, int Line)> Leaves(YamlNode node, string prefix)
+    {
+        if (node is not YamlMappingNode map)
+        {
+            yield break;
+        }
+
+        foreach (var (key, value) in map.Children)
+        {
+            var path = prefix.Length == 0 ? ((YamlScalarNode)key).Value! : $"{prefix}.{((YamlScalarNode)key).Value}";
+            if (value is YamlMappingNode inner && inner.Children.Count > 0 && !PassedThrough.Contains(((YamlScalarNode)key).Value!))
+            {
+                foreach (var leaf in Leaves(inner, path))
+                {
+                    yield return leaf;
+                }
+            }
+            else
+            {
+                yield return (path, (int)key.Start.Line);
+            }
+        }
+    }
+
+    private static readonly HashSet<string> PassedThrough = new(StringComparer.Ordinal) { "resources", "securityContext", "podSecurityContext" };
+}
