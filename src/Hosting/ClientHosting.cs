@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
 using SamMpa.Grains;
+using SamMpa.Hosting.Security;
 
 namespace SamMpa.Hosting;
 
@@ -26,6 +27,7 @@ public static class ClientHosting
             }
 
             client.UseConnectionRetryFilter(new BoundedConnectionRetry(TimeSpan.FromSeconds(15)));
+            client.UseSamMpaTls(TlsSettings.From(builder.Configuration));
             client.Configure<ClusterOptions>(o =>
             {
                 o.ClusterId = cluster.ClusterId;

@@ -9,6 +9,7 @@ using SamMpa.Grains.Options;
 using SamMpa.Grains.Placement;
 using SamMpa.Grains.Services;
 using SamMpa.Hosting.Local;
+using SamMpa.Hosting.Security;
 using SamMpa.Hosting.Telemetry;
 using SamMpa.Imaging.Registration;
 using SamMpa.Storage;
@@ -68,6 +69,7 @@ public static class SiloHosting
 
         silo.UseSiloMetadata(new Dictionary<string, string> { [Constants.RoleMetadataKey] = role });
         silo.AddSiloRolePlacement();
+        silo.UseSamMpaTls(TlsSettings.From(configuration));
         if (storage.IsAzure)
         {
             silo.UseSamMpaAzureProviders(storage.Azure);

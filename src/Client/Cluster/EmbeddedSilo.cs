@@ -23,6 +23,9 @@ internal static class EmbeddedSilo
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>(overrides)
         {
             ["Orleans:Metadata:role"] = SiloHosting.DefaultRole,
+            // Its ports are on loopback and its only client is this process: the cluster's TLS settings (which may be
+            // in the same settings file, for --cluster) are not for it, and a client certificate could not serve it.
+            ["Orleans:Tls:Enabled"] = "false",
         });
         builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
