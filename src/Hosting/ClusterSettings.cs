@@ -25,4 +25,7 @@ public sealed class ClusterSettings
 
     /// <summary>Port of the Prometheus endpoint (/metrics); 0 switches it off.</summary>
     public int MetricsPort { get; set; } = 9464;
+
+    /// <summary>Port of the health endpoints (/health/live, /health/ready); 0 switches them off.</summary>
+    public int HealthPort { get; set; } = 8080;
 }

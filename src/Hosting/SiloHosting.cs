@@ -8,6 +8,7 @@ using SamMpa.Grains;
 using SamMpa.Grains.Options;
 using SamMpa.Grains.Placement;
 using SamMpa.Grains.Services;
+using SamMpa.Hosting.Health;
 using SamMpa.Hosting.Local;
 using SamMpa.Hosting.Security;
 using SamMpa.Hosting.Telemetry;
@@ -31,6 +32,7 @@ public static class SiloHosting
         ArgumentNullException.ThrowIfNull(builder);
         var cluster = builder.Configuration.GetSection(ClusterSettings.Section).Get<ClusterSettings>() ?? new ClusterSettings();
         var storage = StorageOf(builder.Configuration);
+        builder.Services.AddSamMpaHealth(cluster.HealthPort); // before the silo: "live" while it joins
         builder.UseOrleans(silo =>
         {
             if (storage.IsAzure)
