@@ -89,7 +89,7 @@ public static class SiloHosting
         services.AddSingleton(BlobStores.Create(storage));
         services.Configure<ModelOptions>(configuration.GetSection(ModelOptions.Section));
         services.Configure<JobOptions>(configuration.GetSection(JobOptions.Section));
-        registration ??= configuration.GetSection("Registration").Get<RegistrationOptions>() ?? new RegistrationOptions();
+        registration ??= RegistrationOf(configuration);
         if (SiloRoles.Serves(role, SiloRoles.Cpu))
         {
             // A cpu silo without elastix would fail every registration: refuse to start, naming what is missing.
@@ -105,6 +105,19 @@ public static class SiloHosting
         // test clusters too). Port 0 exports nothing; AddSamMpaSilo adds the Prometheus endpoint of a deployed silo.
         services.AddSamMpaMetrics(prometheusPort: 0);
         return silo;
+    }
+
+    /// <summary>
+    /// The "Registration" section. Parameter files given there replace the bundled maps (the binder would append them
+    /// to the default list).
+    /// </summary>
+    public static RegistrationOptions RegistrationOf(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var section = configuration.GetSection("Registration");
+        var options = section.Get<RegistrationOptions>(o => o.ErrorOnUnknownConfiguration = false) ?? new RegistrationOptions();
+        var files = section.GetSection(nameof(RegistrationOptions.ParameterFiles)).Get<string[]>();
+        return files is { Length: > 0 } ? options with { ParameterFiles = files } : options with { ParameterFiles = new RegistrationOptions().ParameterFiles };
     }
 
     /// <summary>The silo's role from <c>Orleans:Metadata:role</c>, checked.</summary>
