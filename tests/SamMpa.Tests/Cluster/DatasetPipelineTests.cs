@@ -18,12 +18,7 @@ public sealed class DatasetPipelineTests(PipelineClusterFixture fixture) : IClas
     [Fact]
     public async Task Every_query_gets_one_mask_blob_and_one_event_and_the_report_scores_it()
     {
-        var dataset = NewDatasetId();
-        using var phantoms = new PhantomDataset(ImageCount);
-        await UploadAsync(fixture.Blobs, dataset, phantoms);
-        var events = await SubscribeAsync(fixture.Client, dataset);
-
-        await PrepareAsync(fixture.Client, fixture.Blobs, dataset);
+        var (dataset, events, _) = await AnnotatedDatasetAsync();
         var status = await RunToEndAsync(fixture.Client, dataset, events);
 
         Assert.Equal(DatasetPhase.Completed, status.Phase);
@@ -39,12 +34,7 @@ public sealed class DatasetPipelineTests(PipelineClusterFixture fixture) : IClas
     [Fact]
     public async Task With_sam_the_gpu_silo_decodes_every_query_and_final_masks_are_scored()
     {
-        var dataset = NewDatasetId();
-        using var phantoms = new PhantomDataset(ImageCount);
-        await UploadAsync(fixture.Blobs, dataset, phantoms);
-        var events = await SubscribeAsync(fixture.Client, dataset);
-
-        var prepared = await PrepareAsync(fixture.Client, fixture.Blobs, dataset);
+        var (dataset, events, prepared) = await AnnotatedDatasetAsync();
         var status = await RunToEndAsync(fixture.Client, dataset, events, new RunSettings { UseSam = true, Refine = 1 });
 
         Assert.StartsWith("sam-", prepared.Encoder, StringComparison.Ordinal);
@@ -81,11 +71,7 @@ public sealed class DatasetPipelineTests(PipelineClusterFixture fixture) : IClas
         });
         listener.Start();
 
-        var dataset = NewDatasetId();
-        using var phantoms = new PhantomDataset(ImageCount);
-        await UploadAsync(fixture.Blobs, dataset, phantoms);
-        var events = await SubscribeAsync(fixture.Client, dataset);
-        await PrepareAsync(fixture.Client, fixture.Blobs, dataset);
+        var (dataset, events, _) = await AnnotatedDatasetAsync();
         await RunToEndAsync(fixture.Client, dataset, events, new RunSettings { UseSam = true });
 
         foreach (var (stage, role) in new[] { (StageNames.Embed, SiloRoles.Gpu), (StageNames.Register, SiloRoles.Cpu), (StageNames.Segment, SiloRoles.Gpu) })
@@ -98,13 +84,7 @@ public sealed class DatasetPipelineTests(PipelineClusterFixture fixture) : IClas
     [Fact]
     public async Task A_corrupt_image_fails_alone_with_its_name_and_the_rest_completes()
     {
-        var dataset = NewDatasetId();
-        using var phantoms = new PhantomDataset(ImageCount);
-        await File.WriteAllBytesAsync(Path.Combine(phantoms.ImagesDirectory, PhantomDataset.Name(3)), [0x89, 0x50, 0x4E, 0x47, 1, 2, 3]);
-        await UploadAsync(fixture.Blobs, dataset, phantoms);
-        var events = await SubscribeAsync(fixture.Client, dataset);
-
-        await PrepareAsync(fixture.Client, fixture.Blobs, dataset);
+        var (dataset, events, _) = await AnnotatedDatasetAsync(damage: CorruptFourthImage);
         var status = await RunToEndAsync(fixture.Client, dataset, events);
 
         var failure = Assert.Single(status.Failures);
@@ -140,10 +120,7 @@ public sealed class DatasetPipelineTests(PipelineClusterFixture fixture) : IClas
     [Fact]
     public async Task The_dataset_state_survives_a_restart_of_every_silo()
     {
-        var dataset = NewDatasetId();
-        using var phantoms = new PhantomDataset(ImageCount);
-        await UploadAsync(fixture.Blobs, dataset, phantoms);
-        var before = await PrepareAsync(fixture.Client, fixture.Blobs, dataset);
+        var (dataset, _, before) = await AnnotatedDatasetAsync();
 
         foreach (var silo in fixture.Cluster.Silos.ToArray())
         {
@@ -160,11 +137,7 @@ public sealed class DatasetPipelineTests(PipelineClusterFixture fixture) : IClas
     [Fact]
     public async Task A_run_interrupted_by_a_restart_of_every_silo_resumes_and_completes()
     {
-        var dataset = NewDatasetId();
-        using var phantoms = new PhantomDataset(ImageCount);
-        await UploadAsync(fixture.Blobs, dataset, phantoms);
-        var events = await SubscribeAsync(fixture.Client, dataset);
-        await PrepareAsync(fixture.Client, fixture.Blobs, dataset);
+        var (dataset, events, _) = await AnnotatedDatasetAsync();
         var grain = fixture.Client.GetGrain<IDatasetGrain>(dataset);
         await grain.RunAsync(new RunSettings());
         using (var timeout = new CancellationTokenSource(Patience))
@@ -192,11 +165,7 @@ public sealed class DatasetPipelineTests(PipelineClusterFixture fixture) : IClas
     [Fact]
     public async Task A_cancelled_run_stops_and_says_so_on_the_stream()
     {
-        var dataset = NewDatasetId();
-        using var phantoms = new PhantomDataset(ImageCount);
-        await UploadAsync(fixture.Blobs, dataset, phantoms);
-        var events = await SubscribeAsync(fixture.Client, dataset);
-        await PrepareAsync(fixture.Client, fixture.Blobs, dataset);
+        var (dataset, events, _) = await AnnotatedDatasetAsync();
         var grain = fixture.Client.GetGrain<IDatasetGrain>(dataset);
 
         await grain.RunAsync(new RunSettings());
@@ -208,4 +177,19 @@ public sealed class DatasetPipelineTests(PipelineClusterFixture fixture) : IClas
         Assert.True(events.Items.OfType<DatasetCompleted>().Single().Cancelled, "expected the DatasetCompleted event to say the run was cancelled");
         Assert.Equal(DatasetPhase.Cancelled, (await grain.GetStatusAsync()).Phase);
     }
+
+    /// <summary>A new dataset of phantoms, uploaded, subscribed to, created, selected and annotated from its ground truth.</summary>
+    private async Task<(string Dataset, EventLog Events, DatasetStatus Prepared)> AnnotatedDatasetAsync(Action<PhantomDataset>? damage = null)
+    {
+        var dataset = NewDatasetId();
+        using var phantoms = new PhantomDataset(ImageCount);
+        damage?.Invoke(phantoms);
+        await UploadAsync(fixture.Blobs, dataset, phantoms);
+        var events = await SubscribeAsync(fixture.Client, dataset);
+        var prepared = await PrepareAsync(fixture.Client, fixture.Blobs, dataset);
+        return (dataset, events, prepared);
+    }
+
+    private static void CorruptFourthImage(PhantomDataset phantoms) =>
+        File.WriteAllBytes(Path.Combine(phantoms.ImagesDirectory, PhantomDataset.Name(3)), [0x89, 0x50, 0x4E, 0x47, 1, 2, 3]);
 }
