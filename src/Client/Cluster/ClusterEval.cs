@@ -19,30 +19,9 @@ internal sealed class ClusterEval(ClusterConnection cluster, EvalOptions options
 {
     public async Task<EvalReport> RunAsync(CancellationToken cancellationToken)
     {
-        if (options.Method.IsBaseline())
-        {
-            throw new ArgumentException($"--method {SegmentationMethodParser.Format(options.Method)} is a baseline; run it with --local.");
-        }
-
-        var labeled = LabeledDataset.Open(options.ImagesDirectory, options.MasksDirectory);
+        var labeled = Validate(options);
         var shots = options.Shots.Distinct().ToArray();
-        foreach (var k in shots)
-        {
-            try
-            {
-                SupportSelector.ValidateK(labeled.Images.Count, k);
-            }
-            catch (ArgumentOutOfRangeException e)
-            {
-                throw new DatasetException($"{options.ImagesDirectory}: {e.Message.Split(" (Parameter", 2)[0]}");
-            }
-        }
-
         var useSam = options.Stages.HasFlag(Stage.Pa);
-        if (useSam && options.SamPackageDirectory is null)
-        {
-            throw new ArgumentException("The stages pa and pr run SAM: give a SAM model package with --sam DIR (see README, \"Bring your own SAM\").");
-        }
 
         var session = new DatasetSession(cluster, DatasetIdOf(labeled), progress);
         var truthByImage = labeled.Images.ToDictionary(i => i.Name, i => i.MaskPath, StringComparer.Ordinal);
@@ -82,6 +61,39 @@ internal sealed class ClusterEval(ClusterConnection cluster, EvalOptions options
         EvalOutput.WritePerImage(options.OutputDirectory, rows);
         EvalOutput.WriteSummary(options.OutputDirectory, report);
         return report;
+    }
+
+    /// <summary>
+    /// Checks the folders, K and the stages before any silo starts: the user's mistakes end the command at once,
+    /// naming the file or option.
+    /// </summary>
+    public static LabeledDataset Validate(EvalOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.Method.IsBaseline())
+        {
+            throw new ArgumentException($"--method {SegmentationMethodParser.Format(options.Method)} is a baseline; it runs without the cluster.");
+        }
+
+        if (options.Stages.HasFlag(Stage.Pa) && options.SamPackageDirectory is null)
+        {
+            throw new ArgumentException("The stages pa and pr run SAM: give a SAM model package with --sam DIR (see README, \"Bring your own SAM\").");
+        }
+
+        var labeled = LabeledDataset.Open(options.ImagesDirectory, options.MasksDirectory);
+        foreach (var k in options.Shots.Distinct())
+        {
+            try
+            {
+                SupportSelector.ValidateK(labeled.Images.Count, k);
+            }
+            catch (ArgumentOutOfRangeException e)
+            {
+                throw new DatasetException($"{options.ImagesDirectory}: {e.Message.Split(" (Parameter", 2)[0]}");
+            }
+        }
+
+        return labeled;
     }
 
     private async Task<(RunSummary, IReadOnlyList<QueryResult>)> RunShotsAsync(

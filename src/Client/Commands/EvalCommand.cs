@@ -138,6 +138,7 @@ internal static class EvalCommand
                 }
                 else
                 {
+                    ClusterEval.Validate(options);
                     await using var connection = await ClusterOptions.ConnectOrEmbedAsync(
                         parse.GetValue(cluster), parse.GetValue(settings), parse.GetValue(home)!, EmbeddedOverrides(options), options.Registration, cancellationToken);
                     report = await new ClusterEval(connection, options, progress).RunAsync(cancellationToken);
