@@ -90,14 +90,14 @@ public static class SiloHosting
         services.Configure<ModelOptions>(configuration.GetSection(ModelOptions.Section));
         services.Configure<JobOptions>(configuration.GetSection(JobOptions.Section));
         registration ??= RegistrationOf(configuration);
-        if (SiloRoles.Serves(role, SiloRoles.Cpu))
+        if (SiloRoles.Serves(role, SiloRoles.Cpu) && registration.Engine == RegistrationEngine.Elastix)
         {
             // A cpu silo without elastix would fail every registration: refuse to start, naming what is missing.
             ElastixTools.EnsureAvailable(registration);
         }
 
         services.AddSingleton(registration);
-        services.AddSingleton(new ElastixMaskPropagator(registration));
+        services.AddSingleton(MaskPropagators.Create(registration));
         services.AddSingleton<RegistrationSlots>();
         services.AddSingleton<WorkerModels>();
         services.AddSingleton<QueryMasks>();

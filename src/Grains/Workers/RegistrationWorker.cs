@@ -12,14 +12,14 @@ using SamMpa.Storage;
 namespace SamMpa.Grains.Workers;
 
 /// <summary>
-/// Registers a support onto a query with elastix and warps the support's annotation (stage MP). As many activations
+/// Registers a support onto a query (elastix, or the configured stand-in) and warps the support's annotation (stage MP). As many activations
 /// per silo as cores (Orleans' default for stateless workers), each running one single-threaded elastix at a time.
 /// </summary>
 [StatelessWorker]
 [CpuPlacement]
 internal sealed class RegistrationWorker(
     IBlobStore blobs,
-    ElastixMaskPropagator propagator,
+    IMaskPropagator propagator,
     RegistrationSlots slots,
     QueryMasks queryMasks,
     SamMpaMetrics metrics,

@@ -11,7 +11,7 @@ namespace SamMpa.Imaging.Registration;
 /// Thread-safe: every call works in its own temporary folder, which is always deleted afterwards
 /// (unless <see cref="RegistrationOptions.KeepWorkFolders"/>).
 /// </summary>
-public sealed class ElastixMaskPropagator
+public sealed class ElastixMaskPropagator : IMaskPropagator
 {
     private const int LogTailLines = 15;
 
@@ -35,10 +35,7 @@ public sealed class ElastixMaskPropagator
 
     public RegistrationOptions Options => _options;
 
-    /// <summary>
-    /// Registers <paramref name="support"/> onto <paramref name="query"/> and warps <paramref name="supportMask"/>
-    /// (same size as the support, values 0..1) with the result. The names only label errors.
-    /// </summary>
+    /// <inheritdoc />
     public async Task<PropagationResult> PropagateAsync(
         GrayImage query,
         GrayImage support,

@@ -15,6 +15,9 @@ public sealed record RegistrationOptions
     /// <summary>The bundled affine map, the first stage before the B-spline map.</summary>
     public static string BundledAffineParameterFile => BundledParameterFile("affine.txt");
 
+    /// <summary>What carries the masks: elastix (default) or the <see cref="RegistrationEngine.Identity"/> stand-in.</summary>
+    public RegistrationEngine Engine { get; set; } = RegistrationEngine.Elastix;
+
     /// <summary>Elastix parameter files, applied in order. Default: the bundled affine map, then the bundled B-spline map.</summary>
     public IReadOnlyList<string> ParameterFiles { get; set; } = [BundledAffineParameterFile, BundledBSplineParameterFile];
 
