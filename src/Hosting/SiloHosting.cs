@@ -86,6 +86,9 @@ public static class SiloHosting
         }
 
         var services = silo.Services;
+        // Failure detection (probe timeout, missed probes, votes) is the operator's trade-off between false suspicions
+        // and how long work waits on a dead silo: Orleans' defaults unless "Orleans:Membership" says otherwise.
+        services.Configure<ClusterMembershipOptions>(configuration.GetSection($"{ClusterSettings.Section}:Membership"));
         services.AddSingleton(BlobStores.Create(storage));
         services.Configure<ModelOptions>(configuration.GetSection(ModelOptions.Section));
         services.Configure<JobOptions>(configuration.GetSection(JobOptions.Section));

@@ -20,6 +20,10 @@ public sealed class JobOptions
     /// <summary>How often a job waiting for a silo role (or for embeddings) looks again.</summary>
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(2);
 
-    /// <summary>Attempts of one image call that failed for a transient reason (timeout, silo gone) before it counts as failed.</summary>
-    public int MaxAttempts { get; set; } = 5;
+    /// <summary>
+    /// Attempts of one image call that failed for a transient reason (timeout, silo gone) before it counts as failed.
+    /// Attempt n waits <see cref="RetryDelay"/> x n first: 8 attempts wait 56 s in all by default, longer than
+    /// Orleans' default failure detection takes to declare a killed silo dead (about 15-30 s), after which the call lands elsewhere.
+    /// </summary>
+    public int MaxAttempts { get; set; } = 8;
 }
