@@ -78,10 +78,10 @@ internal sealed partial class DatasetGrain
         {
             // The outer loop: a call may start a new phase while this job is finishing (it awaits the reminder's removal);
             // the last check below has no await after it, so no call can slip in between it and the job's end.
-            while (IsActive(state.State.Phase) && !cancellationToken.IsCancellationRequested)
+            while (HasWork && !cancellationToken.IsCancellationRequested)
             {
                 await RunActivePhasesAsync(cancellationToken);
-                if (!IsActive(state.State.Phase))
+                if (!HasWork)
                 {
                     await UnregisterJobReminderAsync();
                 }
@@ -105,11 +105,13 @@ internal sealed partial class DatasetGrain
     private async Task RunActivePhasesAsync(CancellationToken cancellationToken)
     {
         await RegisterJobReminderAsync();
-        for (var failures = 0; IsActive(state.State.Phase) && !cancellationToken.IsCancellationRequested;)
+        for (var failures = 0; HasWork && !cancellationToken.IsCancellationRequested;)
         {
             try
             {
+                await PublishPendingEventsAsync(cancellationToken);
                 await RunPhaseAsync(cancellationToken);
+                await PublishPendingEventsAsync(cancellationToken);
                 failures = 0;
             }
             catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
@@ -229,14 +231,35 @@ internal sealed partial class DatasetGrain
         s.Segmented = [];
         s.Phase = DatasetPhase.AwaitingAnnotations;
         s.Message = $"Annotate the {s.Supports.Count} supports (datasets/{Id}/annotations/<stem>.png), then accept the annotations.";
+        s.SupportsSelectedPending = true;
         await SaveAsync();
         logger.LogInformation("Dataset {Dataset}: selected {K} supports in {Seconds:F2} s", Id, s.Supports.Count, outcome.Seconds);
-        await PublishAsync(new SupportsSelected
+    }
+
+    /// <summary>Publishes the events stored with the last phase change, then forgets them (stored again).</summary>
+    private async Task PublishPendingEventsAsync(CancellationToken cancellationToken)
+    {
+        var s = state.State;
+        if (s.SupportsSelectedPending)
         {
-            EventId = $"{Id}/supports/{string.Join(',', s.Supports)}",
-            Dataset = Id,
-            Supports = s.Supports.Select(i => s.Images[i]).ToArray(),
-        });
+            await PublishAsync(
+                new SupportsSelected
+                {
+                    EventId = $"{Id}/supports/{string.Join(',', s.Supports)}",
+                    Dataset = Id,
+                    Supports = s.Supports.Select(i => s.Images[i]).ToArray(),
+                },
+                cancellationToken);
+            s.SupportsSelectedPending = false;
+            await SaveAsync();
+        }
+
+        if (s.CompletionPending)
+        {
+            await PublishCompletedAsync(cancelled: s.Phase == DatasetPhase.Cancelled, cancellationToken);
+            s.CompletionPending = false;
+            await SaveAsync();
+        }
     }
 
     private async Task SegmentAllAsync(CancellationToken cancellationToken)
@@ -261,14 +284,15 @@ internal sealed partial class DatasetGrain
                 return;
             }
 
+            // Published before the image counts as done: an event that cannot get out fails the attempt, and the
+            // retry (or the resumed job) asks the image grain again, which answers from its stored outcome.
+            await PublishAsync(new ImageSegmented { EventId = $"{runId}/{s.Images[i]}", Dataset = Id, RunId = runId, Outcome = outcome }, cancellationToken);
             _outcomes[i] = outcome;
             s.Segmented[i] = outcome.Failed ? Progress.Failed : Progress.Done;
             if (outcome.Error is { } error)
             {
                 s.Failures.Add(new ImageFailure(s.Images[i], error.Stage, error.Reason));
             }
-
-            await PublishAsync(new ImageSegmented { EventId = $"{runId}/{s.Images[i]}", Dataset = Id, RunId = runId, Outcome = outcome });
         }, cancellationToken);
 
         cancellationToken.ThrowIfCancellationRequested();
@@ -279,11 +303,11 @@ internal sealed partial class DatasetGrain
         await blobs.WriteAsync(DatasetBlobLayout.Report(Id), DatasetReport.Serialize(DatasetReportBuilder.Build(Id, s, report)), cancellationToken);
         s.Phase = DatasetPhase.Completed;
         s.Message = null;
+        s.CompletionPending = true;
         await SaveAsync();
         logger.LogInformation(
             "Dataset {Dataset}: run {Run} completed, {Done} segmented, {Failed} failed, coarse Dice {Coarse}, in {Seconds:F1} s",
             Id, runId, s.Segmented.Count(p => p == Progress.Done), s.Segmented.Count(p => p == Progress.Failed), s.CoarseDiceMean, s.RunSeconds);
-        await PublishCompletedAsync(cancelled: false);
     }
 
     /// <summary>What image <paramref name="i"/> is asked in run <paramref name="runId"/>; the same request every time, so a repeat is recognised.</summary>
@@ -438,7 +462,7 @@ internal sealed partial class DatasetGrain
         }
     }
 
-    private Task PublishCompletedAsync(bool cancelled)
+    private Task PublishCompletedAsync(bool cancelled, CancellationToken cancellationToken)
     {
         var s = state.State;
         return PublishAsync(new DatasetCompleted
@@ -454,14 +478,18 @@ internal sealed partial class DatasetGrain
             FinalDiceMean = s.FinalDiceMean,
             WallSeconds = s.RunSeconds ?? (DateTimeOffset.UtcNow - (s.RunStarted ?? DateTimeOffset.UtcNow)).TotalSeconds,
             Cancelled = cancelled,
-        });
+        }, cancellationToken);
     }
 
-    /// <summary>Publishes an event; a stream that is down delays it (retries) but never stops the job.</summary>
-    private async Task PublishAsync(CompletionEvent completion)
+    /// <summary>
+    /// Publishes an event, retrying while the stream is down; throws when it cannot get out, so that the caller does
+    /// not record as done what no subscriber was told (the job retries, or resumes, and publishes it then).
+    /// </summary>
+    private async Task PublishAsync(CompletionEvent completion, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             try
             {
                 await Completions.OnNextAsync(completion);
@@ -470,12 +498,11 @@ internal sealed partial class DatasetGrain
             catch (Exception e) when (attempt < jobOptions.Value.MaxAttempts)
             {
                 logger.LogWarning("Dataset {Dataset}: publishing {Event} failed ({Reason}); retrying", Id, completion.EventId, e.Message);
-                await Task.Delay(jobOptions.Value.RetryDelay * attempt);
+                await Task.Delay(jobOptions.Value.RetryDelay * attempt, cancellationToken);
             }
             catch (Exception e)
             {
-                logger.LogError(e, "Dataset {Dataset}: event {Event} could not be published", Id, completion.EventId);
-                return;
+                throw new InvalidOperationException($"Event {completion.EventId} of dataset {Id} could not be published after {attempt} attempts: {e.Message}", e);
             }
         }
     }

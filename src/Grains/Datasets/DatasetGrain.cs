@@ -28,7 +28,7 @@ internal sealed partial class DatasetGrain(
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        if (IsActive(state.State.Phase))
+        if (HasWork)
         {
             logger.LogInformation("Dataset {Dataset}: resuming {Phase}", Id, state.State.Phase);
             EnsureJob();
@@ -238,10 +238,12 @@ internal sealed partial class DatasetGrain(
         var wasRunning = state.State.Phase == DatasetPhase.Running;
         state.State.Phase = DatasetPhase.Cancelled;
         state.State.Message = "Cancelled.";
+        state.State.CompletionPending = wasRunning;
         await SaveAsync();
         if (wasRunning)
         {
-            await PublishCompletedAsync(cancelled: true);
+            // The job publishes the cancellation (and again after a lost silo, until it is out).
+            EnsureJob();
         }
 
         return Status();
@@ -249,7 +251,7 @@ internal sealed partial class DatasetGrain(
 
     public Task ReceiveReminder(string reminderName, TickStatus status)
     {
-        if (IsActive(state.State.Phase))
+        if (HasWork)
         {
             EnsureJob();
             return Task.CompletedTask;
@@ -257,6 +259,9 @@ internal sealed partial class DatasetGrain(
 
         return UnregisterJobReminderAsync();
     }
+
+    /// <summary>A phase to work through, or events of a finished one still to publish.</summary>
+    private bool HasWork => IsActive(state.State.Phase) || state.State.SupportsSelectedPending || state.State.CompletionPending;
 
     private static bool IsActive(DatasetPhase phase) => phase is DatasetPhase.Embedding or DatasetPhase.Selecting or DatasetPhase.Running;
 

@@ -76,6 +76,17 @@ public sealed class DatasetState
     /// <summary>Wall seconds of the last finished run.</summary>
     [Id(19)]
     public double? RunSeconds { get; set; }
+
+    /// <summary>
+    /// Events decided with a phase change and stored with it, published after (an outbox of two): a silo lost in
+    /// between leaves them here, and the resumed job publishes them.
+    /// </summary>
+    [Id(20)]
+    public bool SupportsSelectedPending { get; set; }
+
+    /// <summary>The run's <c>DatasetCompleted</c> (or its cancellation) is still to be published; see <see cref="SupportsSelectedPending"/>.</summary>
+    [Id(21)]
+    public bool CompletionPending { get; set; }
 }
 
 /// <summary>Progress of one image in one stage, as stored in <see cref="DatasetState"/>.</summary>

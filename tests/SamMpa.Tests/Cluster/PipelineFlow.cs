@@ -17,9 +17,9 @@ internal static class PipelineFlow
 
     public static string NewDatasetId() => "test-" + Guid.NewGuid().ToString("N")[..12];
 
-    public static async Task UploadAsync(IBlobStore blobs, string dataset, PhantomDataset phantoms)
+    public static async Task UploadAsync(IBlobStore blobs, string dataset, PhantomDataset phantoms, int count = ImageCount)
     {
-        for (var i = 0; i < ImageCount; i++)
+        for (var i = 0; i < count; i++)
         {
             var name = PhantomDataset.Name(i);
             await blobs.WriteAsync(DatasetBlobLayout.Image(dataset, name), await File.ReadAllBytesAsync(Path.Combine(phantoms.ImagesDirectory, name)), default);
@@ -109,6 +109,8 @@ internal static class PipelineFlow
     internal sealed class EventLog
     {
         private readonly ConcurrentQueue<CompletionEvent> _items = new();
+        private readonly HashSet<string> _segmentedImages = [];
+        private readonly List<(int Count, TaskCompletionSource Reached)> _waiters = [];
 
         public TaskCompletionSource Completed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -116,12 +118,36 @@ internal static class PipelineFlow
 
         public IReadOnlyList<CompletionEvent> Items => _items.ToArray();
 
+        /// <summary>Completes once <see cref="ImageSegmented"/> events for <paramref name="count"/> distinct images have arrived.</summary>
+        public Task SegmentedAtLeastAsync(int count)
+        {
+            lock (_waiters)
+            {
+                if (_segmentedImages.Count >= count)
+                {
+                    return Task.CompletedTask;
+                }
+
+                var reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                _waiters.Add((count, reached));
+                return reached.Task;
+            }
+        }
+
         public void Add(CompletionEvent completion)
         {
             _items.Enqueue(completion);
-            if (completion is ImageSegmented)
+            if (completion is ImageSegmented segmented)
             {
                 FirstSegmented.TrySetResult();
+                lock (_waiters)
+                {
+                    _segmentedImages.Add(segmented.Outcome.Image);
+                    foreach (var waiter in _waiters.Where(w => _segmentedImages.Count >= w.Count))
+                    {
+                        waiter.Reached.TrySetResult();
+                    }
+                }
             }
 
             if (completion is DatasetCompleted)

@@ -1,0 +1,132 @@
+using SamMpa.Grains.Datasets;
+using SamMpa.Tests.Evaluation;
+using static SamMpa.Tests.Cluster.PipelineFlow;
+
+namespace SamMpa.Tests.Cluster.Processes;
+
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class ProcessClusterCollection
+{
+    // Alone, after the parallel collections: three silo processes and an Azurite already fill two cores.
+    public const string Name = "process cluster";
+}
+
+/// <summary>
+/// Faults on a cluster of separate processes (one gpu-role silo, two cpu-role silos, Azure providers on the test's own
+/// Azurite) in the middle of a run of 60 phantoms with real elastix: a silo killed, every silo restarted, storage gone
+/// for a while. Each time the run must complete with exactly one mask per query and an event for each.
+/// </summary>
+[Collection(ProcessClusterCollection.Name)]
+public sealed class SiloFailureTests
+{
+    private const int Images = 60;
+    private const int Queries = Images - K;
+
+    /// <summary>Events for this many queries arrive before the fault: the run is under way, far from its end.</summary>
+    private const int SegmentedBeforeFault = 8;
+
+    /// <summary>How long storage stays away in the outage test (the fault itself, not a wait for something).</summary>
+    private static readonly TimeSpan StorageOutage = TimeSpan.FromSeconds(10);
+
+    [ProcessClusterFact]
+    public async Task A_cpu_silo_killed_in_the_middle_of_a_run_loses_no_image()
+    {
+        await using var cluster = await ProcessCluster.StartAsync();
+        var (dataset, events) = await StartRunAsync(cluster);
+
+        await cluster["cpu-1"].KillAsync();
+        Assert.False(events.Completed.Task.IsCompleted, "expected the run to be still going when cpu-1 was killed");
+
+        await WaitForTheEndAsync(cluster, events, dataset);
+        await AssertCompletedAsync(cluster, dataset, events);
+    }
+
+    [ProcessClusterFact]
+    public async Task Every_silo_restarted_in_the_middle_of_a_run_resumes_it_to_the_end()
+    {
+        await using var cluster = await ProcessCluster.StartAsync();
+        var (dataset, _) = await StartRunAsync(cluster);
+
+        await cluster.DisconnectAsync();
+        await Task.WhenAll(cluster.Silos.Select(s => s.StopAsync()));
+
+        // The gpu silo first: the resumed job can only wait (no cpu role) until the subscriber below is in place.
+        await cluster["gpu-1"].StartAsync();
+        await cluster.ConnectAsync();
+        var events = await SubscribeAsync(cluster.Client, dataset);
+        await cluster["cpu-1"].StartAsync();
+        await cluster["cpu-2"].StartAsync();
+
+        // Nobody calls the dataset: its reminder must bring the job back.
+        await WaitForCompletedEventAsync(cluster, events);
+        var status = await cluster.Client.GetGrain<IDatasetGrain>(dataset).GetStatusAsync();
+        Assert.True(status.Phase == DatasetPhase.Completed, $"expected {dataset} to be completed after the restart, got {status.Phase}: {status.Message}");
+        Assert.True(status.Segmented == Queries && status.Failures.Count == 0,
+            $"expected {Queries} queries segmented and none failed, got {status.Segmented} and {Describe(status)}");
+        var masks = await ListAsync(cluster.Blobs, SamMpa.Storage.DatasetBlobLayout.Prefix(dataset) + "masks/");
+        Assert.True(masks.Count == Queries, $"expected {Queries} mask blobs after the restart, found {masks.Count}");
+    }
+
+    [ProcessClusterFact]
+    public async Task Storage_gone_in_the_middle_of_a_run_delays_it_and_loses_nothing()
+    {
+        await using var cluster = await ProcessCluster.StartAsync();
+        var (dataset, events) = await StartRunAsync(cluster);
+
+        await cluster.Storage.StopAsync();
+        await Task.Delay(StorageOutage);
+        await cluster.Storage.StartAsync();
+
+        await WaitForTheEndAsync(cluster, events, dataset);
+        await AssertCompletedAsync(cluster, dataset, events);
+    }
+
+    /// <summary>Uploads 60 phantoms, prepares the dataset (K supports annotated), subscribes, runs, and waits for the first events.</summary>
+    private static async Task<(string Dataset, EventLog Events)> StartRunAsync(ProcessCluster cluster)
+    {
+        var dataset = NewDatasetId();
+        using (var phantoms = new PhantomDataset(Images))
+        {
+            await UploadAsync(cluster.Blobs, dataset, phantoms, Images);
+        }
+
+        await PrepareAsync(cluster.Client, cluster.Blobs, dataset);
+        var events = await SubscribeAsync(cluster.Client, dataset);
+        await cluster.Client.GetGrain<IDatasetGrain>(dataset).RunAsync(new RunSettings());
+        await WithinPatienceAsync(events.SegmentedAtLeastAsync(SegmentedBeforeFault), cluster, $"{SegmentedBeforeFault} ImageSegmented events before the fault");
+        return (dataset, events);
+    }
+
+    private static async Task WaitForTheEndAsync(ProcessCluster cluster, EventLog events, string dataset)
+    {
+        await WaitForCompletedEventAsync(cluster, events);
+        await WithinPatienceAsync(events.SegmentedAtLeastAsync(Queries), cluster, $"an ImageSegmented event for each of the {Queries} queries of {dataset}");
+    }
+
+    private static Task WaitForCompletedEventAsync(ProcessCluster cluster, EventLog events) =>
+        WithinPatienceAsync(events.Completed.Task, cluster, "the DatasetCompleted event");
+
+    private static async Task AssertCompletedAsync(ProcessCluster cluster, string dataset, EventLog events)
+    {
+        var status = await cluster.Client.GetGrain<IDatasetGrain>(dataset).GetStatusAsync();
+        Assert.True(status.Phase == DatasetPhase.Completed, $"expected {dataset} to be completed, got {status.Phase}: {status.Message}");
+        Assert.True(status.Segmented == Queries && status.Failures.Count == 0,
+            $"expected {Queries} queries segmented and none failed or stuck, got {status.Segmented} and {Describe(status)}");
+        await AssertEveryQueryHasOneMaskAndEventAsync(cluster.Blobs, dataset, events, Queries);
+    }
+
+    private static async Task WithinPatienceAsync(Task what, ProcessCluster cluster, string expected)
+    {
+        try
+        {
+            await what.WaitAsync(Patience);
+        }
+        catch (TimeoutException)
+        {
+            Assert.Fail($"expected {expected} within {Patience}; the silos' logs end with:\n{cluster.Logs()}");
+        }
+    }
+
+    private static string Describe(DatasetStatus status) =>
+        status.Failures.Count == 0 ? "no failures" : string.Join("; ", status.Failures.Select(f => $"{f.Image} ({f.Stage}): {f.Reason}"));
+}
