@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
+using Orleans.Runtime;
 using Orleans.Runtime.MembershipService.SiloMetadata;
 using SamMpa.Grains;
 using SamMpa.Grains.Options;
@@ -11,6 +12,7 @@ using SamMpa.Grains.Services;
 using SamMpa.Hosting.Health;
 using SamMpa.Hosting.Local;
 using SamMpa.Hosting.Security;
+using SamMpa.Hosting.Startup;
 using SamMpa.Hosting.Telemetry;
 using SamMpa.Imaging.Registration;
 using SamMpa.Storage;
@@ -90,13 +92,29 @@ public static class SiloHosting
         // and how long work waits on a dead silo: Orleans' defaults unless "Orleans:Membership" says otherwise.
         services.Configure<ClusterMembershipOptions>(configuration.GetSection($"{ClusterSettings.Section}:Membership"));
         services.AddSingleton(BlobStores.Create(storage));
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => new StorageStartupCheck(sp.GetRequiredService<IBlobStore>(), storage));
         services.Configure<ModelOptions>(configuration.GetSection(ModelOptions.Section));
         services.Configure<JobOptions>(configuration.GetSection(JobOptions.Section));
+        services.Configure<ImageOptions>(configuration.GetSection(ImageOptions.Section));
         registration ??= RegistrationOf(configuration);
         if (SiloRoles.Serves(role, SiloRoles.Cpu) && registration.Engine == RegistrationEngine.Elastix)
         {
             // A cpu silo without elastix would fail every registration: refuse to start, naming what is missing.
-            ElastixTools.EnsureAvailable(registration);
+            try
+            {
+                ElastixTools.EnsureAvailable(registration);
+            }
+            catch (RegistrationToolMissingException e)
+            {
+                throw new RegistrationToolMissingException(
+                    $"This {role} silo registers images and cannot start: {e.Message.TrimEnd('.')}; a silo takes Registration:ElastixPath and Registration:TransformixPath.",
+                    e);
+            }
+        }
+
+        if (SiloRoles.Serves(role, SiloRoles.Gpu))
+        {
+            services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SamPackageStartupCheck>();
         }
 
         services.AddSingleton(registration);

@@ -20,6 +20,12 @@ public sealed class StorageSettings
 
     public AzureStorageSettings Azure { get; set; } = new();
 
+    /// <summary>How long a starting silo waits for the blob store's first answer before it refuses to start.</summary>
+    public TimeSpan StartupTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Where the blobs are, for messages: the Azure container's URL or the local folder.</summary>
+    public string BlobEndpoint() => IsAzure ? Azure.BlobContainerUri().ToString() : ResolvedLocalRoot;
+
     public bool IsAzure => string.Equals(Provider, AzureProvider, StringComparison.OrdinalIgnoreCase);
 
     public string ResolvedLocalRoot =>
@@ -39,6 +45,11 @@ public sealed class StorageSettings
         if (IsAzure && string.IsNullOrWhiteSpace(Azure.ConnectionString) && string.IsNullOrWhiteSpace(Azure.AccountName))
         {
             throw new InvalidOperationException("Storage:Provider is 'azure' but neither Storage:Azure:ConnectionString nor Storage:Azure:AccountName is set.");
+        }
+
+        if (StartupTimeout <= TimeSpan.Zero)
+        {
+            throw new InvalidOperationException($"Storage:StartupTimeout must be positive, not {StartupTimeout}.");
         }
 
         return this;

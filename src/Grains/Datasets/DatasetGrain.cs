@@ -224,7 +224,11 @@ internal sealed partial class DatasetGrain(
         return Status();
     }
 
-    public Task<DatasetStatus> GetStatusAsync() => Task.FromResult(Status());
+    public Task<DatasetStatus> GetStatusAsync()
+    {
+        RequireCreated();
+        return Task.FromResult(Status());
+    }
 
     public async Task<DatasetStatus> CancelAsync()
     {
@@ -267,6 +271,8 @@ internal sealed partial class DatasetGrain(
 
     private void RequireCreated()
     {
+        // Any grain id can be asked for; one that could never be created is named as such, not as "does not exist".
+        ResourceId.Validate(Id, "dataset");
         if (state.State.Phase == DatasetPhase.None)
         {
             throw new KeyNotFoundException($"Dataset '{Id}' does not exist; create it first (sammpa ingest).");

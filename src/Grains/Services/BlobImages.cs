@@ -9,6 +9,14 @@ internal static class BlobImages
     public static async Task<GrayImage> ReadImageAsync(IBlobStore blobs, string name, CancellationToken cancellationToken) =>
         ImageFile.Decode(await ReadAsync(blobs, name, cancellationToken), name);
 
+    /// <summary>Reads an image whose size must be within <paramref name="limits"/> (checked from its header before decoding).</summary>
+    public static async Task<GrayImage> ReadImageAsync(IBlobStore blobs, string name, ImageLimits limits, CancellationToken cancellationToken) =>
+        ImageFile.Decode(await ReadAsync(blobs, name, cancellationToken), name, limits);
+
+    /// <summary>An image's size from its header, without decoding its pixels.</summary>
+    public static async Task<(int Width, int Height)> ReadSizeAsync(IBlobStore blobs, string name, CancellationToken cancellationToken) =>
+        ImageFile.ReadSize(await ReadAsync(blobs, name, cancellationToken), name);
+
     public static async Task<GrayImage> ReadMaskAsync(IBlobStore blobs, string name, CancellationToken cancellationToken) =>
         ImageFile.DecodeMask(await ReadAsync(blobs, name, cancellationToken), name);
 

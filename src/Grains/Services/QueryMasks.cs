@@ -33,7 +33,7 @@ public sealed class QueryMasks(IBlobStore blobs)
 
         try
         {
-            var (width, height) = await ReadSizeAsync(job.ImageBlob, cancellationToken);
+            var (width, height) = await BlobImages.ReadSizeAsync(blobs, job.ImageBlob, cancellationToken);
             var geometry = new WorkingGeometry(width, height, fused.Width, fused.Height);
             using var coarse = geometry.ToOriginal(fused);
             using var truth = job.TruthBlob is null ? null : await BlobImages.ReadMaskAsync(blobs, job.TruthBlob, cancellationToken);
@@ -78,11 +78,5 @@ public sealed class QueryMasks(IBlobStore blobs)
         {
             return outcome with { Error = new ImageError(StageNames.Segment, e.Message) };
         }
-    }
-
-    private async Task<(int Width, int Height)> ReadSizeAsync(string imageBlob, CancellationToken cancellationToken)
-    {
-        using var image = await BlobImages.ReadImageAsync(blobs, imageBlob, cancellationToken);
-        return (image.Width, image.Height);
     }
 }

@@ -52,6 +52,18 @@ public sealed class WorkerModels(IOptions<ModelOptions> options, ILogger<WorkerM
         }
     }
 
+    /// <summary>
+    /// Loads and checks the configured SAM package now (kept for the workers), so a gpu silo whose package cannot be
+    /// used refuses to start instead of accepting work it can never do. Does nothing without a package.
+    /// </summary>
+    public void LoadPackage()
+    {
+        lock (_gate)
+        {
+            _ = Package;
+        }
+    }
+
     private SamPackage? Package
     {
         get

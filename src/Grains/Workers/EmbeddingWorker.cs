@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
 using SamMpa.Grains.Images;
+using SamMpa.Grains.Options;
 using SamMpa.Grains.Placement;
 using SamMpa.Grains.Services;
 using SamMpa.Grains.Telemetry;
@@ -17,7 +19,8 @@ namespace SamMpa.Grains.Workers;
 /// </summary>
 [StatelessWorker(1)]
 [GpuPlacement]
-internal sealed class EmbeddingWorker(IBlobStore blobs, WorkerModels models, SamMpaMetrics metrics, ILogger<EmbeddingWorker> logger)
+internal sealed class EmbeddingWorker(
+    IBlobStore blobs, WorkerModels models, IOptions<ImageOptions> imageOptions, SamMpaMetrics metrics, ILogger<EmbeddingWorker> logger)
     : Grain, IEmbeddingWorker
 {
     public async Task<EmbeddingOutcome> EmbedAsync(EmbeddingJob job)
@@ -31,7 +34,8 @@ internal sealed class EmbeddingWorker(IBlobStore blobs, WorkerModels models, Sam
         {
             if (!await blobs.ExistsAsync(blob, default))
             {
-                using var image = await BlobImages.ReadImageAsync(blobs, job.ImageBlob, default);
+                // The gate of the pipeline: an image of a refused size fails here, alone, and is never a support or a query.
+                using var image = await BlobImages.ReadImageAsync(blobs, job.ImageBlob, imageOptions.Value.Limits, default);
                 var geometry = WorkingGeometry.For(image, job.WorkingSize);
                 using var working = geometry.ToWorking(image);
                 // Off the grain's scheduler: the encoder runs for a while on every core.

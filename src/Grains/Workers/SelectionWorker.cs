@@ -79,7 +79,14 @@ internal sealed class SelectionWorker(IBlobStore blobs) : Grain, ISelectionWorke
                 return $"{check.AnnotationBlob}: annotation is {annotation.Width}x{annotation.Height} but image {check.Image} is {image.Width}x{image.Height}";
             }
 
-            return annotation.Pixels.ContainsAnyExcept(0f) ? null : $"{check.AnnotationBlob}: annotation is empty (no foreground pixel)";
+            if (!annotation.Pixels.ContainsAnyExcept(0f))
+            {
+                return $"{check.AnnotationBlob}: annotation is empty (no foreground pixel)";
+            }
+
+            // A support outline that covers every pixel has no boundary to carry across: it is a mistake (an inverted or
+            // blank-white mask), not an outline. Ground-truth masks are not checked here; they may be anything.
+            return annotation.Pixels.ContainsAnyExcept(1f) ? null : $"{check.AnnotationBlob}: annotation covers every pixel (no background)";
         }
         catch (InvalidImageException e)
         {

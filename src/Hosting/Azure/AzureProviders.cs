@@ -88,6 +88,10 @@ public static class AzureProviders
     public static AzureBlobStore CreateBlobStore(this AzureStorageSettings settings) =>
         new(StorageAccount.From(settings).Blobs().GetBlobContainerClient(settings.BlobContainer));
 
+    /// <summary>The URL of <see cref="AzureStorageSettings.BlobContainer"/> (no credentials in it), for messages.</summary>
+    public static Uri BlobContainerUri(this AzureStorageSettings settings) =>
+        StorageAccount.From(settings).Blobs().GetBlobContainerClient(settings.BlobContainer).Uri;
+
     /// <summary>The account's service clients, from the connection string or from the account name and DefaultAzureCredential.</summary>
     private sealed class StorageAccount
     {

@@ -53,6 +53,44 @@ public static class ImageFile
         return Decode(codec, name);
     }
 
+    /// <summary>
+    /// Decodes an image held in memory after checking its size from the header against <paramref name="limits"/>, so a
+    /// refused image is never decoded (a 10000x10000 PNG of a few kilobytes would need 800 MB to decode).
+    /// </summary>
+    /// <exception cref="InvalidImageException">The content cannot be decoded, or its size is outside the limits.</exception>
+    public static GrayImage Decode(byte[] content, string name, ImageLimits limits)
+    {
+        ArgumentNullException.ThrowIfNull(limits);
+        var (width, height) = ReadSize(content, name);
+        limits.Check(width, height, name);
+        return Decode(content, name);
+    }
+
+    /// <summary>Reads only the size from the header of an image held in memory, without decoding pixels.</summary>
+    /// <exception cref="InvalidImageException">The content is empty or not a readable image.</exception>
+    public static (int Width, int Height) ReadSize(byte[] content, string name)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        if (content.Length == 0)
+        {
+            throw new InvalidImageException(name, "empty file (0 bytes)");
+        }
+
+        if (Png16Decoder.IsSixteenBitPng(content))
+        {
+            // IHDR: width and height, big-endian, right after the chunk type.
+            var width = System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(content.AsSpan(16));
+            var height = System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(content.AsSpan(20));
+            return width > 0 && height > 0 ? (width, height) : throw new InvalidImageException(name, $"invalid image size {width}x{height}");
+        }
+
+        using var data = SKData.CreateCopy(content);
+        using var codec = SKCodec.Create(data)
+            ?? throw new InvalidImageException(name, "not a readable image (corrupt or unsupported format)");
+        CheckSize(codec, name);
+        return (codec.Info.Width, codec.Info.Height);
+    }
+
     /// <summary>Decodes a mask held in memory: every nonzero pixel becomes 1, every other pixel 0.</summary>
     public static GrayImage DecodeMask(byte[] content, string name) => Binarize(Decode(content, name));
 
