@@ -379,6 +379,7 @@ internal sealed partial class DatasetGrain
                 }
                 catch (Exception e) when (e is not OperationCanceledException && attempt < options.MaxAttempts)
                 {
+                    metrics.JobRetried(stage, e);
                     logger.LogWarning("Dataset {Dataset}: {Image} attempt {Attempt} failed ({Reason}); retrying", Id, state.State.Images[i], attempt, e.Message);
                 }
                 catch (Exception e) when (e is not OperationCanceledException)

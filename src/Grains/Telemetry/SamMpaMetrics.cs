@@ -6,8 +6,9 @@ namespace SamMpa.Grains.Telemetry;
 /// <summary>
 /// The cluster's own instruments, on the meter <see cref="Constants.MeterName"/>. Names follow OpenTelemetry conventions;
 /// the Prometheus exporter turns them into <c>sammpa_images_processed_total</c>, <c>sammpa_stage_duration_seconds</c>,
-/// <c>sammpa_inflight_calls</c> and <c>sammpa_image_failures_total</c>. Tags: <c>stage</c> (embed, register, segment; see
-/// <see cref="Images.StageNames"/>) and, on processed images, <c>outcome</c> (ok, failed). One per silo (singleton).
+/// <c>sammpa_inflight_calls</c>, <c>sammpa_image_failures_total</c> and <c>sammpa_job_retries_total</c>. Tags: <c>stage</c>
+/// (embed, register, segment; see <see cref="Images.StageNames"/>), on processed images <c>outcome</c> (ok, failed), on
+/// retries <c>reason</c> (the exception's type name). One per silo (singleton).
 /// </summary>
 public sealed class SamMpaMetrics
 {
@@ -15,9 +16,11 @@ public sealed class SamMpaMetrics
     public const string StageDurationName = "sammpa.stage.duration";
     public const string InFlightCallsName = "sammpa.inflight.calls";
     public const string ImageFailuresName = "sammpa.image.failures";
+    public const string JobRetriesName = "sammpa.job.retries";
 
     public const string StageTag = "stage";
     public const string OutcomeTag = "outcome";
+    public const string ReasonTag = "reason";
     public const string OutcomeOk = "ok";
     public const string OutcomeFailed = "failed";
 
@@ -29,6 +32,7 @@ public sealed class SamMpaMetrics
     private readonly Histogram<double> _duration;
     private readonly UpDownCounter<long> _inFlight;
     private readonly Counter<long> _failures;
+    private readonly Counter<long> _retries;
 
     public SamMpaMetrics(IMeterFactory meterFactory)
     {
@@ -39,6 +43,7 @@ public sealed class SamMpaMetrics
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = DurationBuckets });
         _inFlight = Meter.CreateUpDownCounter<long>(InFlightCallsName, "{call}", "Worker calls in progress, by stage.");
         _failures = Meter.CreateCounter<long>(ImageFailuresName, "{image}", "Images that failed in a stage.");
+        _retries = Meter.CreateCounter<long>(JobRetriesName, "{call}", "Image calls of a dataset's job tried again after they threw, by stage and exception type.");
     }
 
     /// <summary>The meter (owned by the factory, which disposes it).</summary>
@@ -54,6 +59,16 @@ public sealed class SamMpaMetrics
         {
             _failures.Add(1, stageTag);
         }
+    }
+
+    /// <summary>
+    /// A dataset's job tries an image call of <paramref name="stage"/> again after it threw <paramref name="reason"/> (a
+    /// timeout, a silo gone): in a healthy cluster this stays at zero.
+    /// </summary>
+    public void JobRetried(string stage, Exception reason)
+    {
+        ArgumentNullException.ThrowIfNull(reason);
+        _retries.Add(1, new KeyValuePair<string, object?>(StageTag, stage), new KeyValuePair<string, object?>(ReasonTag, reason.GetType().Name));
     }
 
     /// <summary>A worker call of <paramref name="stage"/> started (+1) or ended (-1).</summary>

@@ -44,14 +44,10 @@ public static class PhantomDataset
         var names = new string[count];
         for (var i = 0; i < count; i++)
         {
-            names[i] = Name(i);
-            var (image, mask) = Phantoms.CreateDeformed(size, seed: seed + (i % anatomies), deformationSeed: unchecked((100 * seed) + i));
-            using (image)
-            using (mask)
-            {
-                WriteIfChanged(Path.Combine(images, names[i]), MaskFile.EncodeGrayPng(image));
-                WriteIfChanged(Path.Combine(masks, names[i]), MaskFile.EncodePng(mask));
-            }
+            var (name, imagePng, maskPng) = Create(i, seed, size, anatomies);
+            names[i] = name;
+            WriteIfChanged(Path.Combine(images, name), imagePng);
+            WriteIfChanged(Path.Combine(masks, name), maskPng);
         }
 
         var current = names.ToHashSet(StringComparer.Ordinal);
@@ -64,6 +60,24 @@ public static class PhantomDataset
         }
 
         return names;
+    }
+
+    /// <summary>
+    /// Image <paramref name="index"/> of the dataset <see cref="Write"/> lays out, in memory: its file name, the image as
+    /// an 8-bit gray PNG and its mask as a 0/255 PNG (for callers that put them somewhere other than a folder).
+    /// </summary>
+    public static (string Name, byte[] ImagePng, byte[] MaskPng) Create(
+        int index, int seed = 1, int size = DefaultSize, int anatomies = DefaultAnatomies)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        ArgumentOutOfRangeException.ThrowIfLessThan(size, 8);
+        ArgumentOutOfRangeException.ThrowIfLessThan(anatomies, 1);
+        var (image, mask) = Phantoms.CreateDeformed(size, seed: seed + (index % anatomies), deformationSeed: unchecked((100 * seed) + index));
+        using (image)
+        using (mask)
+        {
+            return (Name(index), MaskFile.EncodeGrayPng(image), MaskFile.EncodePng(mask));
+        }
     }
 
     private static void WriteIfChanged(string path, byte[] content)

@@ -109,6 +109,21 @@ public sealed class MetricsTests
     }
 
     [Fact]
+    public void A_retried_job_call_counts_by_stage_and_exception_type()
+    {
+        using var services = new ServiceCollection().AddSamMpaMetrics(0).BuildServiceProvider();
+        var metrics = services.GetRequiredService<SamMpaMetrics>();
+        using var recorder = new Recorder(metrics.Meter);
+
+        metrics.JobRetried(StageNames.Register, new TimeoutException("the call timed out"));
+
+        var retry = Assert.Single(recorder.Of(SamMpaMetrics.JobRetriesName));
+        Assert.Equal(1, retry.Value);
+        Assert.Equal(StageNames.Register, retry.Tags[SamMpaMetrics.StageTag]);
+        Assert.Equal(nameof(TimeoutException), retry.Tags[SamMpaMetrics.ReasonTag]);
+    }
+
+    [Fact]
     public void A_stage_call_counts_in_flight_then_processed()
     {
         using var services = new ServiceCollection().AddSamMpaMetrics(0).BuildServiceProvider();

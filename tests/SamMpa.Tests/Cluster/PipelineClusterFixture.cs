@@ -56,10 +56,13 @@ public sealed class PipelineClusterFixture : IAsyncLifetime
     }
 
     /// <summary>Placement learns roles from membership after start: wait (bounded) until every silo sees both.</summary>
-    public async Task WaitForRolesAsync()
+    public Task WaitForRolesAsync() => WaitForRolesAsync(Cluster);
+
+    /// <summary>Waits (bounded) until every silo of <paramref name="cluster"/> sees a gpu and a cpu silo.</summary>
+    public static async Task WaitForRolesAsync(InProcessTestCluster cluster)
     {
         using var timeout = new CancellationTokenSource(SettleTimeout);
-        while (!Cluster.Silos.All(s => s.ServiceProvider.GetRequiredService<IClusterRoles>().IsServed(SiloRoles.Gpu)
+        while (!cluster.Silos.All(s => s.ServiceProvider.GetRequiredService<IClusterRoles>().IsServed(SiloRoles.Gpu)
                                        && s.ServiceProvider.GetRequiredService<IClusterRoles>().IsServed(SiloRoles.Cpu)))
         {
             await Task.Delay(TimeSpan.FromMilliseconds(50), timeout.Token);

@@ -35,30 +35,45 @@ internal static class PipelineFlow
         await grain.SelectSupportsAsync(new SelectSupports { K = K });
         var status = await WaitAsync(grain, s => s.Phase is DatasetPhase.AwaitingAnnotations or DatasetPhase.Failed);
         Assert.True(status.Phase == DatasetPhase.AwaitingAnnotations, $"expected supports to be selected, got {status.Phase}: {status.Message}");
-        foreach (var support in status.Supports)
+        return await AnnotateFromTruthAsync(client, blobs, dataset, status.Supports);
+    }
+
+    /// <summary>Writes each support's ground truth as its annotation and accepts them.</summary>
+    public static async Task<DatasetStatus> AnnotateFromTruthAsync(IClusterClient client, IBlobStore blobs, string dataset, IEnumerable<string> supports)
+    {
+        foreach (var support in supports)
         {
             var truth = await blobs.ReadAsync(DatasetBlobLayout.Truth(dataset, support), default);
             await blobs.WriteAsync(DatasetBlobLayout.Annotation(dataset, support), truth!, default);
         }
 
-        status = await grain.AcceptAnnotationsAsync();
+        var status = await client.GetGrain<IDatasetGrain>(dataset).AcceptAnnotationsAsync();
         Assert.True(status.Phase == DatasetPhase.Annotated, $"expected the annotations to be accepted, got {status.Phase}: {status.Message}");
         return status;
     }
 
     /// <summary>Starts a run and waits for its <see cref="DatasetCompleted"/> event.</summary>
-    public static async Task<DatasetStatus> RunToEndAsync(IClusterClient client, string dataset, EventLog events, RunSettings? settings = null)
+    public static async Task<DatasetStatus> RunToEndAsync(
+        IClusterClient client, string dataset, EventLog events, RunSettings? settings = null, TimeSpan? patience = null)
     {
         var grain = client.GetGrain<IDatasetGrain>(dataset);
         await grain.RunAsync(settings ?? new RunSettings());
-        using var timeout = new CancellationTokenSource(Patience);
-        await events.Completed.Task.WaitAsync(timeout.Token);
+        try
+        {
+            await events.Completed.Task.WaitAsync(patience ?? Patience);
+        }
+        catch (TimeoutException)
+        {
+            var status = await grain.GetStatusAsync();
+            Assert.Fail($"expected dataset {dataset} to complete its run within {patience ?? Patience}; it is {status.Phase} with {status.Segmented} of {status.Queries} queries segmented: {status.Message}");
+        }
+
         return await grain.GetStatusAsync();
     }
 
-    public static async Task<DatasetStatus> WaitAsync(IDatasetGrain grain, Func<DatasetStatus, bool> until)
+    public static async Task<DatasetStatus> WaitAsync(IDatasetGrain grain, Func<DatasetStatus, bool> until, TimeSpan? patience = null)
     {
-        using var timeout = new CancellationTokenSource(Patience);
+        var deadline = DateTime.UtcNow + (patience ?? Patience);
         while (true)
         {
             var status = await grain.GetStatusAsync();
@@ -67,8 +82,13 @@ internal static class PipelineFlow
                 return status;
             }
 
+            if (DateTime.UtcNow > deadline)
+            {
+                Assert.Fail($"dataset {status.Dataset} did not reach the awaited state within {patience ?? Patience}; it is {status.Phase} ({status.Embedded} of {status.Images} embedded, {status.Segmented} segmented): {status.Message}");
+            }
+
             // The grain's status is the event here: phase changes have no stream event of their own.
-            await Task.Delay(TimeSpan.FromMilliseconds(100), timeout.Token);
+            await Task.Delay(TimeSpan.FromMilliseconds(100));
         }
     }
 
