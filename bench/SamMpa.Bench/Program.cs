@@ -35,7 +35,8 @@ foreach (var suite in all.Where(s => options.Suites.Contains(s.Name)))
     var clock = Stopwatch.StartNew();
     try
     {
-        results.Add(new SuiteResult(suite.Name, clock.Elapsed.TotalSeconds, await suite.RunAsync(options, cancellation.Token)) with { Seconds = clock.Elapsed.TotalSeconds });
+        var tables = await suite.RunAsync(options, cancellation.Token);
+        results.Add(new SuiteResult(suite.Name, clock.Elapsed.TotalSeconds, tables));
     }
     catch (Exception e) when (e is not OperationCanceledException)
     {
