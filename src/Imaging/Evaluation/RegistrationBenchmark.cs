@@ -14,6 +14,15 @@ public sealed record RegistrationBenchmarkResult(int Pairs, double SingleSeconds
     public double Overhead => ParallelWallSeconds / (SingleSecondsSum / Parallelism);
 }
 
+/// <summary>One phase of the benchmark: the pairs registered by the stage with a number of workers.</summary>
+/// <param name="Workers">Registrations run at once.</param>
+/// <param name="WallSeconds">Wall time of the whole phase.</param>
+/// <param name="RegistrationSecondsSum">Sum of the times of the single registrations (each as the propagator measured it).</param>
+public sealed record RegistrationPhase(int Pairs, int Workers, double WallSeconds, double RegistrationSecondsSum)
+{
+    public double PairsPerSecond => Pairs / WallSeconds;
+}
+
 /// <summary>
 /// Measures whether the registration stage keeps every core busy: the same support-to-query pairs are registered
 /// first one at a time, then fanned out as `sammpa eval` does, and the two are compared.
@@ -24,70 +33,53 @@ public sealed class RegistrationBenchmark(RegistrationOptions options, IEvalProg
         string imagesDirectory, string masksDirectory, int pairs, int rounds, int workingSize, CancellationToken cancellationToken)
     {
         ElastixTools.EnsureAvailable(options);
-        var dataset = LabeledDataset.Open(imagesDirectory, masksDirectory);
-        var count = Math.Min(dataset.Images.Count, pairs + 1);
-        var prepared = dataset.Images.Take(count).Select(i => PreparedImage.Load(i, workingSize)).ToArray();
+        var work = RegistrationPair.Load(imagesDirectory, masksDirectory, pairs, workingSize);
         try
         {
-            // Support i + 1 onto query i: distinct, deterministic pairs.
-            var work = Enumerable.Range(0, count - 1).Select(i => (Query: prepared[i], Support: prepared[i + 1])).ToArray();
-
             // Phases alternate round by round so that drift in the machine's speed (shared hosts) hits both alike.
-            var sequential = new ElastixMaskPropagator(options with { MaxDegreeOfParallelism = 1 });
-            var parallel = new ElastixMaskPropagator(options);
             double singleSum = 0, parallelWall = 0;
             for (var round = 1; round <= rounds; round++)
             {
-                singleSum += await RunOneAtATimeAsync(sequential, work, $"single {round}/{rounds}", cancellationToken);
-                parallelWall += await RunInParallelAsync(parallel, work, $"parallel {round}/{rounds}", cancellationToken);
+                singleSum += (await MeasureStageAsync(work, 1, $"single {round}/{rounds}", cancellationToken)).RegistrationSecondsSum;
+                parallelWall += (await MeasureStageAsync(work, options.MaxDegreeOfParallelism, $"parallel {round}/{rounds}", cancellationToken)).WallSeconds;
             }
 
-            return new RegistrationBenchmarkResult(work.Length * rounds, singleSum, parallelWall, options.MaxDegreeOfParallelism);
+            return new RegistrationBenchmarkResult(work.Count * rounds, singleSum, parallelWall, options.MaxDegreeOfParallelism);
         }
         finally
         {
-            foreach (var image in prepared)
+            foreach (var pair in work)
             {
-                image.Dispose();
+                pair.Dispose();
             }
         }
     }
 
-    private async Task<double> RunOneAtATimeAsync(
-        ElastixMaskPropagator propagator, (PreparedImage Query, PreparedImage Support)[] work, string stage, CancellationToken cancellationToken)
+    /// <summary>
+    /// Registers every pair with the stage's propagator, <paramref name="workers"/> at a time (one elastix thread each),
+    /// and measures the wall time of the whole phase.
+    /// </summary>
+    public async Task<RegistrationPhase> MeasureStageAsync(
+        IReadOnlyList<RegistrationPair> work, int workers, string stage, CancellationToken cancellationToken)
     {
-        progress.StageStarted(stage, work.Length);
-        double sum = 0;
-        foreach (var (query, support) in work)
-        {
-            var result = await propagator.PropagateAsync(
-                query.Working, support.Working, support.WorkingMask, query.Source.Name, support.Source.Name, cancellationToken);
-            sum += result.Elapsed.TotalSeconds;
-            result.SoftMask.Dispose();
-            progress.ItemCompleted(stage, query.Source.Name);
-        }
-
-        progress.StageCompleted(stage);
-        return sum;
-    }
-
-    private async Task<double> RunInParallelAsync(
-        ElastixMaskPropagator propagator, (PreparedImage Query, PreparedImage Support)[] work, string stage, CancellationToken cancellationToken)
-    {
-        progress.StageStarted(stage, work.Length);
+        ArgumentNullException.ThrowIfNull(work);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(workers);
+        var propagator = new ElastixMaskPropagator(options with { MaxDegreeOfParallelism = workers });
+        progress.StageStarted(stage, work.Count);
+        var ticks = 0L;
         var wall = Stopwatch.StartNew();
         await Parallel.ForEachAsync(
             work,
-            new ParallelOptions { MaxDegreeOfParallelism = options.MaxDegreeOfParallelism, CancellationToken = cancellationToken },
+            new ParallelOptions { MaxDegreeOfParallelism = workers, CancellationToken = cancellationToken },
             async (pair, ct) =>
             {
-                var result = await propagator.PropagateAsync(
-                    pair.Query.Working, pair.Support.Working, pair.Support.WorkingMask, pair.Query.Source.Name, pair.Support.Source.Name, ct);
+                var result = await propagator.PropagateAsync(pair.Query, pair.Support, pair.SupportMask, pair.QueryName, pair.SupportName, ct);
                 result.SoftMask.Dispose();
-                progress.ItemCompleted(stage, pair.Query.Source.Name);
+                Interlocked.Add(ref ticks, result.Elapsed.Ticks);
+                progress.ItemCompleted(stage, pair.QueryName);
             });
         var seconds = wall.Elapsed.TotalSeconds;
         progress.StageCompleted(stage);
-        return seconds;
+        return new RegistrationPhase(work.Count, workers, seconds, TimeSpan.FromTicks(ticks).TotalSeconds);
     }
 }
