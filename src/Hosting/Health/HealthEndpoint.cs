@@ -25,7 +25,9 @@ public sealed class HealthEndpoint : IHostedService, IDisposable
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     };
 
-    private readonly HttpListener _listener = new();
+    private const int StartAttempts = 5;
+
+    private HttpListener _listener;
     private readonly ReadinessCheck _readiness;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stopping = new();
@@ -41,18 +43,44 @@ public sealed class HealthEndpoint : IHostedService, IDisposable
         Port = port;
         _readiness = readiness;
         _logger = logger ?? NullLogger<HealthEndpoint>.Instance;
-        // Every interface and host name; on Linux the managed HttpListener needs no privileges for this (port > 1023).
-        _listener.Prefixes.Add($"http://+:{port}/");
+        _listener = NewListener(port);
     }
 
     public int Port { get; }
 
-    public Task StartAsync(CancellationToken cancellationToken)
+    public async Task StartAsync(CancellationToken cancellationToken)
     {
-        _listener.Start();
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                _listener.Start();
+                break;
+            }
+            catch (Exception e) when (e is ArgumentNullException or HttpListenerException && attempt < StartAttempts)
+            {
+                // The managed HttpListener's start race (dotnet/corefx#35191): a connection already waiting (a probe
+                // polling the port) when it first accepts meets a lock object not yet assigned, and the half-made
+                // listener keeps the port bound. Let the finalizer close that socket and start a new listener.
+                _logger.LogWarning("Health endpoint: starting on port {Port} failed ({Reason}); trying again", Port, e.Message);
+                _listener.Close();
+                GC.Collect();
+                GC.WaitForPendingFinalizers();
+                await Task.Delay(TimeSpan.FromMilliseconds(100 * attempt), cancellationToken);
+                _listener = NewListener(Port);
+            }
+        }
+
         _accepting = AcceptAsync();
         _logger.LogInformation("Health endpoints on port {Port}: {Live}, {Ready}", Port, LivePath, ReadyPath);
-        return Task.CompletedTask;
+    }
+
+    private static HttpListener NewListener(int port)
+    {
+        var listener = new HttpListener();
+        // Every interface and host name; on Linux the managed HttpListener needs no privileges for this (port > 1023).
+        listener.Prefixes.Add($"http://+:{port}/");
+        return listener;
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
