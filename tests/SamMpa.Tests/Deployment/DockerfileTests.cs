@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
+using SamMpa.Tests.Infrastructure;
 using System.Text.RegularExpressions;
 using SamMpa.Imaging.Embeddings;
 using SamMpa.Imaging.Registration;
@@ -306,23 +307,10 @@ public sealed class DockerPublishFixture : IDisposable
     }
 }
 
-/// <summary>The repository the tests run from: the folder holding SamMpa.Cluster.sln.</summary>
+/// <summary>The repository the tests run from, and its files as the Docker build context sees them.</summary>
 internal static class Repository
 {
-    private static readonly Lazy<string> Found = new(() =>
-    {
-        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
-        {
-            if (File.Exists(Path.Combine(folder.FullName, "SamMpa.Cluster.sln")))
-            {
-                return folder.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"No SamMpa.Cluster.sln above {AppContext.BaseDirectory}");
-    });
-
-    public static string Root => Found.Value;
+    public static string Root => RepositoryRoot.Path;
 
     /// <summary>Repository paths ('/'-separated, relative) a COPY source names: itself when it exists, or the matches of its wildcards.</summary>
     public static IReadOnlyList<string> Match(string source)

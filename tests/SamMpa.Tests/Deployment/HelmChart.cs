@@ -22,10 +22,8 @@ internal static class HelmChart
     // One render per argument list and test run; scripts/helm serialises its own install.
     private static readonly ConcurrentDictionary<string, Lazy<HelmResult>> Renders = new();
 
-    private static readonly Lazy<string> Root = new(FindRoot);
-
     /// <summary>The repository's root: the folder with SamMpa.Cluster.sln above the test assembly.</summary>
-    public static string RepositoryRoot => Root.Value;
+    public static string RepositoryRoot => Infrastructure.RepositoryRoot.Path;
 
     public static string ChartDirectory => Path.Combine(RepositoryRoot, ChartPath);
 
@@ -143,19 +141,6 @@ internal static class HelmChart
         (Environment.GetEnvironmentVariable("PATH") ?? "")
             .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
             .Any(dir => File.Exists(Path.Combine(dir, command)));
-
-    private static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "SamMpa.Cluster.sln")) && File.Exists(Path.Combine(dir.FullName, "scripts", "helm")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"No SamMpa.Cluster.sln with scripts/helm above {AppContext.BaseDirectory}.");
-    }
 }
 
 /// <summary>What <c>scripts/helm</c> printed and how it exited.</summary>
