@@ -10,6 +10,8 @@ using Orleans.Placement;
 using Orleans.Runtime;
 using SamMpa.Hosting.Security;
 
+using SamMpa.Tests.Infrastructure;
+
 namespace SamMpa.Tests.Hosting;
 
 public interface ITlsProbeGrain : IGrainWithStringKey
@@ -62,7 +64,7 @@ public sealed class TlsClusterTests : IDisposable
     public async Task Client_calls_and_silo_to_silo_calls_run_over_mutual_tls()
     {
         using var timeout = new CancellationTokenSource(Bound);
-        var ports = FreePorts(4);
+        var ports = FreePorts.Take(4);
         var (siloA, gatewayA, siloB, gatewayB) = (ports[0], ports[1], ports[2], ports[3]);
         var siloTls = Settings(_cluster.IssuePfx("sammpa-silo", password: "silo-secret"), "silo-secret", "sammpa-silo", "sammpa-client");
         var clientTls = Settings(_cluster.IssuePfx("sammpa-client"), password: null, "sammpa-silo");
@@ -104,7 +106,7 @@ public sealed class TlsClusterTests : IDisposable
     public async Task A_client_whose_certificate_another_CA_signed_is_refused()
     {
         using var timeout = new CancellationTokenSource(Bound);
-        var ports = FreePorts(2);
+        var ports = FreePorts.Take(2);
         var siloTls = Settings(_cluster.IssuePfx("sammpa-silo"), password: null);
         // The client trusts the cluster's CA (it would accept the gateway), but its own certificate is a stranger's.
         var clientTls = new TlsSettings
@@ -151,7 +153,7 @@ public sealed class TlsClusterTests : IDisposable
         try
         {
             var configuration = new ConfigurationBuilder().AddEnvironmentVariables(prefix).Build();
-            var ports = FreePorts(2);
+            var ports = FreePorts.Take(2);
             var failure = Assert.Throws<InvalidOperationException>(() =>
             {
                 var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
@@ -239,28 +241,6 @@ public sealed class TlsClusterTests : IDisposable
             if (snapshot.Members.Values.Count(m => m.Status == SiloStatus.Active) == 2)
             {
                 return;
-            }
-        }
-    }
-
-    /// <summary>Distinct free loopback ports: every listener stays open until all are chosen.</summary>
-    private static int[] FreePorts(int count)
-    {
-        var listeners = Enumerable.Range(0, count).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToArray();
-        try
-        {
-            foreach (var listener in listeners)
-            {
-                listener.Start();
-            }
-
-            return listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port).ToArray();
-        }
-        finally
-        {
-            foreach (var listener in listeners)
-            {
-                listener.Dispose();
             }
         }
     }
