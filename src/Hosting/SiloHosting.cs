@@ -70,8 +70,14 @@ public static class SiloHosting
         ArgumentNullException.ThrowIfNull(configuration);
         storage ??= StorageOf(configuration);
         var role = RoleOf(configuration);
+        registration ??= RegistrationOf(configuration);
 
-        silo.UseSiloMetadata(new Dictionary<string, string> { [Constants.RoleMetadataKey] = role });
+        // The role places the workers; the registration slots are what a run's admission counts on (cpu and all silos).
+        silo.UseSiloMetadata(new Dictionary<string, string>
+        {
+            [Constants.RoleMetadataKey] = role,
+            [Constants.RegistrationSlotsMetadataKey] = Math.Max(1, registration.MaxDegreeOfParallelism).ToString(System.Globalization.CultureInfo.InvariantCulture),
+        });
         silo.AddSiloRolePlacement();
         silo.UseSamMpaTls(TlsSettings.From(configuration));
         if (storage.IsAzure)
@@ -96,7 +102,6 @@ public static class SiloHosting
         services.Configure<ModelOptions>(configuration.GetSection(ModelOptions.Section));
         services.Configure<JobOptions>(configuration.GetSection(JobOptions.Section));
         services.Configure<ImageOptions>(configuration.GetSection(ImageOptions.Section));
-        registration ??= RegistrationOf(configuration);
         if (SiloRoles.Serves(role, SiloRoles.Cpu) && registration.Engine == RegistrationEngine.Elastix)
         {
             // A cpu silo without elastix would fail every registration: refuse to start, naming what is missing.
@@ -121,7 +126,11 @@ public static class SiloHosting
         services.AddSingleton(MaskPropagators.Create(registration));
         services.AddSingleton<RegistrationSlots>();
         services.AddSingleton<WorkerModels>();
-        services.AddSingleton<QueryMasks>();
+        services.AddSingleton<FailureRecords>();
+        services.AddSingleton<CoarseMasks>();
+        services.AddSingleton<SamMasks>();
+        // A cancelled call waits for its callee to end (the fence of cancel: no elastix outlives a cancelled run).
+        services.Configure<SiloMessagingOptions>(o => o.WaitForCancellationAcknowledgement = true);
         // The grains and workers take SamMpaMetrics: register it here, so every host has it (the embedded silo and the
         // test clusters too). Port 0 exports nothing; AddSamMpaSilo adds the Prometheus endpoint of a deployed silo.
         services.AddSamMpaMetrics(prometheusPort: 0);
