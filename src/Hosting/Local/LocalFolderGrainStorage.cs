@@ -40,6 +40,14 @@ public sealed class LocalFolderGrainStorage : IGrainStorage
 
     private static readonly SemaphoreSlim[] Gates = [.. Enumerable.Range(0, 64).Select(_ => new SemaphoreSlim(1, 1))];
 
+    /// <summary>Meter of what the local grain storage writes: how the state of a grain grows with its work shows here.</summary>
+    public const string MeterName = "SamMpa.GrainState";
+
+    private static readonly System.Diagnostics.Metrics.Meter StateMeter = new(MeterName);
+
+    private static readonly System.Diagnostics.Metrics.Counter<long> BytesWritten =
+        StateMeter.CreateCounter<long>("sammpa.grain_state.bytes_written", "By", "Bytes of grain state written, by state name.");
+
     private readonly Serializer _serializer;
     private readonly ILogger<LocalFolderGrainStorage> _logger;
 
@@ -139,6 +147,7 @@ public sealed class LocalFolderGrainStorage : IGrainStorage
             var stored = await ReadStoredETagAsync(path, stateName, grainId, cancellationToken);
             ThrowIfConflict("write", path, stored, grainState.ETag);
             await AtomicFile.WriteAsync(path, content, cancellationToken);
+            BytesWritten.Add(content.Length, new KeyValuePair<string, object?>("state", stateName));
             grainState.ETag = eTag;
             grainState.RecordExists = true;
         }
