@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using SamMpa.Hosting.Health;
 using SamMpa.Hosting.Telemetry;
 
@@ -26,6 +27,9 @@ public static class SiloHttpHosting
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.Configure<HostOptions>(options => options.ServicesStartConcurrently = true);
+        // Probes and scrapes come every few seconds: ASP.NET Core's line per request is noise at Information
+        // (Logging:LogLevel:Microsoft.AspNetCore.Hosting, more specific, brings it back).
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         var cluster = ClusterSettings.From(builder.Configuration).ValidateHttpPorts();
         var address = cluster.HttpBindAddressFor(SiloHosting.StorageOf(builder.Configuration));
         // One listener per distinct port: the same port for both serves both.
