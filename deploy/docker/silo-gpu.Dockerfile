@@ -28,8 +28,9 @@ COPY src/ src/
 # linux-x64 only: no Windows native libraries.
 RUN dotnet publish src/Silo -c Release -r linux-x64 --self-contained false --no-restore -o /app
 
-# The .NET runtime (the same Ubuntu 24.04 as the CUDA image), copied below.
-FROM mcr.microsoft.com/dotnet/runtime:10.0.12-noble AS dotnet
+# The .NET and ASP.NET Core runtimes (the silo is a web host: health and metrics; the same Ubuntu 24.04 as the CUDA
+# image), copied below.
+FROM mcr.microsoft.com/dotnet/aspnet:10.0.12-noble AS dotnet
 
 FROM nvidia/cuda:13.0.1-cudnn-runtime-ubuntu24.04
 # What the .NET runtime needs (no ICU: the apps use invariant globalization).
@@ -46,6 +47,7 @@ COPY --from=build /app .
 ENV DOTNET_RUNNING_IN_CONTAINER=true \
     SAMMPA_HOME=/data \
     Orleans__Metadata__role=gpu \
+    Orleans__HttpBindAddress=0.0.0.0 \
     Models__Device=cuda
 # silo, gateway, Prometheus /metrics, /health/live and /health/ready
 EXPOSE 11111 30000 9464 8080

@@ -9,7 +9,6 @@ using SamMpa.Grains;
 using SamMpa.Grains.Options;
 using SamMpa.Grains.Placement;
 using SamMpa.Grains.Services;
-using SamMpa.Hosting.Health;
 using SamMpa.Hosting.Local;
 using SamMpa.Hosting.Security;
 using SamMpa.Hosting.Startup;
@@ -28,13 +27,15 @@ public static class SiloHosting
     /// <summary>Role of a silo whose configuration names none: the development default runs everything.</summary>
     public const string DefaultRole = SiloRoles.All;
 
-    /// <summary>A whole silo host: clustering and endpoints from <see cref="ClusterSettings"/>, then <see cref="AddSamMpa"/>.</summary>
+    /// <summary>
+    /// A whole silo host: clustering and endpoints from <see cref="ClusterSettings"/>, then <see cref="AddSamMpa"/>. The
+    /// health and metrics endpoints are a web host's: <see cref="SiloHttpHosting.AddSamMpaHttpEndpoints"/>.
+    /// </summary>
     public static IHostApplicationBuilder AddSamMpaSilo(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
         var cluster = builder.Configuration.GetSection(ClusterSettings.Section).Get<ClusterSettings>() ?? new ClusterSettings();
         var storage = StorageOf(builder.Configuration);
-        builder.Services.AddSamMpaHealth(cluster.HealthPort); // before the silo: "live" while it joins
         builder.UseOrleans(silo =>
         {
             if (storage.IsAzure)
@@ -54,7 +55,6 @@ public static class SiloHosting
             });
             silo.AddSamMpa(builder.Configuration, storage);
         });
-        builder.Services.AddSamMpaMetrics(cluster.MetricsPort);
         return builder;
     }
 
@@ -132,7 +132,7 @@ public static class SiloHosting
         // A cancelled call waits for its callee to end (the fence of cancel: no elastix outlives a cancelled run).
         services.Configure<SiloMessagingOptions>(o => o.WaitForCancellationAcknowledgement = true);
         // The grains and workers take SamMpaMetrics: register it here, so every host has it (the embedded silo and the
-        // test clusters too). Port 0 exports nothing; AddSamMpaSilo adds the Prometheus endpoint of a deployed silo.
+        // test clusters too). Port 0 exports nothing; SiloHttpHosting adds the Prometheus endpoint of a deployed silo.
         services.AddSamMpaMetrics(prometheusPort: 0);
         return silo;
     }
