@@ -33,7 +33,7 @@ public static class MetricsExtensions
         if (prometheusPort != 0)
         {
             services.AddOpenTelemetry().WithMetrics(metrics => metrics
-                .AddMeter(Constants.MeterName, OrleansMeterName)
+                .AddMeter(Constants.MeterName, OrleansMeterName, Local.LocalFolderGrainStorage.MeterName)
                 .AddPrometheusExporter());
         }
 
