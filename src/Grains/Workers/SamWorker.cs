@@ -22,7 +22,7 @@ internal sealed class SamWorker(IBlobStore blobs, WorkerModels models, QueryMask
     public async Task<ImageOutcome> SegmentAsync(MaskJob job)
     {
         var clock = Stopwatch.StartNew();
-        var decoder = await Task.Run(() => models.Decoder);
+        var decoder = await models.GetDecoderAsync();
         if (decoder is null)
         {
             return Fail(job, "this gpu silo has no SAM package (set Models:SamPackage); the run asked for SAM");
