@@ -16,9 +16,8 @@ COPY src/Hosting/Hosting.csproj src/Hosting/
 COPY src/Client/Client.csproj src/Client/
 RUN dotnet restore src/Client/Client.csproj -r linux-x64
 COPY src/ src/
-# linux-x64 only (no Windows native libraries); no CUDA in this image: drop ONNX Runtime's CUDA and TensorRT providers.
-RUN dotnet publish src/Client -c Release -r linux-x64 --self-contained false --no-restore -o /app \
-    && rm /app/libonnxruntime_providers_cuda.so /app/libonnxruntime_providers_tensorrt.so
+# linux-x64 only (no Windows native libraries); ONNX Runtime's CPU build (src/Client/Client.csproj), no CUDA.
+RUN dotnet publish src/Client -c Release -r linux-x64 --self-contained false --no-restore -o /app
 
 # The .NET and ASP.NET Core runtimes (the embedded silo shares the silo's hosting library, a web host's), copied below
 # onto Debian: .NET 10 images are Ubuntu-based, elastix comes from Debian.

@@ -99,6 +99,7 @@ public static class SiloHosting
         services.Configure<ClusterMembershipOptions>(configuration.GetSection($"{ClusterSettings.Section}:Membership"));
         services.AddSingleton(BlobStores.Create(storage));
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => new StorageStartupCheck(sp.GetRequiredService<IBlobStore>(), storage));
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => ActivatorUtilities.CreateInstance<RegistrationWorkFolderSweep>(sp, role));
         services.Configure<ModelOptions>(configuration.GetSection(ModelOptions.Section));
         services.Configure<JobOptions>(configuration.GetSection(JobOptions.Section));
         services.Configure<ImageOptions>(configuration.GetSection(ImageOptions.Section));

@@ -26,8 +26,8 @@ internal sealed class EmbeddingWorker(
     public async Task<EmbeddingOutcome> EmbedAsync(EmbeddingJob job, CancellationToken cancellationToken = default)
     {
         var clock = Stopwatch.StartNew();
-        // The first call loads the model: off the grain's scheduler, like the encoding itself.
-        var encoder = await Task.Run(() => models.Encoder);
+        // Loaded once per silo (at a gpu silo's start), on the thread pool.
+        var encoder = await models.GetEncoderAsync();
         var blob = DatasetBlobLayout.Embedding(job.Dataset, encoder.Id, job.Image);
         var outcome = new EmbeddingOutcome { EmbeddingBlob = blob, Encoder = encoder.Id, Dimension = encoder.Dimension };
         try

@@ -23,7 +23,7 @@ internal sealed class SamWorker(WorkerModels models, SamMasks samMasks, SamMpaMe
     private async Task<ImageOutcome> RunAsync(string image, ImageOutcome sofar, Func<SamDecoder, Task<ImageOutcome>> segment)
     {
         var clock = Stopwatch.StartNew();
-        var decoder = await Task.Run(() => models.Decoder);
+        var decoder = await models.GetDecoderAsync();
         if (decoder is null)
         {
             const string reason = "this gpu silo has no SAM package (set Models:SamPackage); the run asked for SAM";

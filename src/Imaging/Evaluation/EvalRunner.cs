@@ -42,7 +42,7 @@ public sealed class EvalRunner(EvalOptions options, IEvalProgress progress)
         }
 
         ElastixTools.EnsureAvailable(options.Registration);
-        var package = LoadSamPackage();
+        using var package = LoadSamPackage();
         using var encoder = package is null
             ? EncoderFactory.Create(options.SamEncoderPath, options.Device, progress.Warning)
             : new SamImageEncoder(package, options.Device, progress.Warning);
