@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using SamMpa.Hosting;
@@ -10,12 +11,17 @@ namespace SamMpa.Client.Cluster;
 
 /// <summary>
 /// A one-silo cluster inside the client process (role all, localhost clustering on free ports, no metrics endpoint):
-/// what eval and demo run on when no cluster is given. Same grains, same workers as a deployed cluster.
+/// what eval and demo run on when no cluster is given. Same grains, same workers as a deployed cluster. Its logs go to
+/// <c>logs</c> (the command's progress), Warning and above, Orleans' own only from Error.
 /// </summary>
 internal static class EmbeddedSilo
 {
     public static async Task<IHost> StartAsync(
-        IConfiguration settings, IReadOnlyDictionary<string, string?> overrides, RegistrationOptions registration, CancellationToken cancellationToken)
+        IConfiguration settings,
+        IReadOnlyDictionary<string, string?> overrides,
+        RegistrationOptions registration,
+        ILoggerProvider logs,
+        CancellationToken cancellationToken)
     {
         var (siloPort, gatewayPort) = (FreePort(), FreePort());
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
@@ -27,7 +33,8 @@ internal static class EmbeddedSilo
             // in the same settings file, for --cluster) are not for it, and a client certificate could not serve it.
             ["Orleans:Tls:Enabled"] = "false",
         });
-        builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        builder.Services.AddSingleton<IHostLifetime, CommandHostLifetime>();
+        builder.Logging.AddProvider(logs);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         // Orleans' own start-up and shutdown chatter is not news to someone running one command.
         builder.Logging.AddFilter("Orleans", LogLevel.Error);
