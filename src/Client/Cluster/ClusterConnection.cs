@@ -30,14 +30,8 @@ internal sealed class ClusterConnection : IAsyncDisposable
     /// <summary>Connects to the cluster the settings name (Azure Table clustering), else to a silo on localhost.</summary>
     public static async Task<ClusterConnection> ConnectAsync(IConfiguration settings, ILoggerProvider logs, CancellationToken cancellationToken)
     {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Configuration.AddConfiguration(settings);
-        builder.Services.AddSingleton<IHostLifetime, CommandHostLifetime>();
-        builder.Logging.AddProvider(logs);
-        builder.Logging.SetMinimumLevel(LogLevel.Error);
         // A failed connection is reported once, as this command's error; Orleans' own retries need not be shown.
-        builder.Logging.AddFilter("Orleans", LogLevel.None);
-        builder.Logging.AddFilter("Microsoft", LogLevel.None);
+        var builder = CommandHost.CreateBuilder(settings, logs, LogLevel.Error, frameworkMinimum: LogLevel.None);
         builder.AddSamMpaClient();
         var host = builder.Build();
         try

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using SamMpa.Hosting;
@@ -24,8 +23,7 @@ internal static class EmbeddedSilo
         CancellationToken cancellationToken)
     {
         var (siloPort, gatewayPort) = (FreePort(), FreePort());
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Configuration.AddConfiguration(settings);
+        var builder = CommandHost.CreateBuilder(settings, logs, LogLevel.Warning, frameworkMinimum: LogLevel.Error);
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>(overrides)
         {
             ["Orleans:Metadata:role"] = SiloHosting.DefaultRole,
@@ -33,12 +31,6 @@ internal static class EmbeddedSilo
             // in the same settings file, for --cluster) are not for it, and a client certificate could not serve it.
             ["Orleans:Tls:Enabled"] = "false",
         });
-        builder.Services.AddSingleton<IHostLifetime, CommandHostLifetime>();
-        builder.Logging.AddProvider(logs);
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        // Orleans' own start-up and shutdown chatter is not news to someone running one command.
-        builder.Logging.AddFilter("Orleans", LogLevel.Error);
-        builder.Logging.AddFilter("Microsoft", LogLevel.Error);
         var storage = SiloHosting.StorageOf(builder.Configuration);
         builder.UseOrleans(silo =>
         {
