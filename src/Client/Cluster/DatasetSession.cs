@@ -210,6 +210,10 @@ internal sealed class DatasetSession(ClusterConnection cluster, string dataset, 
         {
             return $"dataset {Dataset} was not created yet; nothing was running";
         }
+        catch (Exception e) when (e is TimeoutException or OrleansException)
+        {
+            return $"dataset {Dataset} could not be asked to cancel ({e.Message}); its job may still run";
+        }
 
         try
         {
