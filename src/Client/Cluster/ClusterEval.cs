@@ -1,6 +1,5 @@
 using System.Diagnostics;
-using System.Security.Cryptography;
-using System.Text;
+using SamMpa.Client.Commands;
 using SamMpa.Grains.Datasets;
 using SamMpa.Imaging.Evaluation;
 using SamMpa.Imaging.Metrics;
@@ -17,15 +16,39 @@ namespace SamMpa.Client.Cluster;
 /// </summary>
 internal sealed class ClusterEval(ClusterConnection cluster, EvalOptions options, IEvalProgress progress)
 {
-    public async Task<EvalReport> RunAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs the evaluation. Cancelled (Ctrl-C, SIGTERM), it cancels the dataset's job on the cluster too and throws
+    /// <see cref="CommandCancelledException"/> saying how far it got.
+    /// </summary>
+    public async Task<ClusterEvalOutcome> RunAsync(CancellationToken cancellationToken)
     {
         var labeled = Validate(options);
+        var session = new DatasetSession(cluster, EvalDatasetId.Of(options, labeled), progress);
+        var truthByImage = labeled.Images.ToDictionary(i => i.Name, i => i.MaskPath, StringComparer.Ordinal);
+        try
+        {
+            await session.UploadAsync(labeled.Images.Select(i => i.ImagePath).ToArray(), truthByImage, cancellationToken);
+        }
+        catch (OperationCanceledException e) when (cancellationToken.IsCancellationRequested)
+        {
+            throw new CommandCancelledException($"uploading dataset {session.Dataset} stopped; nothing was started", e);
+        }
+
+        try
+        {
+            return await EvaluateAsync(labeled, session, truthByImage, cancellationToken);
+        }
+        catch (OperationCanceledException e) when (cancellationToken.IsCancellationRequested)
+        {
+            throw new CommandCancelledException(await session.CancelAsync(), e);
+        }
+    }
+
+    private async Task<ClusterEvalOutcome> EvaluateAsync(
+        LabeledDataset labeled, DatasetSession session, Dictionary<string, string> truthByImage, CancellationToken cancellationToken)
+    {
         var shots = options.Shots.Distinct().ToArray();
         var useSam = options.Stages.HasFlag(Stage.Pa);
-
-        var session = new DatasetSession(cluster, DatasetIdOf(labeled), progress);
-        var truthByImage = labeled.Images.ToDictionary(i => i.Name, i => i.MaskPath, StringComparer.Ordinal);
-        await session.UploadAsync(labeled.Images.Select(i => i.ImagePath).ToArray(), truthByImage, cancellationToken);
 
         var embeddingClock = Stopwatch.StartNew();
         var created = await session.Grain.CreateAsync(
@@ -60,7 +83,8 @@ internal sealed class ClusterEval(ClusterConnection cluster, EvalOptions options
             runs);
         EvalOutput.WritePerImage(options.OutputDirectory, rows);
         EvalOutput.WriteSummary(options.OutputDirectory, report);
-        return report;
+        return new ClusterEvalOutcome(report, rows.GroupBy(r => r.Item1.Run, r => r.Item2)
+            .ToDictionary(g => g.Key, g => (IReadOnlyList<QueryResult>)g.ToArray(), StringComparer.Ordinal));
     }
 
     /// <summary>
@@ -157,27 +181,5 @@ internal sealed class ClusterEval(ClusterConnection cluster, EvalOptions options
             options.Registration.MaxDegreeOfParallelism,
             options.Atlases);
         return (summary, results);
-    }
-
-    /// <summary>
-    /// A dataset id from the folders' content listing (names, sizes, times) and the working size: the same folders
-    /// reuse their dataset and its embeddings; changed files make a new one.
-    /// </summary>
-    private string DatasetIdOf(LabeledDataset labeled)
-    {
-        var listing = new StringBuilder().Append(options.WorkingSize).Append('\n');
-        foreach (var image in labeled.Images)
-        {
-            foreach (var path in new[] { image.ImagePath, image.MaskPath })
-            {
-                var info = new FileInfo(path);
-                listing.Append(info.FullName).Append('|').Append(info.Length).Append('|').Append(info.LastWriteTimeUtc.Ticks).Append('\n');
-            }
-        }
-
-        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(listing.ToString())))[..16];
-        var name = new string(Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(options.ImagesDirectory)))
-            .Where(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_').Take(40).ToArray());
-        return $"eval-{(name.Length == 0 ? "images" : name)}-{hash}";
     }
 }

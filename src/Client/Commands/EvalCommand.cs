@@ -102,8 +102,13 @@ internal static class EvalCommand
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            return await CommandErrors.RunAsync(async () =>
+            return await CommandErrors.RunAsync(parse, cancellationToken, async () =>
             {
+                if (parse.GetValue(cluster))
+                {
+                    ClusterOptions.RefuseNotForwarded(parse);
+                }
+
                 var options = new EvalOptions
                 {
                     ImagesDirectory = parse.GetValue(images)!.FullName,
@@ -129,20 +134,23 @@ internal static class EvalCommand
                     Registration = CommonOptions.ToRegistrationOptions(
                         parse.GetValue(parallel), parse.GetValue(parameterFiles), parse.GetValue(timeout), parse.GetValue(elastix)!),
                 };
-                var progress = ConsoleProgress.ForStandardError();
-                EvalReport report;
-                if (options.Method.IsBaseline())
-                {
-                    // The baselines register nothing: SAM prompted from ground truth, or PerSAM, in this process.
-                    report = await new EvalRunner(options, progress).RunAsync(cancellationToken);
-                }
-                else
+                if (!options.Method.IsBaseline())
                 {
                     ClusterEval.Validate(options);
-                    await using var connection = await ClusterOptions.ConnectOrEmbedAsync(
-                        parse.GetValue(cluster), parse.GetValue(settings), parse.GetValue(home)!, EmbeddedOverrides(options), options.Registration, cancellationToken);
-                    report = await new ClusterEval(connection, options, progress).RunAsync(cancellationToken);
                 }
+
+                var report = await ProgressDisplay.RunAsync(async progress =>
+                {
+                    if (options.Method.IsBaseline())
+                    {
+                        // The baselines register nothing: SAM prompted from ground truth, or PerSAM, in this process.
+                        return await new EvalRunner(options, progress).RunAsync(cancellationToken);
+                    }
+
+                    await using var connection = await ClusterOptions.ConnectOrEmbedAsync(
+                        parse.GetValue(cluster), parse.GetValue(settings), parse.GetValue(home)!, EmbeddedOverrides(options), options.Registration, progress, cancellationToken);
+                    return (await new ClusterEval(connection, options, progress).RunAsync(cancellationToken)).Report;
+                });
 
                 ResultTable.Write(System.Console.Out, report, options.OutputDirectory);
                 return report.Runs.Any(r => r.Failed > 0) ? ExitCodes.SomeImagesFailed : ExitCodes.Success;

@@ -21,7 +21,7 @@ internal static class SamFixtureCommand
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            return await CommandErrors.RunAsync(() =>
+            return await CommandErrors.RunAsync(parse, cancellationToken, () =>
             {
                 var directory = parse.GetValue(output)!.FullName;
                 SamFixtureBuilder.WritePackage(directory);
