@@ -105,6 +105,11 @@ public sealed class DatasetState
 
     public void AddFailure(ImageFailure failure)
     {
+        if (RecentFailures.Contains(failure))
+        {
+            return;
+        }
+
         RecentFailures.Add(failure);
         if (RecentFailures.Count > RecentFailuresKept)
         {

@@ -35,11 +35,14 @@ public static class AzureProviders
 
         foreach (var name in new[] { Constants.StorageProviderName, Constants.PubSubStorageName })
         {
-            silo.AddAzureBlobGrainStorage(name, options =>
+            silo.AddAzureBlobGrainStorage(name, optionsBuilder => optionsBuilder.Configure<Orleans.Serialization.Serializer>((options, serializer) =>
             {
                 options.BlobServiceClient = account.Blobs();
                 options.ContainerName = settings.GrainStateContainer;
-            });
+                // Orleans' own serializer, as the local-folder storage uses: every [GenerateSerializer] state round-trips,
+                // and value-equal records are not mistaken for one object (Newtonsoft's reference tracking did).
+                options.GrainStorageSerializer = new Orleans.Storage.OrleansGrainStorageSerializer(serializer);
+            }));
         }
 
         silo.UseAzureTableReminderService(options =>

@@ -18,5 +18,6 @@ public sealed record PhaseProgress
     [Id(2)]
     public int Failed { get; init; }
 
-    public static PhaseProgress None { get; } = new();
+    /// <summary>Nothing done yet (a new instance each time: stored states never share one object).</summary>
+    public static PhaseProgress None => new();
 }
