@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using SamMpa.Client.Evaluation;
 using SamMpa.Client.Commands;
 using SamMpa.Grains.Datasets;
 using SamMpa.Imaging.Evaluation;
@@ -48,7 +49,8 @@ internal sealed class ClusterEval(ClusterConnection cluster, EvalOptions options
         LabeledDataset labeled, DatasetSession session, Dictionary<string, string> truthByImage, CancellationToken cancellationToken)
     {
         var shots = options.Shots.Distinct().ToArray();
-        var useSam = options.Stages.HasFlag(Stage.Pa);
+        // A baseline always decodes with SAM (and registers nothing); SAM-MPA with the stage pa.
+        var useSam = options.Method.IsBaseline() || options.Stages.HasFlag(Stage.Pa);
 
         var embeddingClock = Stopwatch.StartNew();
         var created = await session.Grain.CreateAsync(
@@ -94,9 +96,9 @@ internal sealed class ClusterEval(ClusterConnection cluster, EvalOptions options
     public static LabeledDataset Validate(EvalOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        if (options.Method.IsBaseline())
+        if (options.Method.IsBaseline() && options.SamPackageDirectory is null)
         {
-            throw new ArgumentException($"--method {SegmentationMethodParser.Format(options.Method)} is a baseline; it runs without the cluster.");
+            throw new ArgumentException($"--method {SegmentationMethods.Format(options.Method)} prompts SAM: give a SAM model package with --sam DIR.");
         }
 
         if (options.Stages.HasFlag(Stage.Pa) && options.SamPackageDirectory is null)
@@ -124,8 +126,12 @@ internal sealed class ClusterEval(ClusterConnection cluster, EvalOptions options
         DatasetSession session, IReadOnlyDictionary<string, string> truthByImage, int k, bool useSam, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
-        var stages = StageParser.Format(options.Stages);
-        var runName = $"k{k}-{stages.Replace(',', '-')}" + (options.Atlases > 1 ? $"-a{options.Atlases}" : string.Empty);
+        var baseline = options.Method.IsBaseline();
+        // A baseline runs no stage of SAM-MPA but the choice of supports (es, or random), which fixes its queries.
+        var stages = StageParser.Format(baseline ? options.Stages & Stage.Es : options.Stages);
+        var runName = baseline
+            ? $"k{k}-{SegmentationMethods.Format(options.Method)}"
+            : $"k{k}-{stages.Replace(',', '-')}" + (options.Atlases > 1 ? $"-a{options.Atlases}" : string.Empty);
         await session.SelectAsync(
             new SelectSupports { K = k, ByEmbedding = options.Stages.HasFlag(Stage.Es), Seed = options.RandomSupportSeed, Atlases = options.Atlases },
             cancellationToken);
@@ -137,8 +143,9 @@ internal sealed class ClusterEval(ClusterConnection cluster, EvalOptions options
 
         var settings = new RunSettings
         {
-            UseSam = useSam,
-            Refine = options.Stages.HasFlag(Stage.Pr) ? options.Refine : 0,
+            Method = options.Method,
+            UseSam = useSam && !baseline,
+            Refine = options.Stages.HasFlag(Stage.Pr) && !baseline ? options.Refine : 0,
             Prompts = new SamPromptSettings
             {
                 BoxMargin = options.Prompts.BoxMargin,
@@ -175,7 +182,7 @@ internal sealed class ClusterEval(ClusterConnection cluster, EvalOptions options
             results,
             scoreFinal: useSam,
             clock.Elapsed.TotalSeconds,
-            results.Sum(r => r.Support.Split(';', StringSplitOptions.RemoveEmptyEntries).Length),
+            baseline ? 0 : results.Sum(r => r.Support.Split(';', StringSplitOptions.RemoveEmptyEntries).Length),
             runWall,
             results.Sum(r => r.RegistrationSeconds),
             options.Registration.MaxDegreeOfParallelism,

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using SamMpa.Client.Evaluation;
 using SamMpa.Imaging.Evaluation;
 using SamMpa.Imaging.Sam;
 

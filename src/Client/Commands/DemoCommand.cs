@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using SamMpa.Client.Evaluation;
 using SamMpa.Client.Cluster;
 using SamMpa.Client.Console;
 using SamMpa.Imaging.Evaluation;
@@ -81,7 +82,6 @@ internal static class DemoCommand
                     Shots = [k],
                     Stages = StageParser.Parse(samPackage is null ? "es,mp" : "es,mp,pa,pr"),
                     SamPackageDirectory = samPackage,
-                    EmbeddingCacheDirectory = CommonOptions.DefaultCacheDirectory(),
                     RandomSupportSeed = parse.GetValue(seed),
                     Registration = CommonOptions.ToRegistrationOptions(Environment.ProcessorCount, parameterFiles: null, timeoutSeconds: 120, elastix: "elastix"),
                 };

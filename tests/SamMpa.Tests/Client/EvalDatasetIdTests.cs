@@ -1,3 +1,4 @@
+using SamMpa.Client.Evaluation;
 using SamMpa.Client.Cluster;
 using SamMpa.Imaging.Evaluation;
 using SamMpa.Imaging.Phantoms;
@@ -67,7 +68,6 @@ public sealed class EvalDatasetIdTests : IDisposable
             ImagesDirectory = PhantomDataset.ImagesDirectory(data),
             MasksDirectory = PhantomDataset.MasksDirectory(data),
             OutputDirectory = Path.Combine(_root, "out"),
-            EmbeddingCacheDirectory = Path.Combine(_root, "cache"),
         };
         return (options, LabeledDataset.Open(options.ImagesDirectory, options.MasksDirectory));
     }
