@@ -38,11 +38,12 @@ internal sealed partial class DatasetGrain : IJobHost
     public int InFlightLimit(string stage)
     {
         var atlases = Math.Max(1, state.State.Selection?.Atlases ?? 1);
-        // A SAM-MPA run keeps as many queries in flight as the cpu silos have registration slots (each query takes one
-        // per atlas); embedding, baselines and collecting take Job:MaxInFlight.
+        // A SAM-MPA run keeps queries in flight by the registration slots the cpu silos offer (each query takes one per
+        // atlas); embedding, baselines and collecting take Job:MaxInFlight.
+        var options = jobOptions.Value;
         return stage == StageNames.Register && state.State.Run?.Method.IsBaseline() != true
-            ? Math.Max(1, (roles.RegistrationSlots() + atlases - 1) / atlases)
-            : Math.Max(1, jobOptions.Value.MaxInFlight);
+            ? Math.Max(1, ((roles.RegistrationSlots() * Math.Max(1, options.CallsPerRegistrationSlot)) + atlases - 1) / atlases)
+            : Math.Max(1, options.MaxInFlight);
     }
 
     public async Task WaitForRoleAsync(string role, string what, CancellationToken cancellationToken)

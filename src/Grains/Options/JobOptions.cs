@@ -13,6 +13,13 @@ public sealed class JobOptions
     public int MaxInFlight { get; set; } = 8;
 
     /// <summary>
+    /// Queries a SAM-MPA run keeps in flight per registration slot the cpu silos offer. 2 keeps every slot busy while
+    /// finished queries are written and placement spreads calls unevenly over the silos; a call then waits at most about
+    /// one registration for its slot, never the minutes of an unbounded queue.
+    /// </summary>
+    public int CallsPerRegistrationSlot { get; set; } = 2;
+
+    /// <summary>
     /// Queueing a registration call may see on top of its own work (another dataset's calls ahead of it in the slots), in
     /// the deadline of an image call: atlases x 2 x Registration:Timeout (elastix, then transformix) + this.
     /// </summary>
