@@ -52,11 +52,7 @@ public static class AzureProviders
         });
 
         silo.AddAzureQueueStreams(Constants.StreamProviderName, configurator =>
-            configurator.ConfigureAzureQueue(options => options.Configure(queues =>
-            {
-                queues.QueueServiceClient = account.Queues();
-                queues.QueueNames = queueNames;
-            })));
+            configurator.ConfigureAzureQueue(QueuesOf(account, queueNames)));
 
         return silo;
     }
@@ -78,14 +74,18 @@ public static class AzureProviders
         });
 
         client.AddAzureQueueStreams(Constants.StreamProviderName, configurator =>
-            configurator.ConfigureAzureQueue(options => options.Configure(queues =>
-            {
-                queues.QueueServiceClient = account.Queues();
-                queues.QueueNames = queueNames;
-            })));
+            configurator.ConfigureAzureQueue(QueuesOf(account, queueNames)));
 
         return client;
     }
+
+    /// <summary>The stream queues of silos and clients alike.</summary>
+    private static Action<Microsoft.Extensions.Options.OptionsBuilder<Orleans.Configuration.AzureQueueOptions>> QueuesOf(StorageAccount account, List<string> queueNames) =>
+        options => options.Configure(queues =>
+        {
+            queues.QueueServiceClient = account.Queues();
+            queues.QueueNames = queueNames;
+        });
 
     /// <summary>The image, mask and result blobs, in <see cref="AzureStorageSettings.BlobContainer"/>.</summary>
     public static AzureBlobStore CreateBlobStore(this AzureStorageSettings settings) =>

@@ -140,21 +140,13 @@ public sealed class LocalFolderGrainStorage : IGrainStorage
         var eTag = Guid.NewGuid().ToString("N");
         var content = Format(eTag, stateName, grainId, payload);
 
-        var gate = GateOf(path);
-        await gate.WaitAsync(cancellationToken);
-        try
+        await UnderETagAsync("write", path, stateName, grainId, grainState.ETag, async _ =>
         {
-            var stored = await ReadStoredETagAsync(path, stateName, grainId, cancellationToken);
-            ThrowIfConflict("write", path, stored, grainState.ETag);
             await AtomicFile.WriteAsync(path, content, cancellationToken);
             BytesWritten.Add(content.Length, new KeyValuePair<string, object?>("state", stateName));
             grainState.ETag = eTag;
             grainState.RecordExists = true;
-        }
-        finally
-        {
-            gate.Release();
-        }
+        }, cancellationToken);
     }
 
     public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
@@ -164,12 +156,8 @@ public sealed class LocalFolderGrainStorage : IGrainStorage
     {
         ArgumentNullException.ThrowIfNull(grainState);
         var path = PathOf(stateName, grainId);
-        var gate = GateOf(path);
-        await gate.WaitAsync(cancellationToken);
-        try
+        await UnderETagAsync("clear", path, stateName, grainId, grainState.ETag, stored =>
         {
-            var stored = await ReadStoredETagAsync(path, stateName, grainId, cancellationToken);
-            ThrowIfConflict("clear", path, stored, grainState.ETag);
             if (stored is not null)
             {
                 File.Delete(path);
@@ -177,6 +165,21 @@ public sealed class LocalFolderGrainStorage : IGrainStorage
 
             grainState.ETag = null;
             grainState.RecordExists = false;
+            return Task.CompletedTask;
+        }, cancellationToken);
+    }
+
+    /// <summary>Runs <paramref name="change"/> on the file under its gate, once the stored ETag matches the presented one.</summary>
+    private async Task UnderETagAsync(
+        string operation, string path, string stateName, GrainId grainId, string? presented, Func<string?, Task> change, CancellationToken cancellationToken)
+    {
+        var gate = GateOf(path);
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            var stored = await ReadStoredETagAsync(path, stateName, grainId, cancellationToken);
+            ThrowIfConflict(operation, path, stored, presented);
+            await change(stored);
         }
         finally
         {

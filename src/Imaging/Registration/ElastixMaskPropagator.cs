@@ -52,15 +52,7 @@ public sealed class ElastixMaskPropagator : IMaskPropagator
         string supportName,
         CancellationToken ct)
     {
-        ArgumentNullException.ThrowIfNull(query);
-        ArgumentNullException.ThrowIfNull(support);
-        ArgumentNullException.ThrowIfNull(supportMask);
-        if (supportMask.Width != support.Width || supportMask.Height != support.Height)
-        {
-            throw new ArgumentException(
-                $"The mask of support '{supportName}' is {supportMask.Width}x{supportMask.Height} but the image is {support.Width}x{support.Height}.",
-                nameof(supportMask));
-        }
+        PropagationArguments.Check(query, support, supportMask, supportName);
 
         ct.ThrowIfCancellationRequested();
         var (elastix, transformix) = _tools.Value;

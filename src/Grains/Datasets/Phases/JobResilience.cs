@@ -26,48 +26,26 @@ public sealed class JobResilience
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(metrics);
         ArgumentNullException.ThrowIfNull(logger);
-        _calls = new ResiliencePipelineBuilder()
-            .AddRetry(new RetryStrategyOptions
+        _calls = Retry(options.MaxAttempts, options.RetryDelay, maxDelay: null, args =>
+        {
+            var exception = args.Outcome.Exception!;
+            metrics.JobRetried(args.Context.Properties.GetValue(Stage, "job"), exception);
+            logger.LogWarning(
+                "Dataset {Dataset}: {What} attempt {Attempt} failed ({Reason}); retrying",
+                dataset, args.Context.Properties.GetValue(What, "a call"), args.AttemptNumber + 1, ImageError.OneLine(exception.Message));
+            return ValueTask.CompletedTask;
+        });
+        _phases = Retry(options.MaxPhaseAttempts, options.RetryDelay, maxDelay: TimeSpan.FromMinutes(1), async args =>
+        {
+            var exception = args.Outcome.Exception!;
+            logger.LogError(
+                "Dataset {Dataset}: {What} failed (attempt {Attempt}: {Reason}); trying again from the stored state",
+                dataset, args.Context.Properties.GetValue(What, "the job"), args.AttemptNumber + 1, ImageError.OneLine(exception.Message));
+            if (beforePhaseRetry is not null)
             {
-                ShouldHandle = args => ValueTask.FromResult(IsRetryable(args.Outcome.Exception, args.Context.CancellationToken)),
-                MaxRetryAttempts = Math.Max(0, options.MaxAttempts - 1),
-                BackoffType = DelayBackoffType.Linear,
-                Delay = options.RetryDelay,
-                UseJitter = true,
-                OnRetry = args =>
-                {
-                    var exception = args.Outcome.Exception!;
-                    var stage = args.Context.Properties.GetValue(Stage, "job");
-                    metrics.JobRetried(stage, exception);
-                    logger.LogWarning(
-                        "Dataset {Dataset}: {What} attempt {Attempt} failed ({Reason}); retrying",
-                        dataset, args.Context.Properties.GetValue(What, "a call"), args.AttemptNumber + 1, ImageError.OneLine(exception.Message));
-                    return ValueTask.CompletedTask;
-                },
-            })
-            .Build();
-        _phases = new ResiliencePipelineBuilder()
-            .AddRetry(new RetryStrategyOptions
-            {
-                ShouldHandle = args => ValueTask.FromResult(IsRetryable(args.Outcome.Exception, args.Context.CancellationToken)),
-                MaxRetryAttempts = Math.Max(0, options.MaxPhaseAttempts - 1),
-                BackoffType = DelayBackoffType.Linear,
-                Delay = options.RetryDelay,
-                MaxDelay = TimeSpan.FromMinutes(1),
-                UseJitter = true,
-                OnRetry = async args =>
-                {
-                    var exception = args.Outcome.Exception!;
-                    logger.LogError(
-                        "Dataset {Dataset}: {What} failed (attempt {Attempt}: {Reason}); trying again from the stored state",
-                        dataset, args.Context.Properties.GetValue(What, "the job"), args.AttemptNumber + 1, ImageError.OneLine(exception.Message));
-                    if (beforePhaseRetry is not null)
-                    {
-                        await beforePhaseRetry(exception);
-                    }
-                },
-            })
-            .Build();
+                await beforePhaseRetry(exception);
+            }
+        });
     }
 
     /// <summary>Runs one call of <paramref name="stage"/> about <paramref name="what"/> (an image, an event), retried; throws after the last attempt.</summary>
@@ -92,6 +70,21 @@ public sealed class JobResilience
             ResilienceContextPool.Shared.Return(context);
         }
     }
+
+    /// <summary>Retries anything but the caller's cancellation, linear backoff with jitter, <paramref name="attempts"/> in all.</summary>
+    private static ResiliencePipeline Retry(int attempts, TimeSpan delay, TimeSpan? maxDelay, Func<OnRetryArguments<object>, ValueTask> onRetry) =>
+        new ResiliencePipelineBuilder()
+            .AddRetry(new RetryStrategyOptions
+            {
+                ShouldHandle = args => ValueTask.FromResult(IsRetryable(args.Outcome.Exception, args.Context.CancellationToken)),
+                MaxRetryAttempts = Math.Max(0, attempts - 1),
+                BackoffType = DelayBackoffType.Linear,
+                Delay = delay,
+                MaxDelay = maxDelay,
+                UseJitter = true,
+                OnRetry = onRetry,
+            })
+            .Build();
 
     private static bool IsRetryable(Exception? exception, CancellationToken cancellationToken) =>
         exception is not null && !(exception is OperationCanceledException && cancellationToken.IsCancellationRequested);
