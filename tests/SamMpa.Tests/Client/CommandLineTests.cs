@@ -17,7 +17,7 @@ public sealed class CommandLineTests : IDisposable
         var output = Path.Combine(_root, "out");
 
         var exit = await SammpaCommandLine.Build()
-            .Parse(["eval", "--images", images, "--masks", masks, "--out", output, "--cache", Path.Combine(_root, "cache")])
+            .Parse(["eval", "--images", images, "--masks", masks, "--out", output])
             .InvokeAsync();
 
         Assert.Equal(ExitCodes.InvalidInput, exit);
