@@ -8,7 +8,7 @@ namespace SamMpa.Bench.Accuracy;
 
 /// <summary>
 /// Loads a shared set as the product prepares it (working grid 256, ResNet18 pooled embeddings of the working image
-/// for the support selection) plus the dense features, kept float16 as they would be stored, and cached between runs
+/// for the support selection) plus the dense features, kept float16 as they would be stored; both cached between runs
 /// in the temp folder (keyed by the extractor id and the file's content hash).
 /// </summary>
 public static class AccuracyDataLoader
@@ -20,6 +20,7 @@ public static class AccuracyDataLoader
     {
         var dataset = LabeledDataset.Open(imagesDirectory, masksDirectory);
         Directory.CreateDirectory(cacheDirectory);
+        var embeddingCache = new EmbeddingCache(Path.Combine(cacheDirectory, "embeddings"));
         var images = new AccuracyImage[dataset.Images.Count];
         var featureSeconds = 0.0;
         var computed = 0;
@@ -32,7 +33,8 @@ public static class AccuracyDataLoader
             var geometry = WorkingGeometry.For(original, WorkingSize);
             var working = geometry.ToWorking(original);
             var workingMask = geometry.MaskToWorking(mask);
-            var cachePath = Path.Combine(cacheDirectory, $"{EmbeddingCache.ContentHash(source.ImagePath)}-w{WorkingSize}-{extractor.Id}.smpf");
+            var contentKey = $"{EmbeddingCache.ContentHash(source.ImagePath)}-w{WorkingSize}";
+            var cachePath = Path.Combine(cacheDirectory, $"{contentKey}-{extractor.Id}.smpf");
             var features = File.Exists(cachePath) ? FeatureMapCodec.Decode(File.ReadAllBytes(cachePath)) : null;
             if (features is null)
             {
@@ -45,7 +47,7 @@ public static class AccuracyDataLoader
                 features = rounded;
             }
 
-            images[i] = new AccuracyImage(source.Name, source.MaskPath, geometry, working, workingMask, features, encoder.Encode(working));
+            images[i] = new AccuracyImage(source.Name, source.MaskPath, geometry, working, workingMask, features, embeddingCache.GetOrAdd(contentKey, encoder, working.Clone));
         }
 
         return (images, computed == 0 ? double.NaN : featureSeconds / computed, computed);

@@ -18,8 +18,9 @@ public static class QueryEvaluator
     public const string MapStrong = "map, components >= 30% of largest";
     public const string GrabCut = "map + GrabCut";
     public const string GrabCutLargest = "map + GrabCut, largest component";
+    public const string StrongestBoxGrabCut = "strongest box + GrabCut";
     public const string MovedSupport = "support mask to map box";
-    public static readonly IReadOnlyList<string> Variants = [Map, MapLargest, MapStrong, GrabCut, GrabCutLargest, MovedSupport];
+    public static readonly IReadOnlyList<string> Variants = [Map, MapLargest, MapStrong, GrabCut, GrabCutLargest, StrongestBoxGrabCut, MovedSupport];
 
     public const string PeakUncertainty = "1 - peak";
     public const string ContrastUncertainty = "1 - contrast";
@@ -28,7 +29,8 @@ public static class QueryEvaluator
     public const string FragmentationUncertainty = "fragmentation";
     public static readonly IReadOnlyList<string> Measures = [PeakUncertainty, ContrastUncertainty, ModelDisagreement, RefinementDisagreement, FragmentationUncertainty];
 
-    public static QueryOutcome Evaluate(LocalisationModel model, AccuracyImage query, AccuracyImage support)
+    /// <param name="refine">Run the GrabCut variants (the slow part); without, the outcome has no GrabCut entries.</param>
+    public static QueryOutcome Evaluate(LocalisationModel model, AccuracyImage query, AccuracyImage support, bool refine = true)
     {
         var clock = Stopwatch.StartNew();
         var map = model.Predict(new LocalisationImage(query.Features, query.Working));
@@ -53,14 +55,32 @@ public static class QueryEvaluator
         using var strong = CandidateBoxes.KeepStrongest(probability, 0.5f, minShareOfLargest: 0.3);
         variants[MapStrong] = (Score(strong), mapSeconds + clock.Elapsed.TotalSeconds);
 
-        clock.Restart();
-        using var refined = GrabCutRefiner.Refine(query.Working, probability);
-        var grabCutSeconds = mapSeconds + clock.Elapsed.TotalSeconds;
-        variants[GrabCut] = (Score(refined), grabCutSeconds);
+        GrayImage? refined = null;
+        if (refine)
+        {
+            clock.Restart();
+            refined = GrabCutRefiner.Refine(query.Working, probability);
+            var grabCutSeconds = mapSeconds + clock.Elapsed.TotalSeconds;
+            variants[GrabCut] = (Score(refined), grabCutSeconds);
 
-        clock.Restart();
-        using var refinedLargest = CandidateBoxes.KeepStrongest(refined, 0.5f, maxComponents: 1);
-        variants[GrabCutLargest] = (Score(refinedLargest), grabCutSeconds + clock.Elapsed.TotalSeconds);
+            clock.Restart();
+            using var refinedLargest = CandidateBoxes.KeepStrongest(refined, 0.5f, maxComponents: 1);
+            variants[GrabCutLargest] = (Score(refinedLargest), grabCutSeconds + clock.Elapsed.TotalSeconds);
+
+            // One target: GrabCut seeded by the strongest candidate only (the map is cleared outside its box + 15%).
+            clock.Restart();
+            var candidates = CandidateBoxes.Find(probability);
+            if (candidates.Count > 0)
+            {
+                using var single = CandidateBoxes.RestrictTo(probability, candidates[0]);
+                using var refinedSingle = GrabCutRefiner.Refine(query.Working, single);
+                variants[StrongestBoxGrabCut] = (Score(refinedSingle), mapSeconds + clock.Elapsed.TotalSeconds);
+            }
+            else
+            {
+                variants[StrongestBoxGrabCut] = (0, mapSeconds + clock.Elapsed.TotalSeconds);
+            }
+        }
 
         clock.Restart();
         var boxes = CandidateBoxes.Find(probability);
@@ -80,9 +100,14 @@ public static class QueryEvaluator
             [PeakUncertainty] = LocalisationUncertainty.Peak(map.Combined),
             [ContrastUncertainty] = LocalisationUncertainty.Contrast(probability),
             [ModelDisagreement] = LocalisationUncertainty.Disagreement(map.Regression, map.Prototype),
-            [RefinementDisagreement] = LocalisationUncertainty.Disagreement(probability.Pixels, refined.Pixels),
             [FragmentationUncertainty] = LocalisationUncertainty.Fragmentation(probability),
         };
+        if (refined is not null)
+        {
+            uncertainty[RefinementDisagreement] = LocalisationUncertainty.Disagreement(probability.Pixels, refined.Pixels);
+            refined.Dispose();
+        }
+
         return new QueryOutcome(query.Name, variants, uncertainty);
     }
 }

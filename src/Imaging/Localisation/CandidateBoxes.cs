@@ -118,4 +118,25 @@ public static class CandidateBoxes
 
         return mask;
     }
+
+    /// <summary>
+    /// The map with every pixel outside <paramref name="box"/> (grown by <paramref name="margin"/> of its size on each
+    /// side) set to 0: one candidate kept, e.g. to seed a refinement with a single target.
+    /// </summary>
+    public static GrayImage RestrictTo(GrayImage probability, CandidateBox box, float margin = 0.15f)
+    {
+        ArgumentNullException.ThrowIfNull(probability);
+        ArgumentNullException.ThrowIfNull(box);
+        var growX = (int)MathF.Ceiling(box.Width * margin);
+        var growY = (int)MathF.Ceiling(box.Height * margin);
+        int x0 = Math.Max(box.X0 - growX, 0), x1 = Math.Min(box.X1 + growX, probability.Width - 1);
+        int y0 = Math.Max(box.Y0 - growY, 0), y1 = Math.Min(box.Y1 + growY, probability.Height - 1);
+        var restricted = new GrayImage(probability.Width, probability.Height);
+        for (var y = y0; y <= y1; y++)
+        {
+            probability.Row(y)[x0..(x1 + 1)].CopyTo(restricted.Row(y)[x0..(x1 + 1)]);
+        }
+
+        return restricted;
+    }
 }

@@ -69,4 +69,21 @@ public sealed class CandidateBoxesTests
         Assert.Empty(CandidateBoxes.Find(empty));
         Assert.Null(BoxTransfer.BoundsOf(empty));
     }
+
+    [Fact]
+    public void Restricting_to_a_box_keeps_its_margin_and_clears_the_rest()
+    {
+        using var map = TwoSquares();
+        var boxes = CandidateBoxes.Find(map);
+
+        using var restricted = CandidateBoxes.RestrictTo(map, boxes[0], margin: 0.2f);
+
+        Assert.Single(CandidateBoxes.Find(restricted));
+        Assert.Equal(0.9f, restricted[3, 5]);
+        Assert.Equal(0f, restricted[30, 20]);
+        map[1, 3] = 0.7f; // inside the 2-pixel margin of the 10x10 box
+        using var again = CandidateBoxes.RestrictTo(map, boxes[0], margin: 0.2f);
+        Assert.Equal(0.7f, again[1, 3]);
+        Assert.Equal(0f, again[0, 2]);
+    }
 }
