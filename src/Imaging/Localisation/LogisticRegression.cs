@@ -138,7 +138,7 @@ public sealed class LogisticRegression
                         rho.Add(1f / sy);
                     }
 
-                    var converged = Math.Abs(f - fNew) <= tolerance * Math.Max(1.0, Math.Abs(f));
+                    var converged = Math.Abs(f - fNew) <= tolerance * 1e-3 * Math.Max(1.0, Math.Abs(f));
                     xNew.CopyTo(x, 0);
                     gNew.CopyTo(g, 0);
                     f = fNew;
