@@ -3,7 +3,7 @@ namespace SamMpa.Bench;
 /// <summary>The command line of the bench (bench/run passes its arguments through, plus --repo).</summary>
 public sealed record BenchOptions
 {
-    public static readonly IReadOnlyList<string> SuiteNames = ["selection", "registration", "orchestration", "end-to-end", "accuracy"];
+    public static readonly IReadOnlyList<string> SuiteNames = ["selection", "registration", "orchestration", "state", "end-to-end", "accuracy"];
 
     /// <summary>Tiny sizes and phantoms: the whole suite in minutes, to check the script, not to measure.</summary>
     public bool Quick { get; init; }

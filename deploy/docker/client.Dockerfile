@@ -16,12 +16,12 @@ COPY src/Hosting/Hosting.csproj src/Hosting/
 COPY src/Client/Client.csproj src/Client/
 RUN dotnet restore src/Client/Client.csproj -r linux-x64
 COPY src/ src/
-# linux-x64 only (no Windows native libraries); no CUDA in this image: drop ONNX Runtime's CUDA and TensorRT providers.
-RUN dotnet publish src/Client -c Release -r linux-x64 --self-contained false --no-restore -o /app \
-    && rm /app/libonnxruntime_providers_cuda.so /app/libonnxruntime_providers_tensorrt.so
+# linux-x64 only (no Windows native libraries); ONNX Runtime's CPU build (src/Client/Client.csproj), no CUDA.
+RUN dotnet publish src/Client -c Release -r linux-x64 --self-contained false --no-restore -o /app
 
-# The .NET runtime, copied below onto Debian: .NET 10 images are Ubuntu-based, elastix comes from Debian.
-FROM mcr.microsoft.com/dotnet/runtime:10.0.12-noble AS dotnet
+# The .NET and ASP.NET Core runtimes (the embedded silo shares the silo's hosting library, a web host's), copied below
+# onto Debian: .NET 10 images are Ubuntu-based, elastix comes from Debian.
+FROM mcr.microsoft.com/dotnet/aspnet:10.0.12-noble AS dotnet
 
 FROM debian:12.14-slim
 # elastix for the embedded silo of eval and demo, then what the .NET runtime needs (no ICU: invariant globalization).

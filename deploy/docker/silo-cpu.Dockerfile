@@ -13,14 +13,15 @@ COPY src/Imaging/Imaging.csproj src/Imaging/
 COPY src/Storage/Storage.csproj src/Storage/
 COPY src/Hosting/Hosting.csproj src/Hosting/
 COPY src/Silo/Silo.csproj src/Silo/
-RUN dotnet restore src/Silo/Silo.csproj -r linux-x64
+# SiloNative=cpu: ONNX Runtime's CPU build (Microsoft.ML.OnnxRuntime), no CUDA libraries (src/Silo/Silo.csproj).
+RUN dotnet restore src/Silo/Silo.csproj -r linux-x64 -p:SiloNative=cpu
 COPY src/ src/
-# linux-x64 only (no Windows native libraries); a cpu silo runs no CUDA: drop ONNX Runtime's CUDA and TensorRT providers (~285 MB).
-RUN dotnet publish src/Silo -c Release -r linux-x64 --self-contained false --no-restore -o /app \
-    && rm /app/libonnxruntime_providers_cuda.so /app/libonnxruntime_providers_tensorrt.so
+# linux-x64 only: no Windows native libraries.
+RUN dotnet publish src/Silo -c Release -r linux-x64 --self-contained false --no-restore -p:SiloNative=cpu -o /app
 
-# The .NET runtime, copied below onto Debian: .NET 10 images are Ubuntu-based, elastix comes from Debian.
-FROM mcr.microsoft.com/dotnet/runtime:10.0.12-noble AS dotnet
+# The .NET and ASP.NET Core runtimes (the silo is a web host: health and metrics), copied below onto Debian: .NET 10
+# images are Ubuntu-based, elastix comes from Debian.
+FROM mcr.microsoft.com/dotnet/aspnet:10.0.12-noble AS dotnet
 
 FROM debian:12.14-slim
 # elastix and transformix (Debian's 5.0.1, the version the bundled parameter maps are tested with), then what the
@@ -37,7 +38,8 @@ WORKDIR /app
 COPY --from=build /app .
 ENV DOTNET_RUNNING_IN_CONTAINER=true \
     SAMMPA_HOME=/data \
-    Orleans__Metadata__role=cpu
+    Orleans__Metadata__role=cpu \
+    Orleans__HttpBindAddress=0.0.0.0
 # silo, gateway, Prometheus /metrics, /health/live and /health/ready
 EXPOSE 11111 30000 9464 8080
 USER 10001

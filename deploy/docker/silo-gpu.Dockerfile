@@ -3,7 +3,7 @@
 # Build from the repository root:  docker build -f deploy/docker/silo-gpu.Dockerfile -t sammpa-silo-gpu .
 # Run with the NVIDIA Container Toolkit (docker run --gpus all ...; on Kubernetes, a nvidia.com/gpu resource).
 #
-# CUDA and cuDNN: ONNX Runtime 1.31 (Microsoft.ML.OnnxRuntime.Gpu 1.31.0, Directory.Packages.props) is built with
+# CUDA and cuDNN: ONNX Runtime 1.31 (Microsoft.ML.OnnxRuntime.Gpu.Linux 1.31.0, Directory.Packages.props) is built with
 # CUDA 13.0 and needs the CUDA 13.x runtime libraries (libcudart.so.13, libcublas.so.13, libcublasLt.so.13,
 # libcurand.so.10; libcufft and libnvrtc loaded on demand) and cuDNN 9.x (libcudnn.so.9). The requirements table of
 # the ORT docs (onnxruntime.ai/docs/execution-providers/CUDA-ExecutionProvider.html#requirements) stops at CUDA 12.x
@@ -23,13 +23,15 @@ COPY src/Imaging/Imaging.csproj src/Imaging/
 COPY src/Storage/Storage.csproj src/Storage/
 COPY src/Hosting/Hosting.csproj src/Hosting/
 COPY src/Silo/Silo.csproj src/Silo/
-RUN dotnet restore src/Silo/Silo.csproj -r linux-x64
+# SiloNative=gpu: ONNX Runtime's CUDA build (Microsoft.ML.OnnxRuntime.Gpu.Linux) instead of the CPU one (src/Silo/Silo.csproj).
+RUN dotnet restore src/Silo/Silo.csproj -r linux-x64 -p:SiloNative=gpu
 COPY src/ src/
 # linux-x64 only: no Windows native libraries.
-RUN dotnet publish src/Silo -c Release -r linux-x64 --self-contained false --no-restore -o /app
+RUN dotnet publish src/Silo -c Release -r linux-x64 --self-contained false --no-restore -p:SiloNative=gpu -o /app
 
-# The .NET runtime (the same Ubuntu 24.04 as the CUDA image), copied below.
-FROM mcr.microsoft.com/dotnet/runtime:10.0.12-noble AS dotnet
+# The .NET and ASP.NET Core runtimes (the silo is a web host: health and metrics; the same Ubuntu 24.04 as the CUDA
+# image), copied below.
+FROM mcr.microsoft.com/dotnet/aspnet:10.0.12-noble AS dotnet
 
 FROM nvidia/cuda:13.0.1-cudnn-runtime-ubuntu24.04
 # What the .NET runtime needs (no ICU: the apps use invariant globalization).
@@ -46,6 +48,7 @@ COPY --from=build /app .
 ENV DOTNET_RUNNING_IN_CONTAINER=true \
     SAMMPA_HOME=/data \
     Orleans__Metadata__role=gpu \
+    Orleans__HttpBindAddress=0.0.0.0 \
     Models__Device=cuda
 # silo, gateway, Prometheus /metrics, /health/live and /health/ready
 EXPOSE 11111 30000 9464 8080

@@ -17,6 +17,9 @@ public static class Constants
     /// <summary>Silo metadata key that holds the silo's role (<see cref="SiloRoles"/>).</summary>
     public const string RoleMetadataKey = "role";
 
+    /// <summary>Silo metadata key that holds how many registrations the silo runs at once (cpu and all silos).</summary>
+    public const string RegistrationSlotsMetadataKey = "registration-slots";
+
     /// <summary>Name of the reminder that resumes a dataset's job after a silo failure or a cluster restart.</summary>
     public const string JobReminderName = "sammpa.job";
 

@@ -33,6 +33,8 @@ public static class ClientHosting
                 o.ClusterId = cluster.ClusterId;
                 o.ServiceId = cluster.ServiceId;
             });
+            // A cancelled call returns when the grain has stopped, not before (cancel means nothing runs after it).
+            client.Configure<ClientMessagingOptions>(o => o.WaitForCancellationAcknowledgement = true);
         });
         return builder;
     }

@@ -9,7 +9,6 @@ using SamMpa.Grains;
 using SamMpa.Grains.Options;
 using SamMpa.Grains.Placement;
 using SamMpa.Grains.Services;
-using SamMpa.Hosting.Health;
 using SamMpa.Hosting.Local;
 using SamMpa.Hosting.Security;
 using SamMpa.Hosting.Startup;
@@ -28,13 +27,15 @@ public static class SiloHosting
     /// <summary>Role of a silo whose configuration names none: the development default runs everything.</summary>
     public const string DefaultRole = SiloRoles.All;
 
-    /// <summary>A whole silo host: clustering and endpoints from <see cref="ClusterSettings"/>, then <see cref="AddSamMpa"/>.</summary>
+    /// <summary>
+    /// A whole silo host: clustering and endpoints from <see cref="ClusterSettings"/>, then <see cref="AddSamMpa"/>. The
+    /// health and metrics endpoints are a web host's: <see cref="SiloHttpHosting.AddSamMpaHttpEndpoints"/>.
+    /// </summary>
     public static IHostApplicationBuilder AddSamMpaSilo(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
         var cluster = builder.Configuration.GetSection(ClusterSettings.Section).Get<ClusterSettings>() ?? new ClusterSettings();
         var storage = StorageOf(builder.Configuration);
-        builder.Services.AddSamMpaHealth(cluster.HealthPort); // before the silo: "live" while it joins
         builder.UseOrleans(silo =>
         {
             if (storage.IsAzure)
@@ -54,7 +55,6 @@ public static class SiloHosting
             });
             silo.AddSamMpa(builder.Configuration, storage);
         });
-        builder.Services.AddSamMpaMetrics(cluster.MetricsPort);
         return builder;
     }
 
@@ -70,8 +70,14 @@ public static class SiloHosting
         ArgumentNullException.ThrowIfNull(configuration);
         storage ??= StorageOf(configuration);
         var role = RoleOf(configuration);
+        registration ??= RegistrationOf(configuration);
 
-        silo.UseSiloMetadata(new Dictionary<string, string> { [Constants.RoleMetadataKey] = role });
+        // The role places the workers; the registration slots are what a run's admission counts on (cpu and all silos).
+        silo.UseSiloMetadata(new Dictionary<string, string>
+        {
+            [Constants.RoleMetadataKey] = role,
+            [Constants.RegistrationSlotsMetadataKey] = Math.Max(1, registration.MaxDegreeOfParallelism).ToString(System.Globalization.CultureInfo.InvariantCulture),
+        });
         silo.AddSiloRolePlacement();
         silo.UseSamMpaTls(TlsSettings.From(configuration));
         if (storage.IsAzure)
@@ -93,10 +99,10 @@ public static class SiloHosting
         services.Configure<ClusterMembershipOptions>(configuration.GetSection($"{ClusterSettings.Section}:Membership"));
         services.AddSingleton(BlobStores.Create(storage));
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => new StorageStartupCheck(sp.GetRequiredService<IBlobStore>(), storage));
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => ActivatorUtilities.CreateInstance<RegistrationWorkFolderSweep>(sp, role));
         services.Configure<ModelOptions>(configuration.GetSection(ModelOptions.Section));
         services.Configure<JobOptions>(configuration.GetSection(JobOptions.Section));
         services.Configure<ImageOptions>(configuration.GetSection(ImageOptions.Section));
-        registration ??= RegistrationOf(configuration);
         if (SiloRoles.Serves(role, SiloRoles.Cpu) && registration.Engine == RegistrationEngine.Elastix)
         {
             // A cpu silo without elastix would fail every registration: refuse to start, naming what is missing.
@@ -121,9 +127,13 @@ public static class SiloHosting
         services.AddSingleton(MaskPropagators.Create(registration));
         services.AddSingleton<RegistrationSlots>();
         services.AddSingleton<WorkerModels>();
-        services.AddSingleton<QueryMasks>();
+        services.AddSingleton<FailureRecords>();
+        services.AddSingleton<CoarseMasks>();
+        services.AddSingleton<SamMasks>();
+        // A cancelled call waits for its callee to end (the fence of cancel: no elastix outlives a cancelled run).
+        services.Configure<SiloMessagingOptions>(o => o.WaitForCancellationAcknowledgement = true);
         // The grains and workers take SamMpaMetrics: register it here, so every host has it (the embedded silo and the
-        // test clusters too). Port 0 exports nothing; AddSamMpaSilo adds the Prometheus endpoint of a deployed silo.
+        // test clusters too). Port 0 exports nothing; SiloHttpHosting adds the Prometheus endpoint of a deployed silo.
         services.AddSamMpaMetrics(prometheusPort: 0);
         return silo;
     }

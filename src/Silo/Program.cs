@@ -1,6 +1,9 @@
-using Microsoft.Extensions.Hosting;
 using SamMpa.Hosting;
 
-var builder = Host.CreateApplicationBuilder(args);
+// A web host: Kestrel serves the health and metrics endpoints, the Orleans silo runs beside it.
+var builder = WebApplication.CreateBuilder(args);
+builder.AddSamMpaHttpEndpoints();
 builder.AddSamMpaSilo();
-await builder.Build().RunAsync();
+var app = builder.Build();
+app.MapSamMpaHttpEndpoints();
+await app.RunAsync();

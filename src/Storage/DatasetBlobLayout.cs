@@ -8,6 +8,11 @@ namespace SamMpa.Storage;
 /// datasets/{dataset}/embeddings/{encoder}/{image}.f16
 /// datasets/{dataset}/coarse/{stem}.png         propagated (coarse) masks, 0/255
 /// datasets/{dataset}/masks/{stem}.png          final masks, 0/255
+/// datasets/{dataset}/soft/{stem}.f32           fused soft masks on the working grid, read by SAM
+/// datasets/{dataset}/failures/{stem}.txt       the whole text of an image's last failure
+/// datasets/{dataset}/images.json               the dataset's image list, written once at creation
+/// datasets/{dataset}/embedding.json            which images could not be embedded, written when embedding ends
+/// datasets/{dataset}/selection.json            the supports and each image's atlases, written per selection
 /// datasets/{dataset}/report.json               every outcome of the last run.
 /// Every id is validated (<see cref="ResourceId"/>) before a name is built.
 /// </summary>
@@ -36,6 +41,18 @@ public static class DatasetBlobLayout
     public static string CoarseMask(string dataset, string image) => Item(dataset, "coarse", MaskName(image));
 
     public static string FinalMask(string dataset, string image) => Item(dataset, "masks", MaskName(image));
+
+    public static string SoftMask(string dataset, string image) =>
+        $"{Prefix(dataset)}soft/{Path.ChangeExtension(ResourceId.Validate(image, "image"), ".f32")}";
+
+    public static string FailureDetail(string dataset, string image) =>
+        $"{Prefix(dataset)}failures/{Path.ChangeExtension(ResourceId.Validate(image, "image"), ".txt")}";
+
+    public static string ImageList(string dataset) => Prefix(dataset) + "images.json";
+
+    public static string EmbeddingSummary(string dataset) => Prefix(dataset) + "embedding.json";
+
+    public static string Selection(string dataset) => Prefix(dataset) + "selection.json";
 
     public static string Report(string dataset) => Prefix(dataset) + "report.json";
 

@@ -36,7 +36,7 @@ public sealed class OrchestrationBench : IBenchSuite
         var clusterBlobs = new LocalFolderBlobStore(Path.Combine(root.Path, "silo"));
         var directBlobs = new LocalFolderBlobStore(Path.Combine(root.Path, "direct"));
         const string dataset = "bench-orchestration";
-        await UploadPhantomsAsync([clusterBlobs, directBlobs], dataset, count, cancellationToken);
+        await PhantomUpload.UploadAsync([clusterBlobs, directBlobs], dataset, count, Size, cancellationToken);
 
         await using var silo = await InProcessSilo.StartAsync(
             new Dictionary<string, string?>
@@ -49,13 +49,13 @@ public sealed class OrchestrationBench : IBenchSuite
         var clock = Stopwatch.StartNew();
         BenchLog.Line($"orchestration: creating a dataset of {count} phantoms ({Size}x{Size}) and embedding them");
         await grain.CreateAsync(new CreateDataset { TruthPrefix = DatasetBlobLayout.TruthPrefix(dataset), WorkingSize = Size });
-        var status = await WaitAsync(grain, s => s.Phase is DatasetPhase.Embedded or DatasetPhase.Failed, cancellationToken);
-        Require(status, DatasetPhase.Embedded, "embedding");
+        var status = await DatasetWaits.WaitAsync(grain, Patience, s => s.Phase is DatasetPhase.Embedded or DatasetPhase.Failed, cancellationToken);
+        DatasetWaits.Require(status, DatasetPhase.Embedded, "embedding");
         var embedSeconds = clock.Elapsed.TotalSeconds;
 
         await grain.SelectSupportsAsync(new SelectSupports { K = K });
-        status = await WaitAsync(grain, s => s.Phase is DatasetPhase.AwaitingAnnotations or DatasetPhase.Failed, cancellationToken);
-        Require(status, DatasetPhase.AwaitingAnnotations, "support selection");
+        status = await DatasetWaits.WaitAsync(grain, Patience, s => s.Phase is DatasetPhase.AwaitingAnnotations or DatasetPhase.Failed, cancellationToken);
+        DatasetWaits.Require(status, DatasetPhase.AwaitingAnnotations, "support selection");
         foreach (var support in status.Supports)
         {
             var truth = await clusterBlobs.ReadAsync(DatasetBlobLayout.Truth(dataset, support), cancellationToken);
@@ -63,7 +63,7 @@ public sealed class OrchestrationBench : IBenchSuite
             await directBlobs.WriteAsync(DatasetBlobLayout.Annotation(dataset, support), truth!, cancellationToken);
         }
 
-        Require(await grain.AcceptAnnotationsAsync(), DatasetPhase.Annotated, "annotation");
+        DatasetWaits.Require(await grain.AcceptAnnotationsAsync(), DatasetPhase.Annotated, "annotation");
         var events = await CompletionEvents.SubscribeAsync(silo.Client, dataset);
 
         // The first run of each path warms up grains, workers and the JIT; then the paths alternate, so that drift in
@@ -124,26 +124,6 @@ public sealed class OrchestrationBench : IBenchSuite
         return tables;
     }
 
-    private static async Task UploadPhantomsAsync(IBlobStore[] stores, string dataset, int count, CancellationToken cancellationToken)
-    {
-        for (var i = 0; i < count; i++)
-        {
-            var name = $"phantom_{i:D4}.png";
-            var (image, mask) = Phantoms.CreateDeformed(Size, seed: 1 + (i % 3), deformationSeed: 100 + i);
-            using (image)
-            using (mask)
-            {
-                var imagePng = MaskFile.EncodeGrayPng(image);
-                var maskPng = MaskFile.EncodePng(mask);
-                foreach (var store in stores)
-                {
-                    await store.WriteAsync(DatasetBlobLayout.Image(dataset, name), imagePng, cancellationToken);
-                    await store.WriteAsync(DatasetBlobLayout.Truth(dataset, name), maskPng, cancellationToken);
-                }
-            }
-        }
-    }
-
     private static async Task<(double Wall, DatasetCompleted Completed, IReadOnlyDictionary<string, string> SupportOf)> RunClusterAsync(
         IDatasetGrain grain, CompletionEvents events, CancellationToken cancellationToken)
     {
@@ -155,72 +135,5 @@ public sealed class OrchestrationBench : IBenchSuite
         var completed = await events.CompletedAsync(runId, limit.Token);
         var wall = clock.Elapsed.TotalSeconds;
         return (wall, completed, events.SupportsOf(runId));
-    }
-
-    private static async Task<DatasetStatus> WaitAsync(IDatasetGrain grain, Func<DatasetStatus, bool> until, CancellationToken cancellationToken)
-    {
-        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        limit.CancelAfter(Patience);
-        while (true)
-        {
-            var status = await grain.GetStatusAsync();
-            if (until(status))
-            {
-                return status;
-            }
-
-            // Phase changes have no stream event of their own: the status is polled (outside the measured runs).
-            await Task.Delay(TimeSpan.FromMilliseconds(200), limit.Token);
-        }
-    }
-
-    private static void Require(DatasetStatus status, DatasetPhase expected, string step)
-    {
-        if (status.Phase != expected)
-        {
-            throw new InvalidOperationException($"Orchestration bench: {step} ended in {status.Phase}, expected {expected}: {status.Message}");
-        }
-    }
-
-    /// <summary>The dataset's completion stream: each run's DatasetCompleted and the support of every segmented query.</summary>
-    private sealed class CompletionEvents
-    {
-        private readonly ConcurrentDictionary<string, TaskCompletionSource<DatasetCompleted>> _completed = new(StringComparer.Ordinal);
-        private readonly ConcurrentDictionary<(string RunId, string Image), string> _supports = new();
-
-        public static async Task<CompletionEvents> SubscribeAsync(IClusterClient client, string dataset)
-        {
-            var events = new CompletionEvents();
-            var stream = client.GetStreamProvider(Constants.StreamProviderName)
-                .GetStream<CompletionEvent>(StreamId.Create(Constants.CompletionStreamNamespace, dataset));
-            await stream.SubscribeAsync((completion, _) =>
-            {
-                events.Add(completion);
-                return Task.CompletedTask;
-            });
-            return events;
-        }
-
-        public Task<DatasetCompleted> CompletedAsync(string runId, CancellationToken cancellationToken) =>
-            Completion(runId).Task.WaitAsync(cancellationToken);
-
-        public IReadOnlyDictionary<string, string> SupportsOf(string runId) =>
-            _supports.Where(s => s.Key.RunId == runId).ToDictionary(s => s.Key.Image, s => s.Value, StringComparer.Ordinal);
-
-        private TaskCompletionSource<DatasetCompleted> Completion(string runId) =>
-            _completed.GetOrAdd(runId, _ => new TaskCompletionSource<DatasetCompleted>(TaskCreationOptions.RunContinuationsAsynchronously));
-
-        private void Add(CompletionEvent completion)
-        {
-            switch (completion)
-            {
-                case ImageSegmented { Outcome: { Error: null, Supports.Count: > 0 } outcome } segmented:
-                    _supports[(segmented.RunId, outcome.Image)] = outcome.Supports[0];
-                    break;
-                case DatasetCompleted done:
-                    Completion(done.RunId).TrySetResult(done);
-                    break;
-            }
-        }
     }
 }

@@ -28,15 +28,10 @@ internal sealed class ClusterConnection : IAsyncDisposable
     public bool Embedded { get; }
 
     /// <summary>Connects to the cluster the settings name (Azure Table clustering), else to a silo on localhost.</summary>
-    public static async Task<ClusterConnection> ConnectAsync(IConfiguration settings, CancellationToken cancellationToken)
+    public static async Task<ClusterConnection> ConnectAsync(IConfiguration settings, ILoggerProvider logs, CancellationToken cancellationToken)
     {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Configuration.AddConfiguration(settings);
-        builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
-        builder.Logging.SetMinimumLevel(LogLevel.Error);
         // A failed connection is reported once, as this command's error; Orleans' own retries need not be shown.
-        builder.Logging.AddFilter("Orleans", LogLevel.None);
-        builder.Logging.AddFilter("Microsoft", LogLevel.None);
+        var builder = CommandHost.CreateBuilder(settings, logs, LogLevel.Error, frameworkMinimum: LogLevel.None);
         builder.AddSamMpaClient();
         var host = builder.Build();
         try
@@ -56,9 +51,13 @@ internal sealed class ClusterConnection : IAsyncDisposable
 
     /// <summary>Starts a silo inside this process and connects to it.</summary>
     public static async Task<ClusterConnection> StartEmbeddedAsync(
-        IConfiguration settings, IReadOnlyDictionary<string, string?> overrides, RegistrationOptions registration, CancellationToken cancellationToken)
+        IConfiguration settings,
+        IReadOnlyDictionary<string, string?> overrides,
+        RegistrationOptions registration,
+        ILoggerProvider logs,
+        CancellationToken cancellationToken)
     {
-        var host = await EmbeddedSilo.StartAsync(settings, overrides, registration, cancellationToken);
+        var host = await EmbeddedSilo.StartAsync(settings, overrides, registration, logs, cancellationToken);
         return new ClusterConnection(
             host, host.Services.GetRequiredService<IClusterClient>(), host.Services.GetRequiredService<IBlobStore>(), embedded: true);
     }

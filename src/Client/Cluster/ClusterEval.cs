@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using System.Security.Cryptography;
-using System.Text;
+using SamMpa.Client.Evaluation;
+using SamMpa.Client.Commands;
 using SamMpa.Grains.Datasets;
 using SamMpa.Imaging.Evaluation;
 using SamMpa.Imaging.Metrics;
@@ -17,15 +17,40 @@ namespace SamMpa.Client.Cluster;
 /// </summary>
 internal sealed class ClusterEval(ClusterConnection cluster, EvalOptions options, IEvalProgress progress)
 {
-    public async Task<EvalReport> RunAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs the evaluation. Cancelled (Ctrl-C, SIGTERM), it cancels the dataset's job on the cluster too and throws
+    /// <see cref="CommandCancelledException"/> saying how far it got.
+    /// </summary>
+    public async Task<ClusterEvalOutcome> RunAsync(CancellationToken cancellationToken)
     {
         var labeled = Validate(options);
-        var shots = options.Shots.Distinct().ToArray();
-        var useSam = options.Stages.HasFlag(Stage.Pa);
-
-        var session = new DatasetSession(cluster, DatasetIdOf(labeled), progress);
+        var session = new DatasetSession(cluster, EvalDatasetId.Of(options, labeled), progress);
         var truthByImage = labeled.Images.ToDictionary(i => i.Name, i => i.MaskPath, StringComparer.Ordinal);
-        await session.UploadAsync(labeled.Images.Select(i => i.ImagePath).ToArray(), truthByImage, cancellationToken);
+        try
+        {
+            await session.UploadAsync(labeled.Images.Select(i => i.ImagePath).ToArray(), truthByImage, cancellationToken);
+        }
+        catch (OperationCanceledException e) when (cancellationToken.IsCancellationRequested)
+        {
+            throw new CommandCancelledException($"uploading dataset {session.Dataset} stopped; nothing was started", e);
+        }
+
+        try
+        {
+            return await EvaluateAsync(labeled, session, truthByImage, cancellationToken);
+        }
+        catch (OperationCanceledException e) when (cancellationToken.IsCancellationRequested)
+        {
+            throw new CommandCancelledException(await session.CancelAsync(), e);
+        }
+    }
+
+    private async Task<ClusterEvalOutcome> EvaluateAsync(
+        LabeledDataset labeled, DatasetSession session, Dictionary<string, string> truthByImage, CancellationToken cancellationToken)
+    {
+        var shots = options.Shots.Distinct().ToArray();
+        // A baseline always decodes with SAM (and registers nothing); SAM-MPA with the stage pa.
+        var useSam = options.Method.IsBaseline() || options.Stages.HasFlag(Stage.Pa);
 
         var embeddingClock = Stopwatch.StartNew();
         var created = await session.Grain.CreateAsync(
@@ -60,7 +85,8 @@ internal sealed class ClusterEval(ClusterConnection cluster, EvalOptions options
             runs);
         EvalOutput.WritePerImage(options.OutputDirectory, rows);
         EvalOutput.WriteSummary(options.OutputDirectory, report);
-        return report;
+        return new ClusterEvalOutcome(report, rows.GroupBy(r => r.Item1.Run, r => r.Item2)
+            .ToDictionary(g => g.Key, g => (IReadOnlyList<QueryResult>)g.ToArray(), StringComparer.Ordinal));
     }
 
     /// <summary>
@@ -70,9 +96,9 @@ internal sealed class ClusterEval(ClusterConnection cluster, EvalOptions options
     public static LabeledDataset Validate(EvalOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        if (options.Method.IsBaseline())
+        if (options.Method.IsBaseline() && options.SamPackageDirectory is null)
         {
-            throw new ArgumentException($"--method {SegmentationMethodParser.Format(options.Method)} is a baseline; it runs without the cluster.");
+            throw new ArgumentException($"--method {SegmentationMethods.Format(options.Method)} prompts SAM: give a SAM model package with --sam DIR.");
         }
 
         if (options.Stages.HasFlag(Stage.Pa) && options.SamPackageDirectory is null)
@@ -100,8 +126,12 @@ internal sealed class ClusterEval(ClusterConnection cluster, EvalOptions options
         DatasetSession session, IReadOnlyDictionary<string, string> truthByImage, int k, bool useSam, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
-        var stages = StageParser.Format(options.Stages);
-        var runName = $"k{k}-{stages.Replace(',', '-')}" + (options.Atlases > 1 ? $"-a{options.Atlases}" : string.Empty);
+        var baseline = options.Method.IsBaseline();
+        // A baseline runs no stage of SAM-MPA but the choice of supports (es, or random), which fixes its queries.
+        var stages = StageParser.Format(baseline ? options.Stages & Stage.Es : options.Stages);
+        var runName = baseline
+            ? $"k{k}-{SegmentationMethods.Format(options.Method)}"
+            : $"k{k}-{stages.Replace(',', '-')}" + (options.Atlases > 1 ? $"-a{options.Atlases}" : string.Empty);
         await session.SelectAsync(
             new SelectSupports { K = k, ByEmbedding = options.Stages.HasFlag(Stage.Es), Seed = options.RandomSupportSeed, Atlases = options.Atlases },
             cancellationToken);
@@ -113,8 +143,9 @@ internal sealed class ClusterEval(ClusterConnection cluster, EvalOptions options
 
         var settings = new RunSettings
         {
-            UseSam = useSam,
-            Refine = options.Stages.HasFlag(Stage.Pr) ? options.Refine : 0,
+            Method = options.Method,
+            UseSam = useSam && !baseline,
+            Refine = options.Stages.HasFlag(Stage.Pr) && !baseline ? options.Refine : 0,
             Prompts = new SamPromptSettings
             {
                 BoxMargin = options.Prompts.BoxMargin,
@@ -151,33 +182,11 @@ internal sealed class ClusterEval(ClusterConnection cluster, EvalOptions options
             results,
             scoreFinal: useSam,
             clock.Elapsed.TotalSeconds,
-            results.Sum(r => r.Support.Split(';', StringSplitOptions.RemoveEmptyEntries).Length),
+            baseline ? 0 : results.Sum(r => r.Support.Split(';', StringSplitOptions.RemoveEmptyEntries).Length),
             runWall,
             results.Sum(r => r.RegistrationSeconds),
             options.Registration.MaxDegreeOfParallelism,
             options.Atlases);
         return (summary, results);
-    }
-
-    /// <summary>
-    /// A dataset id from the folders' content listing (names, sizes, times) and the working size: the same folders
-    /// reuse their dataset and its embeddings; changed files make a new one.
-    /// </summary>
-    private string DatasetIdOf(LabeledDataset labeled)
-    {
-        var listing = new StringBuilder().Append(options.WorkingSize).Append('\n');
-        foreach (var image in labeled.Images)
-        {
-            foreach (var path in new[] { image.ImagePath, image.MaskPath })
-            {
-                var info = new FileInfo(path);
-                listing.Append(info.FullName).Append('|').Append(info.Length).Append('|').Append(info.LastWriteTimeUtc.Ticks).Append('\n');
-            }
-        }
-
-        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(listing.ToString())))[..16];
-        var name = new string(Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(options.ImagesDirectory)))
-            .Where(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_').Take(40).ToArray());
-        return $"eval-{(name.Length == 0 ? "images" : name)}-{hash}";
     }
 }

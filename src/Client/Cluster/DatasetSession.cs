@@ -15,6 +15,9 @@ internal sealed class DatasetSession(ClusterConnection cluster, string dataset, 
     private const int ParallelUploads = 8;
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(500);
 
+    /// <summary>How long a cancellation waits for the dataset to stop its calls in flight.</summary>
+    private static readonly TimeSpan CancelWait = TimeSpan.FromSeconds(30);
+
     public string Dataset { get; } = ResourceId.Validate(dataset, "dataset");
 
     public IDatasetGrain Grain => cluster.Client.GetGrain<IDatasetGrain>(Dataset);
@@ -190,6 +193,45 @@ internal sealed class DatasetSession(ClusterConnection cluster, string dataset, 
             }
         });
         return count;
+    }
+
+    /// <summary>
+    /// Stops the dataset's current job (embedding, selecting, a run), waiting for its calls in flight, and says in one
+    /// line where it stood: "dataset X cancelled, 12 of 190 queries done".
+    /// </summary>
+    public async Task<string> CancelAsync()
+    {
+        DatasetStatus before, after;
+        try
+        {
+            before = await Grain.GetStatusAsync().WaitAsync(CancelWait);
+        }
+        catch (KeyNotFoundException)
+        {
+            return $"dataset {Dataset} was not created yet; nothing was running";
+        }
+        catch (Exception e) when (e is TimeoutException or OrleansException)
+        {
+            return $"dataset {Dataset} could not be asked to cancel ({e.Message}); its job may still run";
+        }
+
+        try
+        {
+            after = await Grain.CancelAsync().WaitAsync(CancelWait);
+        }
+        catch (TimeoutException)
+        {
+            return $"dataset {Dataset} asked to cancel at {before.Segmented + before.Failed} of {before.Queries} queries done; "
+                + $"it did not confirm within {CancelWait.TotalSeconds:F0} s (calls in flight), so some may still run";
+        }
+
+        return before.Phase switch
+        {
+            DatasetPhase.Running => $"dataset {Dataset} cancelled, {after.Segmented + after.Failed} of {after.Queries} queries done",
+            DatasetPhase.Embedding => $"dataset {Dataset} cancelled, {after.Embedded} of {after.Images} images embedded",
+            DatasetPhase.Selecting => $"dataset {Dataset} cancelled while selecting supports",
+            _ => $"dataset {Dataset} stopped; it is {before.Phase.ToString().ToLowerInvariant()}, nothing was running",
+        };
     }
 
     private async Task<DatasetStatus> WaitAsync(Func<DatasetStatus, bool> until, Action<DatasetStatus>? onStatus, CancellationToken cancellationToken)

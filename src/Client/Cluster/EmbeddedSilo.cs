@@ -10,16 +10,20 @@ namespace SamMpa.Client.Cluster;
 
 /// <summary>
 /// A one-silo cluster inside the client process (role all, localhost clustering on free ports, no metrics endpoint):
-/// what eval and demo run on when no cluster is given. Same grains, same workers as a deployed cluster.
+/// what eval and demo run on when no cluster is given. Same grains, same workers as a deployed cluster. Its logs go to
+/// <c>logs</c> (the command's progress), Warning and above, Orleans' own only from Error.
 /// </summary>
 internal static class EmbeddedSilo
 {
     public static async Task<IHost> StartAsync(
-        IConfiguration settings, IReadOnlyDictionary<string, string?> overrides, RegistrationOptions registration, CancellationToken cancellationToken)
+        IConfiguration settings,
+        IReadOnlyDictionary<string, string?> overrides,
+        RegistrationOptions registration,
+        ILoggerProvider logs,
+        CancellationToken cancellationToken)
     {
         var (siloPort, gatewayPort) = (FreePort(), FreePort());
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Configuration.AddConfiguration(settings);
+        var builder = CommandHost.CreateBuilder(settings, logs, LogLevel.Warning, frameworkMinimum: LogLevel.Error);
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>(overrides)
         {
             ["Orleans:Metadata:role"] = SiloHosting.DefaultRole,
@@ -27,11 +31,6 @@ internal static class EmbeddedSilo
             // in the same settings file, for --cluster) are not for it, and a client certificate could not serve it.
             ["Orleans:Tls:Enabled"] = "false",
         });
-        builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        // Orleans' own start-up and shutdown chatter is not news to someone running one command.
-        builder.Logging.AddFilter("Orleans", LogLevel.Error);
-        builder.Logging.AddFilter("Microsoft", LogLevel.Error);
         var storage = SiloHosting.StorageOf(builder.Configuration);
         builder.UseOrleans(silo =>
         {

@@ -20,27 +20,25 @@ internal static class AnnotateCommand
         {
             dataset, settings, masks, fromTruth,
         };
-        command.SetAction(async (parse, cancellationToken) => await CommandErrors.RunAsync(async () =>
+        command.SetAction(async (parse, cancellationToken) => await CommandErrors.RunAsync(parse, cancellationToken, async () =>
         {
             // Checked before connecting: a bad id is the user's to fix, whatever the state of the cluster.
             var datasetId = Storage.ResourceId.Validate(parse.GetValue(dataset), "dataset");
-            await using var connection = await ClusterOptions.ConnectAsync(parse.GetValue(settings), cancellationToken);
-            var session = new DatasetSession(connection, datasetId, ConsoleProgress.ForStandardError());
-            Func<string, CancellationToken, Task<byte[]?>> annotationFor;
-            if (parse.GetValue(fromTruth))
-            {
-                annotationFor = (support, ct) => connection.Blobs.ReadAsync(DatasetBlobLayout.Truth(session.Dataset, support), ct);
-            }
-            else if (parse.GetValue(masks) is { } folder)
-            {
-                annotationFor = async (support, ct) => FindMask(folder, support) is { } path ? await File.ReadAllBytesAsync(path, ct) : null;
-            }
-            else
+            var folder = parse.GetValue(masks);
+            if (!parse.GetValue(fromTruth) && folder is null)
             {
                 throw new ArgumentException("Give --masks DIR, or --from-truth when the dataset was ingested with ground truth.");
             }
 
-            var status = await session.AnnotateAsync(annotationFor, cancellationToken);
+            var status = await ProgressDisplay.RunAsync(async progress =>
+            {
+                await using var connection = await ClusterOptions.ConnectAsync(parse.GetValue(settings), progress, cancellationToken);
+                var session = new DatasetSession(connection, datasetId, progress);
+                Func<string, CancellationToken, Task<byte[]?>> annotationFor = folder is null
+                    ? (support, ct) => connection.Blobs.ReadAsync(DatasetBlobLayout.Truth(session.Dataset, support), ct)
+                    : async (support, ct) => FindMask(folder, support) is { } path ? await File.ReadAllBytesAsync(path, ct) : null;
+                return await session.AnnotateAsync(annotationFor, cancellationToken);
+            });
             StatusView.Write(status);
             return status.Phase == DatasetPhase.Annotated || status.MissingAnnotations.Count == 0 ? ExitCodes.Success : ExitCodes.InvalidInput;
         }));

@@ -35,12 +35,12 @@ internal static class BenchRegistrationCommand
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            return await CommandErrors.RunAsync(async () =>
+            return await CommandErrors.RunAsync(parse, cancellationToken, async () =>
             {
                 var options = CommonOptions.ToRegistrationOptions(
                     parse.GetValue(parallel), parse.GetValue(parameterFiles), parse.GetValue(timeout), parse.GetValue(elastix)!);
-                var result = await new RegistrationBenchmark(options, ConsoleProgress.ForStandardError()).RunAsync(
-                    parse.GetValue(images)!.FullName, parse.GetValue(masks)!.FullName, parse.GetValue(pairs), Math.Max(1, parse.GetValue(rounds)), 256, cancellationToken);
+                var result = await ProgressDisplay.RunAsync(progress => new RegistrationBenchmark(options, progress).RunAsync(
+                    parse.GetValue(images)!.FullName, parse.GetValue(masks)!.FullName, parse.GetValue(pairs), Math.Max(1, parse.GetValue(rounds)), 256, cancellationToken));
                 var invariant = CultureInfo.InvariantCulture;
                 System.Console.WriteLine(string.Create(invariant, $"registrations per phase    {result.Pairs}"));
                 System.Console.WriteLine(string.Create(invariant, $"single registrations, sum  {result.SingleSecondsSum:F2} s ({result.SingleSecondsSum / result.Pairs:F3} s each)"));

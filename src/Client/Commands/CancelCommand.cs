@@ -11,7 +11,7 @@ internal static class CancelCommand
         var dataset = ClusterOptions.Dataset();
         var settings = ClusterOptions.Settings();
         var command = new Command("cancel", "Stop a dataset's running job.") { dataset, settings };
-        command.SetAction(async (parse, cancellationToken) => await CommandErrors.RunAsync(async () =>
+        command.SetAction(async (parse, cancellationToken) => await CommandErrors.RunAsync(parse, cancellationToken, async () =>
         {
             // Checked before connecting: a bad id is the user's to fix, whatever the state of the cluster.
             var datasetId = Storage.ResourceId.Validate(parse.GetValue(dataset), "dataset");

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
-using System.Text;
+using SamMpa.Client.Evaluation;
 using SamMpa.Client.Cluster;
 using SamMpa.Client.Console;
 using SamMpa.Imaging.Evaluation;
@@ -51,7 +51,7 @@ internal static class DemoCommand
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            return await CommandErrors.RunAsync(async () =>
+            return await CommandErrors.RunAsync(parse, cancellationToken, async () =>
             {
                 var clock = Stopwatch.StartNew();
                 var outputDirectory = parse.GetValue(output)!.FullName;
@@ -82,21 +82,21 @@ internal static class DemoCommand
                     Shots = [k],
                     Stages = StageParser.Parse(samPackage is null ? "es,mp" : "es,mp,pa,pr"),
                     SamPackageDirectory = samPackage,
-                    EmbeddingCacheDirectory = CommonOptions.DefaultCacheDirectory(),
                     RandomSupportSeed = parse.GetValue(seed),
                     Registration = CommonOptions.ToRegistrationOptions(Environment.ProcessorCount, parameterFiles: null, timeoutSeconds: 120, elastix: "elastix"),
                 };
 
-                EvalReport report;
-                await using (var connection = await ClusterOptions.ConnectOrEmbedAsync(
-                                 useCluster: false, settingsFile: null, parse.GetValue(home)!, EvalCommand.EmbeddedOverrides(options), options.Registration, cancellationToken))
+                var outcome = await ProgressDisplay.RunAsync(async progress =>
                 {
-                    report = await new ClusterEval(connection, options, ConsoleProgress.ForStandardError()).RunAsync(cancellationToken);
-                }
+                    await using var connection = await ClusterOptions.ConnectOrEmbedAsync(
+                        useCluster: false, settingsFile: null, parse.GetValue(home)!, EvalCommand.EmbeddedOverrides(options), options.Registration, progress, cancellationToken);
+                    return await new ClusterEval(connection, options, progress).RunAsync(cancellationToken);
+                });
 
+                var report = outcome.Report;
                 var overlays = Path.Combine(outputDirectory, "overlays");
                 var run = report.Runs.Single();
-                var drawn = WriteOverlays(options, run.Run, overlays);
+                var drawn = WriteOverlays(options, run.Run, outcome.ResultsByRun[run.Run], overlays);
 
                 ResultTable.Write(System.Console.Out, report, outputDirectory);
                 System.Console.Out.WriteLine(
@@ -109,28 +109,22 @@ internal static class DemoCommand
     }
 
     /// <summary>
-    /// One overlay per query the run segmented (per_image.csv, status ok): the image with its coarse mask and its final
-    /// mask (the coarse one without SAM) outlined. Overlays of earlier demos in the folder that are not queries now go.
+    /// One overlay per query the run segmented: the image with its coarse mask and its final mask (the coarse one without
+    /// SAM) outlined. Overlays of earlier demos in the folder that are not queries now go.
     /// </summary>
-    private static int WriteOverlays(EvalOptions options, string run, string overlays)
+    private static int WriteOverlays(EvalOptions options, string run, IReadOnlyList<QueryResult> results, string overlays)
     {
-        var queries = ReadQueries(Path.Combine(options.OutputDirectory, EvalOutput.PerImageFile), run);
+        var segmented = results.Where(r => !r.Failed).Select(r => r.Image).ToArray();
         Directory.CreateDirectory(overlays);
-        var names = queries.Where(q => q.Ok).Select(q => Path.ChangeExtension(q.Image, ".png")).ToHashSet(StringComparer.Ordinal);
+        var names = segmented.Select(image => Path.ChangeExtension(image, ".png")).ToHashSet(StringComparer.Ordinal);
         foreach (var stale in Directory.EnumerateFiles(overlays, "*.png").Where(f => !names.Contains(Path.GetFileName(f))).ToArray())
         {
             File.Delete(stale);
         }
 
         var runDirectory = Path.Combine(options.OutputDirectory, run);
-        var drawn = 0;
-        foreach (var (image, ok) in queries)
+        foreach (var image in segmented)
         {
-            if (!ok)
-            {
-                continue;
-            }
-
             var maskName = Path.ChangeExtension(image, ".png");
             var coarsePath = Path.Combine(runDirectory, "coarse", maskName);
             var finalPath = Path.Combine(runDirectory, "final", maskName);
@@ -138,78 +132,8 @@ internal static class DemoCommand
             using var coarse = ImageFile.ReadMask(coarsePath);
             using var final = File.Exists(finalPath) ? ImageFile.ReadMask(finalPath) : null;
             MaskOverlay.WritePng(gray, coarse, final ?? coarse, Path.Combine(overlays, maskName));
-            drawn++;
         }
 
-        return drawn;
-    }
-
-    /// <summary>The queries of <paramref name="run"/> in per_image.csv, with whether each was segmented.</summary>
-    private static List<(string Image, bool Ok)> ReadQueries(string perImageCsv, string run)
-    {
-        var records = ParseCsv(File.ReadAllText(perImageCsv));
-        var header = records[0];
-        int runColumn = header.IndexOf("run"), imageColumn = header.IndexOf("image"), statusColumn = header.IndexOf("status");
-        return records.Skip(1)
-            .Where(cells => cells.Count == header.Count && cells[runColumn] == run)
-            .Select(cells => (cells[imageColumn], cells[statusColumn] == "ok"))
-            .ToList();
-    }
-
-    /// <summary>Records of RFC 4180 CSV as EvalOutput writes it: quoted fields may hold commas, quotes ("") and line breaks.</summary>
-    private static List<List<string>> ParseCsv(string text)
-    {
-        var records = new List<List<string>>();
-        var record = new List<string>();
-        var cell = new StringBuilder();
-        var quoted = false;
-        for (var i = 0; i < text.Length; i++)
-        {
-            var c = text[i];
-            if (quoted)
-            {
-                if (c == '"' && i + 1 < text.Length && text[i + 1] == '"')
-                {
-                    cell.Append('"');
-                    i++;
-                }
-                else if (c == '"')
-                {
-                    quoted = false;
-                }
-                else
-                {
-                    cell.Append(c);
-                }
-            }
-            else if (c == '"')
-            {
-                quoted = true;
-            }
-            else if (c == ',')
-            {
-                record.Add(cell.ToString());
-                cell.Clear();
-            }
-            else if (c == '\n')
-            {
-                record.Add(cell.ToString());
-                cell.Clear();
-                records.Add(record);
-                record = [];
-            }
-            else if (c != '\r')
-            {
-                cell.Append(c);
-            }
-        }
-
-        if (cell.Length > 0 || record.Count > 0)
-        {
-            record.Add(cell.ToString());
-            records.Add(record);
-        }
-
-        return records;
+        return segmented.Length;
     }
 }

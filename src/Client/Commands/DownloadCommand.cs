@@ -14,19 +14,23 @@ internal static class DownloadCommand
         var output = new Option<DirectoryInfo>("--out") { Description = "Folder for masks/, coarse/ (with --coarse) and report.json.", Required = true };
         var coarse = new Option<bool>("--coarse") { Description = "Also download the coarse (propagated) masks." };
         var command = new Command("download", "Download the final masks (and report.json) of a dataset's last run.") { dataset, settings, output, coarse };
-        command.SetAction(async (parse, cancellationToken) => await CommandErrors.RunAsync(async () =>
+        command.SetAction(async (parse, cancellationToken) => await CommandErrors.RunAsync(parse, cancellationToken, async () =>
         {
             // Checked before connecting: a bad id is the user's to fix, whatever the state of the cluster.
             var datasetId = Storage.ResourceId.Validate(parse.GetValue(dataset), "dataset");
-            await using var connection = await ClusterOptions.ConnectAsync(parse.GetValue(settings), cancellationToken);
-            var session = new DatasetSession(connection, datasetId, ConsoleProgress.ForStandardError());
             var folder = parse.GetValue(output)!.FullName;
-            var report = await session.ReadReportAsync(cancellationToken);
-            var masks = await session.DownloadAsync(report.Outcomes.Where(o => o.Mask is not null).Select(o => o.Mask!), Path.Combine(folder, "masks"), cancellationToken);
-            var coarseCount = parse.GetValue(coarse)
-                ? await session.DownloadAsync(report.Outcomes.Where(o => o.CoarseMask is not null).Select(o => o.CoarseMask!), Path.Combine(folder, "coarse"), cancellationToken)
-                : 0;
-            await session.DownloadAsync([Storage.DatasetBlobLayout.Report(session.Dataset)], folder, cancellationToken);
+            var (report, masks, coarseCount) = await ProgressDisplay.RunAsync(async progress =>
+            {
+                await using var connection = await ClusterOptions.ConnectAsync(parse.GetValue(settings), progress, cancellationToken);
+                var session = new DatasetSession(connection, datasetId, progress);
+                var report = await session.ReadReportAsync(cancellationToken);
+                var masks = await session.DownloadAsync(report.Outcomes.Where(o => o.Mask is not null).Select(o => o.Mask!), Path.Combine(folder, "masks"), cancellationToken);
+                var coarseCount = parse.GetValue(coarse)
+                    ? await session.DownloadAsync(report.Outcomes.Where(o => o.CoarseMask is not null).Select(o => o.CoarseMask!), Path.Combine(folder, "coarse"), cancellationToken)
+                    : 0;
+                await session.DownloadAsync([Storage.DatasetBlobLayout.Report(session.Dataset)], folder, cancellationToken);
+                return (report, masks, coarseCount);
+            });
             System.Console.WriteLine($"{masks} masks{(coarseCount > 0 ? $", {coarseCount} coarse masks" : string.Empty)} and report.json in {folder} ({report.Failed} of {report.Queries} queries failed)");
             return report.Failed > 0 ? ExitCodes.SomeImagesFailed : ExitCodes.Success;
         }));

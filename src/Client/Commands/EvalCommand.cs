@@ -1,7 +1,8 @@
 using System.CommandLine;
-using System.Globalization;
+using SamMpa.Client.Evaluation;
 using SamMpa.Client.Cluster;
 using SamMpa.Client.Console;
+using SamMpa.Grains.Datasets;
 using SamMpa.Imaging.Evaluation;
 using SamMpa.Imaging.Sam;
 
@@ -42,11 +43,6 @@ internal static class EvalCommand
         {
             Description = "cpu or cuda (falls back to cpu with a warning where CUDA is missing).",
             DefaultValueFactory = _ => "cpu",
-        };
-        var cache = new Option<DirectoryInfo>("--cache")
-        {
-            Description = "Embedding cache folder of the baselines (float16, keyed by image content and encoder).",
-            DefaultValueFactory = _ => new DirectoryInfo(CommonOptions.DefaultCacheDirectory()),
         };
         var home = ClusterOptions.Home();
         var cluster = ClusterOptions.UseCluster();
@@ -97,13 +93,18 @@ internal static class EvalCommand
 
         var command = new Command("eval", "Select K supports, propagate their masks to every other image, and score against the ground truth.")
         {
-            images, masks, shots, stages, output, workingSize, samEncoder, device, cache, seed, atlases, sam, method, refine, boxMargin, maskDilation,
+            images, masks, shots, stages, output, workingSize, samEncoder, device, seed, atlases, sam, method, refine, boxMargin, maskDilation,
             foregroundPoint, parallel, parameterFiles, timeout, elastix, home, cluster, settings,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            return await CommandErrors.RunAsync(async () =>
+            return await CommandErrors.RunAsync(parse, cancellationToken, async () =>
             {
+                if (parse.GetValue(cluster))
+                {
+                    ClusterOptions.RefuseNotForwarded(parse);
+                }
+
                 var options = new EvalOptions
                 {
                     ImagesDirectory = parse.GetValue(images)!.FullName,
@@ -114,11 +115,10 @@ internal static class EvalCommand
                     WorkingSize = parse.GetValue(workingSize),
                     SamEncoderPath = parse.GetValue(samEncoder)?.FullName,
                     Device = CommonOptions.ParseDevice(parse.GetValue(device)!),
-                    EmbeddingCacheDirectory = parse.GetValue(cache)!.FullName,
                     RandomSupportSeed = parse.GetValue(seed),
                     Atlases = parse.GetValue(atlases),
                     SamPackageDirectory = parse.GetValue(sam)?.FullName,
-                    Method = SegmentationMethodParser.Parse(parse.GetValue(method)!),
+                    Method = SegmentationMethods.Parse(parse.GetValue(method)!),
                     Refine = parse.GetValue(refine),
                     Prompts = new PromptOptions
                     {
@@ -129,20 +129,14 @@ internal static class EvalCommand
                     Registration = CommonOptions.ToRegistrationOptions(
                         parse.GetValue(parallel), parse.GetValue(parameterFiles), parse.GetValue(timeout), parse.GetValue(elastix)!),
                 };
-                var progress = ConsoleProgress.ForStandardError();
-                EvalReport report;
-                if (options.Method.IsBaseline())
+                ClusterEval.Validate(options);
+
+                var report = await ProgressDisplay.RunAsync(async progress =>
                 {
-                    // The baselines register nothing: SAM prompted from ground truth, or PerSAM, in this process.
-                    report = await new EvalRunner(options, progress).RunAsync(cancellationToken);
-                }
-                else
-                {
-                    ClusterEval.Validate(options);
                     await using var connection = await ClusterOptions.ConnectOrEmbedAsync(
-                        parse.GetValue(cluster), parse.GetValue(settings), parse.GetValue(home)!, EmbeddedOverrides(options), options.Registration, cancellationToken);
-                    report = await new ClusterEval(connection, options, progress).RunAsync(cancellationToken);
-                }
+                        parse.GetValue(cluster), parse.GetValue(settings), parse.GetValue(home)!, EmbeddedOverrides(options), options.Registration, progress, cancellationToken);
+                    return (await new ClusterEval(connection, options, progress).RunAsync(cancellationToken)).Report;
+                });
 
                 ResultTable.Write(System.Console.Out, report, options.OutputDirectory);
                 return report.Runs.Any(r => r.Failed > 0) ? ExitCodes.SomeImagesFailed : ExitCodes.Success;
@@ -157,8 +151,6 @@ internal static class EvalCommand
         ["Models:SamPackage"] = options.SamPackageDirectory,
         ["Models:SamEncoder"] = options.SamEncoderPath,
         ["Models:Device"] = options.Device.ToString(),
-        // Enough image calls in flight to keep every registration slot busy while others are being written.
-        ["Job:MaxInFlight"] = (options.Registration.MaxDegreeOfParallelism * 4).ToString(CultureInfo.InvariantCulture),
     };
 
     private static ForegroundPoint ParseForegroundPoint(string text) => text.ToLowerInvariant() switch

@@ -9,4 +9,10 @@ internal static class ExitCodes
 
     /// <summary>The run finished, but some images could not be segmented; they are listed in per_image.csv.</summary>
     public const int SomeImagesFailed = 3;
+
+    /// <summary>Stopped by Ctrl-C (SIGINT), as a shell reports a process the signal ended: 128 + 2.</summary>
+    public const int Cancelled = 130;
+
+    /// <summary>Stopped by SIGTERM: 128 + 15.</summary>
+    public const int Terminated = 143;
 }

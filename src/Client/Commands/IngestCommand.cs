@@ -24,35 +24,44 @@ internal static class IngestCommand
         {
             dataset, settings, images, masks, prefix, workingSize, noWait,
         };
-        command.SetAction(async (parse, cancellationToken) => await CommandErrors.RunAsync(async () =>
+        command.SetAction(async (parse, cancellationToken) => await CommandErrors.RunAsync(parse, cancellationToken, async () =>
         {
             // Checked before connecting: a bad id is the user's to fix, whatever the state of the cluster.
             var datasetId = Storage.ResourceId.Validate(parse.GetValue(dataset), "dataset");
-            var progress = ConsoleProgress.ForStandardError();
-            await using var connection = await ClusterOptions.ConnectAsync(parse.GetValue(settings), cancellationToken);
-            var session = new DatasetSession(connection, datasetId, progress);
             var request = new CreateDataset { WorkingSize = parse.GetValue(workingSize) };
+            (IReadOnlyList<string> Paths, IReadOnlyDictionary<string, string>? Truth)? upload = null;
             if (parse.GetValue(prefix) is { } source)
             {
                 request = request with { ImagePrefix = source };
             }
             else if (parse.GetValue(images) is { } folder)
             {
-                var (paths, truth) = ListFolder(folder, parse.GetValue(masks));
-                var (uploaded, kept) = await session.UploadAsync(paths, truth, cancellationToken);
-                System.Console.Error.WriteLine($"{uploaded} files uploaded, {kept} already there");
-                request = request with { TruthPrefix = truth is null ? null : DatasetBlobLayout.TruthPrefix(session.Dataset) };
+                upload = ListFolder(folder, parse.GetValue(masks));
+                request = request with { TruthPrefix = upload.Value.Truth is null ? null : DatasetBlobLayout.TruthPrefix(datasetId) };
             }
             else
             {
                 throw new ArgumentException("Give --images DIR to upload, or --prefix FOLDER/ for images already in blob storage.");
             }
 
-            var status = await session.Grain.CreateAsync(request);
-            if (!parse.GetValue(noWait))
+            (int Uploaded, int Kept)? uploadedFiles = null;
+            var status = await ProgressDisplay.RunAsync(async progress =>
             {
-                status = await session.WaitForEmbeddingsAsync(status, cancellationToken);
+                await using var connection = await ClusterOptions.ConnectAsync(parse.GetValue(settings), progress, cancellationToken);
+                var session = new DatasetSession(connection, datasetId, progress);
+                if (upload is { } files)
+                {
+                    uploadedFiles = await session.UploadAsync(files.Paths, files.Truth, cancellationToken);
+                }
+
+                var created = await session.Grain.CreateAsync(request);
+                return parse.GetValue(noWait) ? created : await session.WaitForEmbeddingsAsync(created, cancellationToken);
+            });
+            if (uploadedFiles is { } counts)
+            {
+                System.Console.Error.WriteLine($"{counts.Uploaded} files uploaded, {counts.Kept} already there");
             }
+
 
             StatusView.Write(status);
             return status.Failed > 0 ? ExitCodes.SomeImagesFailed : ExitCodes.Success;

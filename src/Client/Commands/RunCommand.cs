@@ -22,12 +22,10 @@ internal static class RunCommand
         {
             dataset, settings, sam, refine, boxMargin, maskDilation, interior, noWait,
         };
-        command.SetAction(async (parse, cancellationToken) => await CommandErrors.RunAsync(async () =>
+        command.SetAction(async (parse, cancellationToken) => await CommandErrors.RunAsync(parse, cancellationToken, async () =>
         {
             // Checked before connecting: a bad id is the user's to fix, whatever the state of the cluster.
             var datasetId = Storage.ResourceId.Validate(parse.GetValue(dataset), "dataset");
-            await using var connection = await ClusterOptions.ConnectAsync(parse.GetValue(settings), cancellationToken);
-            var session = new DatasetSession(connection, datasetId, ConsoleProgress.ForStandardError());
             var run = new RunSettings
             {
                 UseSam = parse.GetValue(sam),
@@ -39,7 +37,25 @@ internal static class RunCommand
                     InteriorPoint = parse.GetValue(interior),
                 },
             };
-            var status = parse.GetValue(noWait) ? await session.Grain.RunAsync(run) : await session.RunAsync(run, onEvent: null, cancellationToken);
+            var status = await ProgressDisplay.RunAsync(async progress =>
+            {
+                await using var connection = await ClusterOptions.ConnectAsync(parse.GetValue(settings), progress, cancellationToken);
+                var session = new DatasetSession(connection, datasetId, progress);
+                if (parse.GetValue(noWait))
+                {
+                    return await session.Grain.RunAsync(run);
+                }
+
+                try
+                {
+                    return await session.RunAsync(run, onEvent: null, cancellationToken);
+                }
+                catch (OperationCanceledException e) when (cancellationToken.IsCancellationRequested)
+                {
+                    // The run is this command's: Ctrl-C stops it on the cluster too (--no-wait leaves it running).
+                    throw new CommandCancelledException(await session.CancelAsync(), e);
+                }
+            });
             StatusView.Write(status);
             return status.Failed > 0 ? ExitCodes.SomeImagesFailed : ExitCodes.Success;
         }));

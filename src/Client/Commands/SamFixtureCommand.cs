@@ -21,11 +21,11 @@ internal static class SamFixtureCommand
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            return await CommandErrors.RunAsync(() =>
+            return await CommandErrors.RunAsync(parse, cancellationToken, () =>
             {
                 var directory = parse.GetValue(output)!.FullName;
                 SamFixtureBuilder.WritePackage(directory);
-                var package = SamPackage.Load(directory);
+                using var package = SamPackage.Load(directory);
                 System.Console.WriteLine($"wrote a SAM fixture package to {package.Directory} (encoder {Path.GetFileName(package.EncoderPath)}, decoder {Path.GetFileName(package.DecoderPath)}); it loads and matches its sam.json");
                 return Task.FromResult(ExitCodes.Success);
             });

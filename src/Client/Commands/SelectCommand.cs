@@ -21,28 +21,31 @@ internal static class SelectCommand
         {
             dataset, settings, shots, random, seed, atlases, pool,
         };
-        command.SetAction(async (parse, cancellationToken) => await CommandErrors.RunAsync(async () =>
+        command.SetAction(async (parse, cancellationToken) => await CommandErrors.RunAsync(parse, cancellationToken, async () =>
         {
             // Checked before connecting: a bad id is the user's to fix, whatever the state of the cluster.
             var datasetId = Storage.ResourceId.Validate(parse.GetValue(dataset), "dataset");
-            await using var connection = await ClusterOptions.ConnectAsync(parse.GetValue(settings), cancellationToken);
-            var session = new DatasetSession(connection, datasetId, ConsoleProgress.ForStandardError());
-            var status = await session.SelectAsync(
-                new SelectSupports
-                {
-                    K = parse.GetValue(shots),
-                    ByEmbedding = !parse.GetValue(random),
-                    Seed = parse.GetValue(seed),
-                    Atlases = parse.GetValue(atlases),
-                    PooledDimension = parse.GetValue(pool),
-                },
-                cancellationToken);
+            var status = await ProgressDisplay.RunAsync(async progress =>
+            {
+                await using var connection = await ClusterOptions.ConnectAsync(parse.GetValue(settings), progress, cancellationToken);
+                var session = new DatasetSession(connection, datasetId, progress);
+                return await session.SelectAsync(
+                    new SelectSupports
+                    {
+                        K = parse.GetValue(shots),
+                        ByEmbedding = !parse.GetValue(random),
+                        Seed = parse.GetValue(seed),
+                        Atlases = parse.GetValue(atlases),
+                        PooledDimension = parse.GetValue(pool),
+                    },
+                    cancellationToken);
+            });
             foreach (var support in status.Supports)
             {
                 System.Console.WriteLine(support);
             }
 
-            System.Console.Error.WriteLine($"annotate these {status.Supports.Count} images, then: sammpa annotate --dataset {session.Dataset} --masks DIR");
+            System.Console.Error.WriteLine($"annotate these {status.Supports.Count} images, then: sammpa annotate --dataset {datasetId} --masks DIR");
             return ExitCodes.Success;
         }));
         return command;

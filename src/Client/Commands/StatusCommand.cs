@@ -13,7 +13,7 @@ internal static class StatusCommand
         var settings = ClusterOptions.Settings();
         var json = new Option<bool>("--json") { Description = "Print the status as JSON." };
         var command = new Command("status", "Show a dataset's status.") { dataset, settings, json };
-        command.SetAction(async (parse, cancellationToken) => await CommandErrors.RunAsync(async () =>
+        command.SetAction(async (parse, cancellationToken) => await CommandErrors.RunAsync(parse, cancellationToken, async () =>
         {
             // Checked before connecting: a bad id is the user's to fix, whatever the state of the cluster.
             var datasetId = Storage.ResourceId.Validate(parse.GetValue(dataset), "dataset");

@@ -16,7 +16,7 @@ internal static class WatchCommand
         var settings = ClusterOptions.Settings();
         var follow = new Option<bool>("--follow") { Description = "Keep watching after a run completes (until Ctrl+C)." };
         var command = new Command("watch", "Print a dataset's completion events as JSON lines, until its run completes.") { dataset, settings, follow };
-        command.SetAction(async (parse, cancellationToken) => await CommandErrors.RunAsync(async () =>
+        command.SetAction(async (parse, cancellationToken) => await CommandErrors.RunAsync(parse, cancellationToken, async () =>
         {
             // Checked before connecting: a bad id is the user's to fix, whatever the state of the cluster.
             var datasetId = Storage.ResourceId.Validate(parse.GetValue(dataset), "dataset");

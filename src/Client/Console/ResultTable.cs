@@ -1,4 +1,5 @@
 using System.Globalization;
+using SamMpa.Client.Evaluation;
 using SamMpa.Imaging.Evaluation;
 
 namespace SamMpa.Client.Console;

@@ -1,6 +1,9 @@
 namespace SamMpa.Grains.Datasets;
 
-/// <summary>How queries are segmented: the coarse mask alone (MP), or SAM prompted from it (PA) and refined (PR).</summary>
+/// <summary>
+/// How queries are segmented: the coarse mask alone (MP), SAM prompted from it (PA) and refined (PR), or one of the
+/// paper's baselines (<see cref="Method"/>).
+/// </summary>
 [GenerateSerializer]
 [Alias("sammpa.RunSettings")]
 public sealed record RunSettings
@@ -15,4 +18,11 @@ public sealed record RunSettings
 
     [Id(2)]
     public SamPromptSettings Prompts { get; init; } = new();
+
+    /// <summary>SAM-MPA, or a baseline (which needs SAM, and for the manual prompts ground truth).</summary>
+    [Id(3)]
+    public SegmentationMethod Method { get; init; } = SegmentationMethod.SamMpa;
+
+    /// <summary>Whether the run decodes with SAM: the SAM stages of SAM-MPA, or any baseline.</summary>
+    public bool NeedsSam => UseSam || Method.IsBaseline();
 }

@@ -7,9 +7,16 @@ namespace SamMpa.Grains.Images;
 [Alias("sammpa.IImageGrain")]
 public interface IImageGrain : IGrainWithStringKey
 {
+    /// <summary>Embeds the image once; a repeat returns the stored outcome or joins the call in progress.</summary>
     [Alias("Embed")]
-    Task<EmbeddingOutcome> EmbedAsync(EmbedImage request);
+    [ResponseTimeout(Workers.CallTimeouts.LongWork)]
+    Task<EmbeddingOutcome> EmbedAsync(EmbedImage request, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Segments the image in the request's run. A repeat returns the stored outcome or joins the work in progress;
+    /// the work stops (its elastix killed) when every caller waiting on it has cancelled.
+    /// </summary>
     [Alias("Segment")]
-    Task<ImageOutcome> SegmentAsync(SegmentImage request);
+    [ResponseTimeout(Workers.CallTimeouts.LongWork)]
+    Task<ImageOutcome> SegmentAsync(SegmentImage request, CancellationToken cancellationToken = default);
 }

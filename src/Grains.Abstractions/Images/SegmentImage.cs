@@ -31,4 +31,8 @@ public sealed record SegmentImage
 
     [Id(6)]
     public string? EmbeddingBlob { get; init; }
+
+    /// <summary>The encoder whose embeddings the dataset holds (PerSAM reads its support's).</summary>
+    [Id(7)]
+    public string? Encoder { get; init; }
 }

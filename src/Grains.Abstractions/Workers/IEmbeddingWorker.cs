@@ -7,7 +7,8 @@ namespace SamMpa.Grains.Workers;
 public interface IEmbeddingWorker : IGrainWithIntegerKey
 {
     [Alias("Embed")]
-    Task<EmbeddingOutcome> EmbedAsync(EmbeddingJob job);
+    [ResponseTimeout(CallTimeouts.LongWork)]
+    Task<EmbeddingOutcome> EmbedAsync(EmbeddingJob job, CancellationToken cancellationToken = default);
 }
 
 [GenerateSerializer]

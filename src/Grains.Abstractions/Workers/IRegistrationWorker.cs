@@ -3,50 +3,66 @@ using SamMpa.Grains.Images;
 namespace SamMpa.Grains.Workers;
 
 /// <summary>
-/// Carries a support's annotation onto a query by elastix registration, and writes the coarse mask when SAM does not
-/// run. cpu silos; one registration per worker activation at a time.
+/// Stage MP for one query, in one call: registers every atlas (support) onto the query, fuses the warped masks,
+/// writes the coarse mask (and the soft mask SAM reads next, or the final mask when SAM does not run) and returns blob
+/// names and figures. Nothing large crosses the call. cpu silos; one elastix per registration slot.
 /// </summary>
 [Alias("sammpa.IRegistrationWorker")]
 public interface IRegistrationWorker : IGrainWithIntegerKey
 {
-    [Alias("Propagate")]
-    Task<PropagatedMask> PropagateAsync(PropagationJob job);
-
-    /// <summary>Fuses the propagated masks and writes them as the coarse and the final mask (stages ES and MP only).</summary>
-    [Alias("WriteCoarse")]
-    Task<ImageOutcome> WriteCoarseAsync(MaskJob job);
+    [Alias("SegmentQuery")]
+    [ResponseTimeout(CallTimeouts.LongWork)]
+    Task<CoarseResult> SegmentQueryAsync(QueryJob job, CancellationToken cancellationToken = default);
 }
 
+/// <summary>One query and the supports whose annotations are carried onto it.</summary>
 [GenerateSerializer]
-[Alias("sammpa.PropagationJob")]
-public sealed record PropagationJob(
-    [property: Id(0)] string Dataset,
-    [property: Id(1)] string Query,
-    [property: Id(2)] string QueryBlob,
-    [property: Id(3)] SupportRef Support,
-    [property: Id(4)] int WorkingSize);
-
-/// <summary>A support's mask on the query's working grid, soft (0..1), or why registration failed.</summary>
-[GenerateSerializer]
-[Alias("sammpa.PropagatedMask")]
-public sealed record PropagatedMask
+[Alias("sammpa.QueryJob")]
+public sealed record QueryJob
 {
     [Id(0)]
-    public required string Support { get; init; }
+    public required string Dataset { get; init; }
 
     [Id(1)]
-    public int Width { get; init; }
+    public required string Image { get; init; }
 
     [Id(2)]
-    public int Height { get; init; }
+    public required string ImageBlob { get; init; }
 
-    /// <summary>Row-major, Width x Height; null when registration failed.</summary>
     [Id(3)]
-    public float[]? SoftMask { get; init; }
+    public string? TruthBlob { get; init; }
 
     [Id(4)]
-    public double Seconds { get; init; }
+    public required IReadOnlyList<SupportRef> Supports { get; init; }
 
     [Id(5)]
-    public string? Error { get; init; }
+    public int WorkingSize { get; init; } = 256;
+
+    /// <summary>
+    /// True when SAM decodes next: the fused soft mask is written for it and the final mask is left to it. False: the
+    /// coarse mask is also the final mask.
+    /// </summary>
+    [Id(6)]
+    public bool SamFollows { get; init; }
+}
+
+/// <summary>What stage MP gave one query: the outcome so far, and where SAM finds the fused soft mask.</summary>
+[GenerateSerializer]
+[Alias("sammpa.CoarseResult")]
+public sealed record CoarseResult
+{
+    /// <summary>Coarse blob and scores (and the final mask when no SAM follows), or the failure.</summary>
+    [Id(0)]
+    public required ImageOutcome Outcome { get; init; }
+
+    /// <summary>The fused soft mask on the working grid (<c>SoftMaskCodec</c>); null unless SAM follows.</summary>
+    [Id(1)]
+    public string? SoftMaskBlob { get; init; }
+
+    /// <summary>The query's size on its original grid, where SAM's answer goes back to.</summary>
+    [Id(2)]
+    public int Width { get; init; }
+
+    [Id(3)]
+    public int Height { get; init; }
 }

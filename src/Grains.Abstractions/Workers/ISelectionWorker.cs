@@ -10,13 +10,19 @@ namespace SamMpa.Grains.Workers;
 public interface ISelectionWorker : IGrainWithIntegerKey
 {
     [Alias("Select")]
-    Task<SelectionOutcome> SelectAsync(SelectionJob job);
+    [ResponseTimeout(CallTimeouts.LongWork)]
+    Task<SelectionOutcome> SelectAsync(SelectionJob job, CancellationToken cancellationToken = default);
 
     /// <summary>Null when the annotation is usable; otherwise the problem, naming the blob.</summary>
     [Alias("CheckAnnotation")]
-    Task<string?> CheckAnnotationAsync(AnnotationCheck check);
+    Task<string?> CheckAnnotationAsync(AnnotationCheck check, CancellationToken cancellationToken = default);
 }
 
+/// <summary>
+/// Selects a dataset's supports from the embeddings of its images. The worker reads the image list and which images
+/// could not be embedded from the dataset's blobs and writes the selection (every image's atlases) as a blob: nothing
+/// that grows with the dataset crosses the call.
+/// </summary>
 [GenerateSerializer]
 [Alias("sammpa.SelectionJob")]
 public sealed record SelectionJob
@@ -24,10 +30,7 @@ public sealed record SelectionJob
     [Id(0)]
     public required string Dataset { get; init; }
 
-    /// <summary>Embedding blob of each candidate image, in the dataset's order.</summary>
-    [Id(1)]
-    public required IReadOnlyList<string> EmbeddingBlobs { get; init; }
-
+    // Id 1 (the embedding blobs of every candidate) is retired: the worker reads the dataset's files instead.
     [Id(2)]
     public int K { get; init; }
 
@@ -42,9 +45,17 @@ public sealed record SelectionJob
 
     [Id(6)]
     public int PooledDimension { get; init; }
+
+    /// <summary>Images in the dataset's image list (the list is checked against it).</summary>
+    [Id(7)]
+    public int ImageCount { get; init; }
+
+    /// <summary>The encoder whose embeddings are selected from.</summary>
+    [Id(8)]
+    public required string Encoder { get; init; }
 }
 
-/// <summary>Indexes into the job's list: the supports, and for every image the supports registered to it (empty for a support).</summary>
+/// <summary>The supports as indexes into the dataset's image list; every image's atlases are in the selection blob.</summary>
 [GenerateSerializer]
 [Alias("sammpa.SelectionOutcome")]
 public sealed record SelectionOutcome
@@ -52,9 +63,7 @@ public sealed record SelectionOutcome
     [Id(0)]
     public IReadOnlyList<int> Supports { get; init; } = [];
 
-    [Id(1)]
-    public IReadOnlyList<int[]> Atlases { get; init; } = [];
-
+    // Id 1 (every image's atlases) is retired: they are in the selection blob.
     [Id(2)]
     public double Seconds { get; init; }
 

@@ -1,17 +1,20 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using SamMpa.Grains.Datasets.Files;
+using SamMpa.Grains.Datasets.Phases;
 using SamMpa.Grains.Options;
 using SamMpa.Grains.Placement;
 using SamMpa.Grains.Telemetry;
 using SamMpa.Imaging.Images;
+using SamMpa.Imaging.Registration;
 using SamMpa.Storage;
 
 namespace SamMpa.Grains.Datasets;
 
 /// <summary>
-/// Coordinates one dataset: lists its images, embeds them, selects the supports, checks their annotations and
-/// segments every query, each long step as a job (see DatasetGrain.Job.cs) that the API starts and returns from.
-/// The job resumes on activation, and a reminder re-activates the grain after a silo failure or a cluster restart.
+/// Coordinates one dataset: checks each request and starts the job that works through it (DatasetGrain.Job.cs runs
+/// the phases in <see cref="Phases"/>). The job resumes on activation, and a reminder re-activates the grain after a
+/// silo failure or a cluster restart. The state stays small; what grows with the dataset lives in blobs.
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "Disposed in OnDeactivateAsync; Orleans does not dispose grains.")]
 internal sealed partial class DatasetGrain(
@@ -19,10 +22,14 @@ internal sealed partial class DatasetGrain(
     IBlobStore blobs,
     IClusterRoles roles,
     SamMpaMetrics metrics,
+    RegistrationOptions registration,
     IOptions<JobOptions> jobOptions,
     ILogger<DatasetGrain> logger) : Grain, IDatasetGrain, IRemindable
 {
     private const int MinimumImages = 2;
+
+    /// <summary>The image list, read from its blob once per activation.</summary>
+    private IReadOnlyList<string>? _images;
 
     private string Id => this.GetPrimaryKeyString();
 
@@ -47,10 +54,10 @@ internal sealed partial class DatasetGrain(
             var same = (request.ImagePrefix ?? DatasetBlobLayout.ImagesPrefix(Id)) == state.State.ImagePrefix
                 && request.TruthPrefix == state.State.TruthPrefix
                 && request.WorkingSize == state.State.WorkingSize
-                && (request.Images is null || request.Images.SequenceEqual(state.State.Images));
+                && (request.Images is null || request.Images.SequenceEqual(await ImagesAsync()));
             return same
                 ? Status()
-                : throw new InvalidOperationException($"Dataset '{Id}' already exists ({state.State.Phase}, {state.State.Images.Count} images) with other settings; use another dataset id.");
+                : throw new InvalidOperationException($"Dataset '{Id}' already exists ({state.State.Phase}, {state.State.ImageCount} images) with other settings; use another dataset id.");
         }
 
         if (request.WorkingSize is < 32 or > 4096)
@@ -77,14 +84,16 @@ internal sealed partial class DatasetGrain(
             throw new ArgumentException($"Dataset '{Id}': images {string.Join(" and ", sameStem)} would share the mask {sameStem.Key}; rename one.");
         }
 
+        // The list first: a state that says Embedding always finds its list.
+        await DatasetFiles.WriteImagesAsync(blobs, Id, images, default);
+        _images = images;
         state.State = new DatasetState
         {
             Phase = DatasetPhase.Embedding,
             ImagePrefix = prefix,
-            Images = images,
+            ImageCount = images.Count,
             TruthPrefix = request.TruthPrefix,
             WorkingSize = request.WorkingSize,
-            Embedded = new byte[images.Count],
             Message = skipped.Count == 0 ? null : $"Skipped {skipped.Count} blobs that are not images (.png, .jpg, .jpeg, .bmp): {string.Join(", ", skipped.Take(5))}{(skipped.Count > 5 ? ", ..." : string.Empty)}",
         };
         await SaveAsync();
@@ -97,10 +106,10 @@ internal sealed partial class DatasetGrain(
     {
         ArgumentNullException.ThrowIfNull(request);
         RequireCreated();
-        var usable = state.State.Embedded.Count(e => e != Progress.Failed);
-        if (request.K < 1 || request.K >= state.State.Images.Count)
+        var s = state.State;
+        if (request.K < 1 || request.K >= s.ImageCount)
         {
-            throw new ArgumentOutOfRangeException(nameof(request), $"Dataset '{Id}': K must be 1..{state.State.Images.Count - 1} (it has {state.State.Images.Count} images), not {request.K}.");
+            throw new ArgumentOutOfRangeException(nameof(request), $"Dataset '{Id}': K must be 1..{s.ImageCount - 1} (it has {s.ImageCount} images), not {request.K}.");
         }
 
         if (request.Atlases < 1 || request.Atlases > request.K)
@@ -113,26 +122,27 @@ internal sealed partial class DatasetGrain(
             throw new ArgumentOutOfRangeException(nameof(request), $"Pooled dimension must be 0 (none) or more, not {request.PooledDimension}.");
         }
 
-        switch (state.State.Phase)
+        switch (s.Phase)
         {
-            case DatasetPhase.Selecting when request == state.State.Selection:
-            case DatasetPhase.Embedding when request == state.State.Selection:
+            case DatasetPhase.Selecting when request == s.Selection:
+            case DatasetPhase.Embedding when request == s.Selection:
                 return Status();
             case DatasetPhase.Running or DatasetPhase.Selecting:
-                throw new InvalidOperationException($"Dataset '{Id}' is {state.State.Phase}; cancel it before selecting again.");
+                throw new InvalidOperationException($"Dataset '{Id}' is {s.Phase}; cancel it before selecting again.");
             case DatasetPhase.Embedding:
-                state.State.Selection = request;
-                state.State.Message = "Supports will be selected once every image is embedded.";
+                s.Selection = request;
+                s.Message = "Supports will be selected once every image is embedded.";
                 break;
             default:
+                var usable = s.ImageCount - s.EmbeddingFailures.Count;
                 if (request.K >= usable)
                 {
                     throw new ArgumentOutOfRangeException(nameof(request), $"Dataset '{Id}': K must be below the {usable} images that have an embedding, not {request.K}.");
                 }
 
-                state.State.Selection = request;
-                state.State.Phase = DatasetPhase.Selecting;
-                state.State.Message = null;
+                s.Selection = request;
+                s.Phase = DatasetPhase.Selecting;
+                s.Message = null;
                 break;
         }
 
@@ -144,10 +154,11 @@ internal sealed partial class DatasetGrain(
     public async Task<DatasetStatus> AcceptAnnotationsAsync()
     {
         RequireCreated();
-        if (state.State.Phase is not (DatasetPhase.AwaitingAnnotations or DatasetPhase.Annotated or DatasetPhase.Completed or DatasetPhase.Cancelled)
-            || state.State.Supports.Count == 0)
+        var s = state.State;
+        if (s.Phase is not (DatasetPhase.AwaitingAnnotations or DatasetPhase.Annotated or DatasetPhase.Completed or DatasetPhase.Cancelled)
+            || s.Supports.Count == 0)
         {
-            throw new InvalidOperationException($"Dataset '{Id}' is {state.State.Phase}: select supports first, then annotate them.");
+            throw new InvalidOperationException($"Dataset '{Id}' is {s.Phase}: select supports first, then annotate them.");
         }
 
         if (!roles.IsServed(SiloRoles.Cpu))
@@ -155,28 +166,29 @@ internal sealed partial class DatasetGrain(
             throw new InvalidOperationException(MissingRoleMessage(SiloRoles.Cpu, "annotations are checked"));
         }
 
+        var images = await ImagesAsync();
         var checker = GrainFactory.GetGrain<Workers.ISelectionWorker>(0);
         var problems = new List<(string Image, string Problem)>();
-        foreach (var support in state.State.Supports)
+        foreach (var support in s.Supports)
         {
-            var image = state.State.Images[support];
-            var problem = await checker.CheckAnnotationAsync(new Workers.AnnotationCheck(image, ImageBlob(support), DatasetBlobLayout.Annotation(Id, image)));
+            var image = images[support];
+            var problem = await checker.CheckAnnotationAsync(new Workers.AnnotationCheck(image, ImageBlob(image), DatasetBlobLayout.Annotation(Id, image)));
             if (problem is not null)
             {
                 problems.Add((image, problem));
             }
         }
 
-        state.State.MissingAnnotations = problems.Select(p => p.Image).ToList();
+        s.MissingAnnotations = problems.Select(p => p.Image).ToList();
         if (problems.Count == 0)
         {
-            state.State.Phase = state.State.Phase == DatasetPhase.AwaitingAnnotations ? DatasetPhase.Annotated : state.State.Phase;
-            state.State.Message = null;
+            s.Phase = s.Phase == DatasetPhase.AwaitingAnnotations ? DatasetPhase.Annotated : s.Phase;
+            s.Message = null;
         }
         else
         {
-            state.State.Phase = DatasetPhase.AwaitingAnnotations;
-            state.State.Message = $"{problems.Count} of {state.State.Supports.Count} supports have no usable annotation:"
+            s.Phase = DatasetPhase.AwaitingAnnotations;
+            s.Message = $"{problems.Count} of {s.Supports.Count} supports have no usable annotation:"
                 + string.Concat(problems.Select(p => $"{Environment.NewLine}  {p.Problem}"));
         }
 
@@ -188,38 +200,50 @@ internal sealed partial class DatasetGrain(
     {
         ArgumentNullException.ThrowIfNull(settings);
         RequireCreated();
-        if (state.State.Phase == DatasetPhase.Running)
+        var s = state.State;
+        if (s.Phase == DatasetPhase.Running)
         {
             return Status();
         }
 
-        if (state.State.Phase is not (DatasetPhase.Annotated or DatasetPhase.Completed or DatasetPhase.Cancelled) || state.State.MissingAnnotations.Count > 0)
+        if (s.Phase is not (DatasetPhase.Annotated or DatasetPhase.Completed or DatasetPhase.Cancelled) || s.MissingAnnotations.Count > 0)
         {
-            throw new InvalidOperationException($"Dataset '{Id}' is {state.State.Phase}: every support needs an accepted annotation before a run (annotate, then accept).");
+            throw new InvalidOperationException($"Dataset '{Id}' is {s.Phase}: every support needs an accepted annotation before a run (annotate, then accept).");
         }
 
-        if (settings.Refine < 0)
+        if (settings.Refine is < 0 or > 100)
         {
-            throw new ArgumentOutOfRangeException(nameof(settings), $"Refine must be 0 or more, not {settings.Refine}.");
+            throw new ArgumentOutOfRangeException(nameof(settings), $"Refine must be 0..100, not {settings.Refine}.");
         }
 
-        if (settings.UseSam && state.State.Encoder?.StartsWith("sam-", StringComparison.Ordinal) != true)
+        if (!Enum.IsDefined(settings.Method))
         {
-            throw new InvalidOperationException($"Dataset '{Id}' was embedded with {state.State.Encoder ?? "no encoder"}; SAM decodes SAM embeddings only. Give the gpu silos a SAM package (Models:SamPackage) before creating the dataset.");
+            throw new ArgumentOutOfRangeException(nameof(settings), $"Unknown method {(int)settings.Method}.");
         }
 
-        state.State.RunId = $"run-{DateTimeOffset.UtcNow:yyyyMMdd-HHmmss}-{Guid.NewGuid():N}"[..32];
-        state.State.Run = settings;
-        state.State.Segmented = new byte[state.State.Images.Count];
-        state.State.Failures.RemoveAll(f => f.Stage != Images.StageNames.Embed);
-        state.State.RunStarted = DateTimeOffset.UtcNow;
-        state.State.CoarseDiceMean = null;
-        state.State.FinalDiceMean = null;
-        state.State.RunSeconds = null;
-        state.State.Phase = DatasetPhase.Running;
-        state.State.Message = null;
+        if (settings.NeedsSam && s.Encoder?.StartsWith("sam-", StringComparison.Ordinal) != true)
+        {
+            throw new InvalidOperationException($"Dataset '{Id}' was embedded with {s.Encoder ?? "no encoder"}; SAM decodes SAM embeddings only. Give the gpu silos a SAM package (Models:SamPackage) before creating the dataset.");
+        }
+
+        if (settings.Method.IsManual() && s.TruthPrefix is null)
+        {
+            throw new InvalidOperationException($"Dataset '{Id}' has no ground truth, and --method {SegmentationMethods.Format(settings.Method)} prompts from it.");
+        }
+
+        s.RunId = $"run-{DateTimeOffset.UtcNow:yyyyMMdd-HHmmss}-{Guid.NewGuid():N}"[..32];
+        s.Run = settings;
+        s.Segmentation = PhaseProgress.None;
+        s.QueryCount = s.Embedding.Done - s.Supports.Count;
+        s.RecentFailures.RemoveAll(f => f.Stage != Images.StageNames.Embed);
+        s.RunStarted = DateTimeOffset.UtcNow;
+        s.CoarseDiceMean = null;
+        s.FinalDiceMean = null;
+        s.RunSeconds = null;
+        s.Phase = DatasetPhase.Running;
+        s.Message = null;
         await SaveAsync();
-        logger.LogInformation("Dataset {Dataset}: run {Run} started ({Queries} queries, SAM {Sam})", Id, state.State.RunId, QueryCount, settings.UseSam);
+        logger.LogInformation("Dataset {Dataset}: run {Run} started ({Queries} queries, {Method}, SAM {Sam})", Id, s.RunId, s.QueryCount, settings.Method, settings.UseSam);
         EnsureJob();
         return Status();
     }
@@ -238,6 +262,7 @@ internal sealed partial class DatasetGrain(
             return Status();
         }
 
+        // Returns once every call the job had in flight has ended (their elastix killed): nothing of this run still runs.
         await StopJobAsync();
         var wasRunning = state.State.Phase == DatasetPhase.Running;
         state.State.Phase = DatasetPhase.Cancelled;
@@ -279,13 +304,13 @@ internal sealed partial class DatasetGrain(
         }
     }
 
-    private string ImageBlob(int index) => state.State.ImagePrefix + state.State.Images[index];
+    private async Task<IReadOnlyList<string>> ImagesAsync() =>
+        _images ??= await DatasetFiles.ReadImagesAsync(blobs, Id, state.State.ImageCount, default);
 
-    private string? TruthBlob(int index) =>
-        state.State.TruthPrefix is null ? null : state.State.TruthPrefix + DatasetBlobLayout.MaskName(state.State.Images[index]);
+    private string ImageBlob(string image) => state.State.ImagePrefix + image;
 
-    /// <summary>Images that are neither supports nor failed to embed.</summary>
-    private int QueryCount => state.State.Embedded.Count(e => e == Progress.Done) - state.State.Supports.Count;
+    private string? TruthBlob(string image) =>
+        state.State.TruthPrefix is null ? null : state.State.TruthPrefix + DatasetBlobLayout.MaskName(image);
 
     private static List<string> ValidateNames(IReadOnlyList<string> images)
     {
@@ -317,25 +342,26 @@ internal sealed partial class DatasetGrain(
         return (images, skipped);
     }
 
-    private string MissingRoleMessage(string role, string what) =>
+    private static string MissingRoleMessage(string role, string what) =>
         $"No silo with role {role} (or all) is in the cluster, and {what} there: start one with Orleans:Metadata:role={role}.";
 
     private DatasetStatus Status()
     {
         var s = state.State;
-        var supports = s.Supports.Select(i => s.Images[i]).ToArray();
+        var embedding = _embedding is { } e && s.Phase == DatasetPhase.Embedding ? (e.Done, e.Failed) : (s.Embedding.Done, s.Embedding.Failed);
+        var segmentation = _segmentation is { } r && s.Phase == DatasetPhase.Running ? (r.Done, r.Failed) : (s.Segmentation.Done, s.Segmentation.Failed);
         return new DatasetStatus
         {
             Dataset = Id,
             Phase = s.Phase,
-            Images = s.Images.Count,
-            Embedded = s.Embedded.Count(e => e == Progress.Done),
-            Queries = s.RunId is null ? 0 : QueryCount,
-            Segmented = s.Segmented.Count(e => e == Progress.Done),
-            Failed = s.Failures.Count,
-            Supports = supports,
+            Images = s.ImageCount,
+            Embedded = embedding.Item1,
+            Queries = s.RunId is null ? 0 : s.QueryCount,
+            Segmented = s.RunId is null ? 0 : segmentation.Item1,
+            Failed = embedding.Item2 + (s.RunId is null ? 0 : segmentation.Item2),
+            Supports = s.SupportNames,
             MissingAnnotations = s.MissingAnnotations,
-            Failures = s.Failures,
+            Failures = s.RecentFailures,
             MissingRole = _missingRole,
             Message = _missingRole is not null ? _waitingMessage : s.Message,
             RunId = s.RunId,

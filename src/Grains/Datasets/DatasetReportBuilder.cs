@@ -9,9 +9,9 @@ internal static class DatasetReportBuilder
         dataset,
         state.RunId ?? string.Empty,
         state.Encoder,
-        state.Images.Count,
+        state.ImageCount,
         state.WorkingSize,
-        state.Supports.Select(i => state.Images[i]).ToArray(),
+        state.SupportNames,
         state.Selection?.ByEmbedding ?? true,
         state.Selection?.Atlases ?? 1,
         state.Run?.UseSam ?? false,
@@ -22,8 +22,8 @@ internal static class DatasetReportBuilder
         state.CoarseDiceMean,
         state.FinalDiceMean,
         state.RunSeconds,
-        state.Failures.Where(f => f.Stage == StageNames.Embed)
-            .Select(f => new DatasetReport.Entry(f.Image, [], null, null, null, null, null, null, 0, 0, $"{f.Stage}: {f.Reason}"))
+        state.EmbeddingFailures
+            .Select(f => new DatasetReport.Entry(f.Image, [], null, null, null, null, null, null, 0, 0, $"{StageNames.Embed}: {f.Reason}"))
             .ToArray(),
         outcomes.Select(o => new DatasetReport.Entry(
             o.Image,

@@ -1,33 +1,32 @@
-using SamMpa.Grains.Datasets;
+using SamMpa.Grains.Datasets.Phases;
 
 namespace SamMpa.Grains.Datasets;
 
 /// <summary>
-/// What a dataset grain persists. Per-image progress is one byte per image, so the state of a 10,000-image dataset
-/// stays small; each image's outcome lives in its own image grain and in the report.
+/// What a dataset grain persists: settings, phase, counters and a bounded list of recent failures, the same size for
+/// 10 images or 10^5. The image list, which images could not be embedded and every image's atlases live in blobs
+/// (<see cref="Files.DatasetFiles"/>); each image's outcome lives in its image grain, its failure's whole text in a
+/// blob, and the run's outcomes in the report. Retired ids (never reused): 2 images, 5 embedded, 9 atlases,
+/// 13 segmented, 14 failures.
 /// </summary>
 [GenerateSerializer]
 [Alias("sammpa.DatasetState")]
 public sealed class DatasetState
 {
+    /// <summary>Failures kept in the state (and the status) at the most; the count goes on, the texts are in blobs.</summary>
+    public const int RecentFailuresKept = 20;
+
     [Id(0)]
     public DatasetPhase Phase { get; set; }
 
     [Id(1)]
     public string ImagePrefix { get; set; } = string.Empty;
 
-    [Id(2)]
-    public List<string> Images { get; set; } = [];
-
     [Id(3)]
     public string? TruthPrefix { get; set; }
 
     [Id(4)]
     public int WorkingSize { get; set; } = 256;
-
-    /// <summary>Per image: <see cref="Progress"/> of its embedding.</summary>
-    [Id(5)]
-    public byte[] Embedded { get; set; } = [];
 
     [Id(6)]
     public string? Encoder { get; set; }
@@ -36,13 +35,9 @@ public sealed class DatasetState
     [Id(7)]
     public SelectSupports? Selection { get; set; }
 
-    /// <summary>Indexes of the supports.</summary>
+    /// <summary>Indexes of the supports (K of them).</summary>
     [Id(8)]
     public List<int> Supports { get; set; } = [];
-
-    /// <summary>Per image, the supports registered to it (empty for a support).</summary>
-    [Id(9)]
-    public List<int[]> Atlases { get; set; } = [];
 
     /// <summary>Supports whose annotation is missing or unusable.</summary>
     [Id(10)]
@@ -53,13 +48,6 @@ public sealed class DatasetState
 
     [Id(12)]
     public RunSettings? Run { get; set; }
-
-    /// <summary>Per image: <see cref="Progress"/> of its segmentation in the current run.</summary>
-    [Id(13)]
-    public byte[] Segmented { get; set; } = [];
-
-    [Id(14)]
-    public List<ImageFailure> Failures { get; set; } = [];
 
     [Id(15)]
     public string? Message { get; set; }
@@ -87,12 +75,45 @@ public sealed class DatasetState
     /// <summary>The run's <c>DatasetCompleted</c> (or its cancellation) is still to be published; see <see cref="SupportsSelectedPending"/>.</summary>
     [Id(21)]
     public bool CompletionPending { get; set; }
-}
 
-/// <summary>Progress of one image in one stage, as stored in <see cref="DatasetState"/>.</summary>
-public static class Progress
-{
-    public const byte Pending = 0;
-    public const byte Done = 1;
-    public const byte Failed = 2;
+    [Id(22)]
+    public int ImageCount { get; set; }
+
+    /// <summary>Progress of the embedding phase (positions are image indexes).</summary>
+    [Id(23)]
+    public PhaseProgress Embedding { get; set; } = PhaseProgress.None;
+
+    /// <summary>Progress of the current run (positions are indexes into the run's queries, in dataset order).</summary>
+    [Id(24)]
+    public PhaseProgress Segmentation { get; set; } = PhaseProgress.None;
+
+    /// <summary>The last failures, one line each (at most <see cref="RecentFailuresKept"/>).</summary>
+    [Id(25)]
+    public List<ImageFailure> RecentFailures { get; set; } = [];
+
+    /// <summary>Queries of the current run: every embedded image that is not a support.</summary>
+    [Id(26)]
+    public int QueryCount { get; set; }
+
+    /// <summary>Names of <see cref="Supports"/>, for statuses without reading the image list.</summary>
+    [Id(28)]
+    public List<string> SupportNames { get; set; } = [];
+
+    /// <summary>Images whose embedding failed so far (one line each); moved to the embedding blob when the phase ends.</summary>
+    [Id(27)]
+    public List<Files.EmbeddingFailure> EmbeddingFailures { get; set; } = [];
+
+    public void AddFailure(ImageFailure failure)
+    {
+        if (RecentFailures.Contains(failure))
+        {
+            return;
+        }
+
+        RecentFailures.Add(failure);
+        if (RecentFailures.Count > RecentFailuresKept)
+        {
+            RecentFailures.RemoveRange(0, RecentFailures.Count - RecentFailuresKept);
+        }
+    }
 }

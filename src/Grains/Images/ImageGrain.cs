@@ -1,5 +1,7 @@
 using Orleans.Concurrency;
+using SamMpa.Grains.Datasets;
 using SamMpa.Grains.Workers;
+using SamMpa.Storage;
 
 namespace SamMpa.Grains.Images;
 
@@ -14,10 +16,9 @@ namespace SamMpa.Grains.Images;
 internal sealed class ImageGrain(
     [PersistentState("image", Constants.StorageProviderName)] IPersistentState<ImageState> state) : Grain, IImageGrain
 {
-    private Task<EmbeddingOutcome>? _embedding;
-    private readonly Dictionary<string, Task<ImageOutcome>> _runs = new(StringComparer.Ordinal);
-
+    private readonly Dictionary<string, JoinableWork<ImageOutcome>> _runs = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _saveGate = new(1, 1);
+    private JoinableWork<EmbeddingOutcome>? _embedding;
 
     private (string Dataset, string Image) Key => ImageKey.Parse(this.GetPrimaryKeyString());
 
@@ -27,7 +28,7 @@ internal sealed class ImageGrain(
         return Task.CompletedTask;
     }
 
-    public Task<EmbeddingOutcome> EmbedAsync(EmbedImage request)
+    public Task<EmbeddingOutcome> EmbedAsync(EmbedImage request, CancellationToken cancellationToken = default)
     {
         if (state.State.Embedding is { Error: null } done)
         {
@@ -36,74 +37,119 @@ internal sealed class ImageGrain(
 
         if (_embedding is null)
         {
-            var embedding = EmbedCoreAsync(request);
-            _embedding = embedding.IsCompleted ? null : Forget(embedding, () => _embedding = null);
-            return _embedding ?? embedding;
+            var work = new JoinableWork<EmbeddingOutcome>(ct => EmbedCoreAsync(request, ct));
+            _embedding = work;
+            _ = ForgetWhenDone(work.Task, () =>
+            {
+                _embedding = null;
+                work.Dispose();
+            });
         }
 
-        return _embedding;
+        return _embedding.JoinAsync(cancellationToken);
     }
 
-    public Task<ImageOutcome> SegmentAsync(SegmentImage request)
+    public Task<ImageOutcome> SegmentAsync(SegmentImage request, CancellationToken cancellationToken = default)
     {
         if (state.State.RunId == request.RunId && state.State.Outcome is { } done)
         {
             return Task.FromResult(done);
         }
 
-        if (_runs.TryGetValue(request.RunId, out var running))
+        if (!_runs.TryGetValue(request.RunId, out var work))
         {
-            return running;
+            work = new JoinableWork<ImageOutcome>(ct => SegmentCoreAsync(request, ct));
+            _runs[request.RunId] = work;
+            var started = work;
+            _ = ForgetWhenDone(work.Task, () =>
+            {
+                _runs.Remove(request.RunId);
+                started.Dispose();
+            });
         }
 
-        running = SegmentCoreAsync(request);
-        if (running.IsCompleted)
-        {
-            return running;
-        }
-
-        var tracked = Forget(running, () => _runs.Remove(request.RunId));
-        _runs[request.RunId] = tracked;
-        return tracked;
+        return work.JoinAsync(cancellationToken);
     }
 
-    private async Task<EmbeddingOutcome> EmbedCoreAsync(EmbedImage request)
+    private async Task<EmbeddingOutcome> EmbedCoreAsync(EmbedImage request, CancellationToken cancellationToken)
     {
+        // Yield first, so the caller has stored the work before a quick completion forgets it.
+        await Task.Yield();
         var (dataset, image) = Key;
-        var worker = GrainFactory.GetGrain<IEmbeddingWorker>(0);
-        var outcome = await worker.EmbedAsync(new EmbeddingJob(dataset, image, request.ImageBlob, request.WorkingSize));
+        var outcome = await GrainFactory.GetGrain<IEmbeddingWorker>(0)
+            .EmbedAsync(new EmbeddingJob(dataset, image, request.ImageBlob, request.WorkingSize), cancellationToken);
         state.State.Embedding = outcome;
         await SaveAsync();
         return outcome;
     }
 
-    private async Task<ImageOutcome> SegmentCoreAsync(SegmentImage request)
+    private async Task<ImageOutcome> SegmentCoreAsync(SegmentImage request, CancellationToken cancellationToken)
     {
+        await Task.Yield();
         var (dataset, image) = Key;
-        // One registration per support, each its own worker call: with several supports they run on several cores or silos.
-        var propagations = request.Supports
-            .Select(support => GrainFactory.GetGrain<IRegistrationWorker>(0)
-                .PropagateAsync(new PropagationJob(dataset, image, request.ImageBlob, support, request.WorkingSize)))
-            .ToArray();
-        var masks = await Task.WhenAll(propagations);
-        var job = new MaskJob
-        {
-            Dataset = dataset,
-            Image = image,
-            ImageBlob = request.ImageBlob,
-            TruthBlob = request.TruthBlob,
-            Masks = masks,
-            WorkingSize = request.WorkingSize,
-            Settings = request.Settings,
-            EmbeddingBlob = request.EmbeddingBlob,
-        };
-        var outcome = request.Settings.UseSam
-            ? await GrainFactory.GetGrain<ISamWorker>(0).SegmentAsync(job)
-            : await GrainFactory.GetGrain<IRegistrationWorker>(0).WriteCoarseAsync(job);
+        var outcome = request.Settings.Method.IsBaseline()
+            ? await BaselineAsync(dataset, image, request, cancellationToken)
+            : await SamMpaAsync(dataset, image, request, cancellationToken);
         state.State.RunId = request.RunId;
         state.State.Outcome = outcome;
         await SaveAsync();
         return outcome;
+    }
+
+    /// <summary>Stage MP in one worker call (every atlas), then with SAM stages PA and PR in another; blobs in between.</summary>
+    private async Task<ImageOutcome> SamMpaAsync(string dataset, string image, SegmentImage request, CancellationToken cancellationToken)
+    {
+        var coarse = await GrainFactory.GetGrain<IRegistrationWorker>(0).SegmentQueryAsync(
+            new QueryJob
+            {
+                Dataset = dataset,
+                Image = image,
+                ImageBlob = request.ImageBlob,
+                TruthBlob = request.TruthBlob,
+                Supports = request.Supports,
+                WorkingSize = request.WorkingSize,
+                SamFollows = request.Settings.UseSam,
+            },
+            cancellationToken);
+        if (!request.Settings.UseSam || coarse.Outcome.Failed)
+        {
+            return coarse.Outcome;
+        }
+
+        return await GrainFactory.GetGrain<ISamWorker>(0).SegmentAsync(
+            new SamJob
+            {
+                Dataset = dataset,
+                Image = image,
+                TruthBlob = request.TruthBlob,
+                SoftMaskBlob = coarse.SoftMaskBlob!,
+                Width = coarse.Width,
+                Height = coarse.Height,
+                EmbeddingBlob = request.EmbeddingBlob!,
+                Settings = request.Settings,
+                Coarse = coarse.Outcome,
+            },
+            cancellationToken);
+    }
+
+    /// <summary>A baseline of the paper: SAM prompted without registration (PerSAM uses the query's nearest support).</summary>
+    private Task<ImageOutcome> BaselineAsync(string dataset, string image, SegmentImage request, CancellationToken cancellationToken)
+    {
+        var support = request.Settings.Method == SegmentationMethod.PerSam ? request.Supports[0] : null;
+        return GrainFactory.GetGrain<ISamWorker>(0).BaselineAsync(
+            new BaselineJob
+            {
+                Dataset = dataset,
+                Image = image,
+                ImageBlob = request.ImageBlob,
+                TruthBlob = request.TruthBlob,
+                EmbeddingBlob = request.EmbeddingBlob!,
+                WorkingSize = request.WorkingSize,
+                Method = request.Settings.Method,
+                Support = support,
+                SupportEmbeddingBlob = support is null ? null : DatasetBlobLayout.Embedding(dataset, request.Encoder!, support.Image),
+            },
+            cancellationToken);
     }
 
     /// <summary>Writes the state; an embedding and a run finishing together must not race on the ETag.</summary>
@@ -120,14 +166,16 @@ internal sealed class ImageGrain(
         }
     }
 
-    /// <summary>Runs <paramref name="forget"/> when the task ends, so a failed attempt can be tried again.</summary>
-    private static async Task<T> Forget<T>(Task<T> task, Action forget)
+    /// <summary>Runs <paramref name="forget"/> when the work ends, so a failed attempt can be tried again.</summary>
+    private static async Task ForgetWhenDone(Task work, Action forget)
     {
-        // Yield first, so the caller has stored the returned task before a quick completion forgets it.
-        await Task.Yield();
         try
         {
-            return await task;
+            await work;
+        }
+        catch (Exception)
+        {
+            // The callers see the failure; here it only ends the work's entry.
         }
         finally
         {

@@ -6,10 +6,27 @@ public sealed class JobOptions
     public const string Section = "Job";
 
     /// <summary>
-    /// Image-grain calls a dataset keeps in flight. Bounded so a dataset of 10,000 images neither times calls out
-    /// waiting in queues nor holds 10,000 requests in memory; about 2 per registration core of the cluster is enough.
+    /// Image-grain calls a dataset keeps in flight while embedding and for the baselines. A SAM-MPA run instead keeps as
+    /// many as the cpu silos offer registration slots (each query takes one per atlas): cluster-wide admission, so no
+    /// call waits in a queue.
     /// </summary>
     public int MaxInFlight { get; set; } = 8;
+
+    /// <summary>
+    /// Queries a SAM-MPA run keeps in flight per registration slot the cpu silos offer. 2 keeps every slot busy while
+    /// finished queries are written and placement spreads calls unevenly over the silos; a call then waits at most about
+    /// one registration for its slot, never the minutes of an unbounded queue.
+    /// </summary>
+    public int CallsPerRegistrationSlot { get; set; } = 2;
+
+    /// <summary>
+    /// Queueing a registration call may see on top of its own work (another dataset's calls ahead of it in the slots), in
+    /// the deadline of an image call: atlases x 2 x Registration:Timeout (elastix, then transformix) + this.
+    /// </summary>
+    public TimeSpan QueueAllowance { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Tries of a phase that hit an unexpected error (storage gone, say) before the dataset fails with the reason.</summary>
+    public int MaxPhaseAttempts { get; set; } = 30;
 
     /// <summary>Outcomes between two writes of the dataset's state (a resumed job redoes at most these, idempotently).</summary>
     public int CheckpointEvery { get; set; } = 25;
@@ -22,7 +39,7 @@ public sealed class JobOptions
 
     /// <summary>
     /// Attempts of one image call that failed for a transient reason (timeout, silo gone) before it counts as failed.
-    /// Attempt n waits <see cref="RetryDelay"/> x n first: 8 attempts wait 56 s in all by default, longer than
+    /// Attempt n waits about <see cref="RetryDelay"/> x n first (with jitter): 8 attempts wait about 56 s in all by default, longer than
     /// Orleans' default failure detection takes to declare a killed silo dead (about 15-30 s), after which the call lands elsewhere.
     /// </summary>
     public int MaxAttempts { get; set; } = 8;

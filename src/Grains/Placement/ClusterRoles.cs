@@ -10,6 +10,12 @@ public interface IClusterRoles
 
     /// <summary>The distinct roles of the active silos, sorted; silos whose metadata is not known yet are left out.</summary>
     IReadOnlyList<string> ActiveRoles();
+
+    /// <summary>
+    /// Registrations the active cpu (and all) silos run at once, summed from their metadata: the admission bound of
+    /// a run. At least 1 while any silo serves cpu.
+    /// </summary>
+    int RegistrationSlots();
 }
 
 /// <summary>
@@ -23,8 +29,24 @@ internal sealed class ClusterRoles(IClusterMembershipService membership, ISiloMe
     public IReadOnlyList<string> ActiveRoles() =>
         ActiveSiloRoles().OfType<string>().Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
 
-    private IEnumerable<string?> ActiveSiloRoles() =>
+    public int RegistrationSlots()
+    {
+        var slots = 0;
+        foreach (var metadata in ActiveSiloMetadata())
+        {
+            if (SiloRoles.Serves(metadata.GetValueOrDefault(Constants.RoleMetadataKey), SiloRoles.Cpu))
+            {
+                slots += int.TryParse(metadata.GetValueOrDefault(Constants.RegistrationSlotsMetadataKey), out var offered) && offered > 0 ? offered : 1;
+            }
+        }
+
+        return slots;
+    }
+
+    private IEnumerable<string?> ActiveSiloRoles() => ActiveSiloMetadata().Select(metadata => metadata.GetValueOrDefault(Constants.RoleMetadataKey));
+
+    private IEnumerable<IReadOnlyDictionary<string, string>> ActiveSiloMetadata() =>
         membership.CurrentSnapshot.Members.Values
             .Where(member => member.Status == SiloStatus.Active)
-            .Select(member => siloMetadata.GetSiloMetadata(member.SiloAddress).Metadata.GetValueOrDefault(Constants.RoleMetadataKey));
+            .Select(member => (IReadOnlyDictionary<string, string>)siloMetadata.GetSiloMetadata(member.SiloAddress).Metadata);
 }

@@ -1,5 +1,4 @@
 using System.Numerics.Tensors;
-using SamMpa.Grains.Workers;
 using SamMpa.Imaging.Images;
 
 namespace SamMpa.Grains.Services;
@@ -7,37 +6,32 @@ namespace SamMpa.Grains.Services;
 /// <summary>Label fusion: the mean of the propagated soft masks (with one support, a copy of its mask).</summary>
 internal static class MaskFusion
 {
-    /// <summary>The fused soft mask on the working grid, or null when every registration failed.</summary>
-    public static GrayImage? Fuse(IReadOnlyList<PropagatedMask> masks)
+    /// <summary>The fused soft mask on the working grid, or null when there is no mask to fuse.</summary>
+    public static GrayImage? Fuse(IReadOnlyList<GrayImage> masks)
     {
-        var usable = masks.Where(m => m.SoftMask is not null).ToArray();
-        if (usable.Length == 0)
+        if (masks.Count == 0)
         {
             return null;
         }
 
-        var first = usable[0];
-        var fused = new GrayImage(first.Width, first.Height);
-        foreach (var mask in usable)
+        var first = masks[0];
+        var fused = first.Clone();
+        for (var m = 1; m < masks.Count; m++)
         {
-            if (mask.Width != first.Width || mask.Height != first.Height || mask.SoftMask!.Length != fused.Pixels.Length)
+            if (masks[m].Width != first.Width || masks[m].Height != first.Height)
             {
                 fused.Dispose();
-                throw new InvalidOperationException($"The mask from support '{mask.Support}' is {mask.Width}x{mask.Height}, the others {first.Width}x{first.Height}.");
+                throw new InvalidOperationException($"Propagated masks of {masks[m].Width}x{masks[m].Height} and {first.Width}x{first.Height} cannot be fused.");
             }
 
-            TensorPrimitives.Add(fused.Pixels, mask.SoftMask, fused.Pixels);
+            TensorPrimitives.Add(fused.Pixels, masks[m].Pixels, fused.Pixels);
         }
 
-        if (usable.Length > 1)
+        if (masks.Count > 1)
         {
-            TensorPrimitives.Multiply(fused.Pixels, 1f / usable.Length, fused.Pixels);
+            TensorPrimitives.Multiply(fused.Pixels, 1f / masks.Count, fused.Pixels);
         }
 
         return fused;
     }
-
-    /// <summary>The registration errors of the supports that failed, one line.</summary>
-    public static string Errors(IReadOnlyList<PropagatedMask> masks) =>
-        string.Join(" | ", masks.Where(m => m.Error is not null).Select(m => m.Error));
 }

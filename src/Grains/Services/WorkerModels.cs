@@ -7,79 +7,108 @@ using SamMpa.Imaging.Sam;
 namespace SamMpa.Grains.Services;
 
 /// <summary>
-/// The silo's encoder and SAM decoder, loaded once per process on first use and shared by every worker activation
-/// (one ONNX session per model per process). A SAM package given in the options decides both.
+/// The silo's encoder and SAM decoder (a DI singleton), shared by every worker activation: loaded once, on the thread
+/// pool, by the first of <see cref="LoadAsync"/> (a gpu silo's start) or the workers' calls, which all await the same
+/// load; no lock is held while a model loads. A SAM package given in the options decides both. Disposed with the host:
+/// the encoder, the decoder's package and their ONNX sessions.
 /// </summary>
 public sealed class WorkerModels(IOptions<ModelOptions> options, ILogger<WorkerModels> logger) : IDisposable
 {
-    private readonly Lock _gate = new();
-    private SamPackage? _package;
-    private bool _packageLoaded;
-    private IImageEncoder? _encoder;
-    private SamDecoder? _decoder;
-
-    /// <summary>The encoder: SAM's when a package or encoder is configured, else the bundled ResNet18.</summary>
-    public IImageEncoder Encoder
-    {
-        get
-        {
-            lock (_gate)
-            {
-                if (_encoder is null)
-                {
-                    var settings = options.Value;
-                    var package = Package;
-                    _encoder = package is not null
-                        ? new SamImageEncoder(package, settings.Device, Warn)
-                        : EncoderFactory.Create(settings.SamEncoder, settings.Device, Warn);
-                    logger.LogInformation("Embedding with encoder {Encoder} ({Dimension} values per image)", _encoder.Id, _encoder.Dimension);
-                }
-
-                return _encoder;
-            }
-        }
-    }
-
-    /// <summary>SAM's prompt decoder, or null when this silo has no SAM package.</summary>
-    public SamDecoder? Decoder
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _decoder ??= Package is { } package ? new SamDecoder(package) : null;
-            }
-        }
-    }
+    private Task<LoadedModels>? _loading;
+    private int _disposed;
 
     /// <summary>
-    /// Loads and checks the configured SAM package now (kept for the workers), so a gpu silo whose package cannot be
-    /// used refuses to start instead of accepting work it can never do. Does nothing without a package.
+    /// Loads the configured models now (a gpu silo's start), so a silo whose SAM package or encoder cannot be used refuses
+    /// to start instead of accepting work it can never do.
     /// </summary>
-    public void LoadPackage()
+    public Task LoadAsync() => Loading();
+
+    /// <summary>The encoder: SAM's when a package or encoder is configured, else the bundled ResNet18.</summary>
+    public async Task<IImageEncoder> GetEncoderAsync() => (await Loading()).Encoder;
+
+    /// <summary>SAM's prompt decoder, or null when this silo has no SAM package.</summary>
+    public async Task<SamDecoder?> GetDecoderAsync() => (await Loading()).Decoder;
+
+    public void Dispose()
     {
-        lock (_gate)
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
         {
-            _ = Package;
+            return;
+        }
+
+        if (Volatile.Read(ref _loading) is { } loading)
+        {
+            DisposeWhenLoaded(loading);
         }
     }
 
-    private SamPackage? Package
+    /// <summary>The one load: started by the first caller; a failed load is started again by the next caller.</summary>
+    private Task<LoadedModels> Loading()
     {
-        get
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        var current = Volatile.Read(ref _loading);
+        if (current is not null && !current.IsFaulted)
         {
-            if (!_packageLoaded)
-            {
-                var directory = options.Value.SamPackage;
-                _package = string.IsNullOrWhiteSpace(directory) ? null : SamPackage.Load(directory, options.Value.Device, Warn);
-                _packageLoaded = true;
-            }
-
-            return _package;
+            return current;
         }
+
+        var load = new Task<LoadedModels>(Load);
+        var seen = Interlocked.CompareExchange(ref _loading, load, current);
+        if (seen != current)
+        {
+            return seen!; // another caller started the load first
+        }
+
+        load.Start(TaskScheduler.Default);
+        if (Volatile.Read(ref _disposed) != 0)
+        {
+            DisposeWhenLoaded(load); // disposed while this load was being started
+        }
+
+        return load;
     }
 
-    public void Dispose() => _encoder?.Dispose();
+    /// <summary>Disposes the models of <paramref name="loading"/> once loaded (at once when they are).</summary>
+    private static void DisposeWhenLoaded(Task<LoadedModels> loading) =>
+        _ = loading.ContinueWith(
+            loaded => loaded.Result.Dispose(), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+
+    private LoadedModels Load()
+    {
+        var settings = options.Value;
+        var package = string.IsNullOrWhiteSpace(settings.SamPackage) ? null : SamPackage.Load(settings.SamPackage, settings.Device, Warn);
+        IImageEncoder? encoder = null;
+        try
+        {
+            encoder = package is not null
+                ? new SamImageEncoder(package, settings.Device, Warn)
+                : EncoderFactory.Create(settings.SamEncoder, settings.Device, Warn);
+            var decoder = package is not null ? new SamDecoder(package) : null;
+            logger.LogInformation("Embedding with encoder {Encoder} ({Dimension} values per image)", encoder.Id, encoder.Dimension);
+            return new LoadedModels(package, encoder, decoder);
+        }
+        catch
+        {
+            encoder?.Dispose();
+            package?.Dispose();
+            throw;
+        }
+    }
 
     private void Warn(string message) => logger.LogWarning("{Warning}", message);
+
+    private sealed class LoadedModels(SamPackage? package, IImageEncoder encoder, SamDecoder? decoder) : IDisposable
+    {
+        public IImageEncoder Encoder { get; } = encoder;
+
+        /// <summary>Runs on the package's decoder session, which the package owns.</summary>
+        public SamDecoder? Decoder { get; } = decoder;
+
+        /// <summary>Idempotent: the encoder and the package release their session leases once.</summary>
+        public void Dispose()
+        {
+            Encoder.Dispose();
+            package?.Dispose();
+        }
+    }
 }

@@ -23,24 +23,24 @@ internal sealed class EmbeddingWorker(
     IBlobStore blobs, WorkerModels models, IOptions<ImageOptions> imageOptions, SamMpaMetrics metrics, ILogger<EmbeddingWorker> logger)
     : Grain, IEmbeddingWorker
 {
-    public async Task<EmbeddingOutcome> EmbedAsync(EmbeddingJob job)
+    public async Task<EmbeddingOutcome> EmbedAsync(EmbeddingJob job, CancellationToken cancellationToken = default)
     {
         var clock = Stopwatch.StartNew();
-        // The first call loads the model: off the grain's scheduler, like the encoding itself.
-        var encoder = await Task.Run(() => models.Encoder);
+        // Loaded once per silo (at a gpu silo's start), on the thread pool.
+        var encoder = await models.GetEncoderAsync();
         var blob = DatasetBlobLayout.Embedding(job.Dataset, encoder.Id, job.Image);
         var outcome = new EmbeddingOutcome { EmbeddingBlob = blob, Encoder = encoder.Id, Dimension = encoder.Dimension };
         try
         {
-            if (!await blobs.ExistsAsync(blob, default))
+            if (!await blobs.ExistsAsync(blob, cancellationToken))
             {
                 // The gate of the pipeline: an image of a refused size fails here, alone, and is never a support or a query.
-                using var image = await BlobImages.ReadImageAsync(blobs, job.ImageBlob, imageOptions.Value.Limits, default);
+                using var image = await BlobImages.ReadImageAsync(blobs, job.ImageBlob, imageOptions.Value.Limits, cancellationToken);
                 var geometry = WorkingGeometry.For(image, job.WorkingSize);
                 using var working = geometry.ToWorking(image);
                 // Off the grain's scheduler: the encoder runs for a while on every core.
-                var values = await Task.Run(() => encoder.Encode(working));
-                await blobs.TryCreateAsync(blob, EmbeddingCodec.Encode(values).Bytes, default);
+                var values = await Task.Run(() => encoder.Encode(working), cancellationToken);
+                await blobs.TryCreateAsync(blob, EmbeddingCodec.Encode(values).Bytes, cancellationToken);
             }
 
             metrics.ImageProcessed(StageNames.Embed, clock.Elapsed.TotalSeconds, ok: true);
@@ -50,7 +50,7 @@ internal sealed class EmbeddingWorker(
         {
             logger.LogWarning("Embedding failed: {Reason}", e.Message);
             metrics.ImageProcessed(StageNames.Embed, clock.Elapsed.TotalSeconds, ok: false);
-            return new EmbeddingOutcome { Error = new ImageError(StageNames.Embed, e.Message), Seconds = clock.Elapsed.TotalSeconds };
+            return new EmbeddingOutcome { Error = new ImageError(StageNames.Embed, ImageError.OneLine(e.Message)), Seconds = clock.Elapsed.TotalSeconds };
         }
     }
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Orleans.Concurrency;
+using SamMpa.Grains.Datasets.Files;
 using SamMpa.Grains.Placement;
 using SamMpa.Grains.Services;
 using SamMpa.Imaging.Embeddings;
@@ -16,17 +17,21 @@ internal sealed class SelectionWorker(IBlobStore blobs) : Grain, ISelectionWorke
 {
     private const int ParallelReads = 16;
 
-    public async Task<SelectionOutcome> SelectAsync(SelectionJob job)
+    public async Task<SelectionOutcome> SelectAsync(SelectionJob job, CancellationToken cancellationToken = default)
     {
         var clock = Stopwatch.StartNew();
-        var embeddings = new float[job.EmbeddingBlobs.Count][];
+        var images = await DatasetFiles.ReadImagesAsync(blobs, job.Dataset, job.ImageCount, cancellationToken);
+        var failed = (await DatasetFiles.ReadEmbeddingAsync(blobs, job.Dataset, cancellationToken)).FailedIndexes();
+        // Images whose embedding failed are neither supports nor queries.
+        var candidates = Enumerable.Range(0, images.Count).Where(i => !failed.Contains(i)).ToArray();
+        var embeddings = new float[candidates.Length][];
         var problems = new List<string>();
         await Parallel.ForEachAsync(
-            Enumerable.Range(0, embeddings.Length),
-            new ParallelOptions { MaxDegreeOfParallelism = ParallelReads },
-            async (i, ct) =>
+            Enumerable.Range(0, candidates.Length),
+            new ParallelOptions { MaxDegreeOfParallelism = ParallelReads, CancellationToken = cancellationToken },
+            async (c, ct) =>
             {
-                var name = job.EmbeddingBlobs[i];
+                var name = DatasetBlobLayout.Embedding(job.Dataset, job.Encoder, images[candidates[c]]);
                 var values = EmbeddingCodec.Decode(await blobs.ReadAsync(name, ct) ?? []);
                 if (values is null)
                 {
@@ -38,7 +43,7 @@ internal sealed class SelectionWorker(IBlobStore blobs) : Grain, ISelectionWorke
                     return;
                 }
 
-                embeddings[i] = job.PooledDimension > 0 ? EmbeddingPooling.Pool(values, job.PooledDimension) : values;
+                embeddings[c] = job.PooledDimension > 0 ? EmbeddingPooling.Pool(values, job.PooledDimension) : values;
             });
 
         if (problems.Count > 0)
@@ -61,19 +66,33 @@ internal sealed class SelectionWorker(IBlobStore blobs) : Grain, ISelectionWorke
             return new SelectionOutcome { Error = e.Message.Split(" (Parameter", 2)[0] };
         }
 
-        var selection = job.ByEmbedding
-            ? SupportSelector.Select(embeddings, job.K)
-            : SupportSelector.SelectRandom(embeddings, job.K, job.Seed);
-        var atlases = AtlasRanking.Rank(embeddings, selection, job.Atlases);
-        return new SelectionOutcome { Supports = selection.Supports.ToArray(), Atlases = atlases, Seconds = clock.Elapsed.TotalSeconds };
+        // Off the grain's scheduler: selection is O(N K d) arithmetic.
+        var (supports, ranked) = await Task.Run(
+            () =>
+            {
+                var selection = job.ByEmbedding
+                    ? SupportSelector.Select(embeddings, job.K)
+                    : SupportSelector.SelectRandom(embeddings, job.K, job.Seed);
+                return (selection.Supports.ToArray(), AtlasRanking.Rank(embeddings, selection, job.Atlases));
+            },
+            cancellationToken);
+        var atlases = Enumerable.Range(0, images.Count).Select(_ => Array.Empty<int>()).ToArray();
+        for (var c = 0; c < candidates.Length; c++)
+        {
+            atlases[candidates[c]] = ranked[c].Select(a => candidates[a]).ToArray();
+        }
+
+        var supportImages = supports.Select(c => candidates[c]).ToArray();
+        await DatasetFiles.WriteSelectionAsync(blobs, job.Dataset, new SelectionFile(supportImages, atlases), cancellationToken);
+        return new SelectionOutcome { Supports = supportImages, Seconds = clock.Elapsed.TotalSeconds };
     }
 
-    public async Task<string?> CheckAnnotationAsync(AnnotationCheck check)
+    public async Task<string?> CheckAnnotationAsync(AnnotationCheck check, CancellationToken cancellationToken = default)
     {
         try
         {
-            using var image = await BlobImages.ReadImageAsync(blobs, check.ImageBlob, default);
-            using var annotation = await BlobImages.ReadMaskAsync(blobs, check.AnnotationBlob, default);
+            using var image = await BlobImages.ReadImageAsync(blobs, check.ImageBlob, cancellationToken);
+            using var annotation = await BlobImages.ReadMaskAsync(blobs, check.AnnotationBlob, cancellationToken);
             if (annotation.Width != image.Width || annotation.Height != image.Height)
             {
                 return $"{check.AnnotationBlob}: annotation is {annotation.Width}x{annotation.Height} but image {check.Image} is {image.Width}x{image.Height}";

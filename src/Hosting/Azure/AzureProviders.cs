@@ -35,11 +35,14 @@ public static class AzureProviders
 
         foreach (var name in new[] { Constants.StorageProviderName, Constants.PubSubStorageName })
         {
-            silo.AddAzureBlobGrainStorage(name, options =>
+            silo.AddAzureBlobGrainStorage(name, optionsBuilder => optionsBuilder.Configure<Orleans.Serialization.Serializer>((options, serializer) =>
             {
                 options.BlobServiceClient = account.Blobs();
                 options.ContainerName = settings.GrainStateContainer;
-            });
+                // Orleans' own serializer, as the local-folder storage uses: every [GenerateSerializer] state round-trips,
+                // and value-equal records are not mistaken for one object (Newtonsoft's reference tracking did).
+                options.GrainStorageSerializer = new Orleans.Storage.OrleansGrainStorageSerializer(serializer);
+            }));
         }
 
         silo.UseAzureTableReminderService(options =>
@@ -49,11 +52,7 @@ public static class AzureProviders
         });
 
         silo.AddAzureQueueStreams(Constants.StreamProviderName, configurator =>
-            configurator.ConfigureAzureQueue(options => options.Configure(queues =>
-            {
-                queues.QueueServiceClient = account.Queues();
-                queues.QueueNames = queueNames;
-            })));
+            configurator.ConfigureAzureQueue(QueuesOf(account, queueNames)));
 
         return silo;
     }
@@ -75,14 +74,18 @@ public static class AzureProviders
         });
 
         client.AddAzureQueueStreams(Constants.StreamProviderName, configurator =>
-            configurator.ConfigureAzureQueue(options => options.Configure(queues =>
-            {
-                queues.QueueServiceClient = account.Queues();
-                queues.QueueNames = queueNames;
-            })));
+            configurator.ConfigureAzureQueue(QueuesOf(account, queueNames)));
 
         return client;
     }
+
+    /// <summary>The stream queues of silos and clients alike.</summary>
+    private static Action<Microsoft.Extensions.Options.OptionsBuilder<Orleans.Configuration.AzureQueueOptions>> QueuesOf(StorageAccount account, List<string> queueNames) =>
+        options => options.Configure(queues =>
+        {
+            queues.QueueServiceClient = account.Queues();
+            queues.QueueNames = queueNames;
+        });
 
     /// <summary>The image, mask and result blobs, in <see cref="AzureStorageSettings.BlobContainer"/>.</summary>
     public static AzureBlobStore CreateBlobStore(this AzureStorageSettings settings) =>

@@ -3,8 +3,12 @@ using SamMpa.Storage;
 
 namespace SamMpa.Hosting.Health;
 
-/// <summary>What the readiness endpoint answers: ready or not, the silo's membership status, the storage's state and why not.</summary>
-public sealed record ReadinessReport(bool Ready, string Silo, string Storage, string? Reason)
+/// <summary>
+/// What the readiness endpoint answers: ready or not, the silo's membership status, the storage's state and why not.
+/// <paramref name="StorageFailure"/> is what the store threw, for the log only: its text may name accounts and URLs,
+/// which an HTTP answer must not.
+/// </summary>
+public sealed record ReadinessReport(bool Ready, string Silo, string Storage, string? Reason, Exception? StorageFailure = null)
 {
     public const string StorageOk = "ok";
     public const string StorageUnreachable = "unreachable";
@@ -43,28 +47,37 @@ public sealed class ReadinessCheck
     public async Task<ReadinessReport> CheckAsync(CancellationToken cancellationToken)
     {
         var status = _siloStatus();
-        var storageProblem = await StorageProblemAsync(cancellationToken);
+        var (storageProblem, storageFailure) = await StorageProblemAsync(cancellationToken);
 
         var reasons = new List<string>(2);
         if (status != SiloStatus.Active)
         {
-            reasons.Add($"the silo is {status} in the cluster membership, not {SiloStatus.Active}");
+            reasons.Add(MembershipProblem(status));
         }
 
         if (storageProblem is not null)
         {
-            reasons.Add($"storage: {storageProblem}");
+            reasons.Add(storageProblem);
         }
 
         return new ReadinessReport(
             Ready: reasons.Count == 0,
             Silo: status.ToString(),
             Storage: storageProblem is null ? ReadinessReport.StorageOk : ReadinessReport.StorageUnreachable,
-            Reason: reasons.Count == 0 ? null : string.Join("; ", reasons));
+            Reason: reasons.Count == 0 ? null : string.Join("; ", reasons),
+            StorageFailure: storageFailure);
     }
 
-    /// <summary>Null when the store answered in time, else what went wrong.</summary>
-    private async Task<string?> StorageProblemAsync(CancellationToken cancellationToken)
+    /// <summary>Why a silo that is not <see cref="SiloStatus.Active"/> is not ready: still joining, or leaving.</summary>
+    private static string MembershipProblem(SiloStatus status) => status is SiloStatus.None or SiloStatus.Created or SiloStatus.Joining
+        ? $"not active yet: the silo is {status} in the cluster membership"
+        : $"not active: the silo is {status} in the cluster membership";
+
+    /// <summary>
+    /// Null when the store answered in time, else a reason fit for the HTTP answer (no exception text: it may name the
+    /// account or its URL) and what the store threw, for the log.
+    /// </summary>
+    private async Task<(string? Problem, Exception? Failure)> StorageProblemAsync(CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_storageTimeout);
@@ -72,15 +85,15 @@ public sealed class ReadinessCheck
         {
             // WaitAsync bounds the wait even for a store that ignores its token.
             await _blobs.ExistsAsync(ProbeBlobName, timeout.Token).WaitAsync(timeout.Token);
-            return null;
+            return (null, null);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return $"no answer within {_storageTimeout.TotalSeconds:0.###} s";
+            return ($"storage unreachable: no answer within {_storageTimeout.TotalSeconds:0.###} s", null);
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
-            return $"{exception.GetType().Name}: {exception.Message}";
+            return ("storage unreachable", exception);
         }
     }
 }

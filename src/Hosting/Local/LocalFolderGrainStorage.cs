@@ -40,6 +40,14 @@ public sealed class LocalFolderGrainStorage : IGrainStorage
 
     private static readonly SemaphoreSlim[] Gates = [.. Enumerable.Range(0, 64).Select(_ => new SemaphoreSlim(1, 1))];
 
+    /// <summary>Meter of what the local grain storage writes: how the state of a grain grows with its work shows here.</summary>
+    public const string MeterName = "SamMpa.GrainState";
+
+    private static readonly System.Diagnostics.Metrics.Meter StateMeter = new(MeterName);
+
+    private static readonly System.Diagnostics.Metrics.Counter<long> BytesWritten =
+        StateMeter.CreateCounter<long>("sammpa.grain_state.bytes_written", "By", "Bytes of grain state written, by state name.");
+
     private readonly Serializer _serializer;
     private readonly ILogger<LocalFolderGrainStorage> _logger;
 
@@ -132,20 +140,13 @@ public sealed class LocalFolderGrainStorage : IGrainStorage
         var eTag = Guid.NewGuid().ToString("N");
         var content = Format(eTag, stateName, grainId, payload);
 
-        var gate = GateOf(path);
-        await gate.WaitAsync(cancellationToken);
-        try
+        await UnderETagAsync("write", path, stateName, grainId, grainState.ETag, async _ =>
         {
-            var stored = await ReadStoredETagAsync(path, stateName, grainId, cancellationToken);
-            ThrowIfConflict("write", path, stored, grainState.ETag);
             await AtomicFile.WriteAsync(path, content, cancellationToken);
+            BytesWritten.Add(content.Length, new KeyValuePair<string, object?>("state", stateName));
             grainState.ETag = eTag;
             grainState.RecordExists = true;
-        }
-        finally
-        {
-            gate.Release();
-        }
+        }, cancellationToken);
     }
 
     public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
@@ -155,12 +156,8 @@ public sealed class LocalFolderGrainStorage : IGrainStorage
     {
         ArgumentNullException.ThrowIfNull(grainState);
         var path = PathOf(stateName, grainId);
-        var gate = GateOf(path);
-        await gate.WaitAsync(cancellationToken);
-        try
+        await UnderETagAsync("clear", path, stateName, grainId, grainState.ETag, stored =>
         {
-            var stored = await ReadStoredETagAsync(path, stateName, grainId, cancellationToken);
-            ThrowIfConflict("clear", path, stored, grainState.ETag);
             if (stored is not null)
             {
                 File.Delete(path);
@@ -168,6 +165,21 @@ public sealed class LocalFolderGrainStorage : IGrainStorage
 
             grainState.ETag = null;
             grainState.RecordExists = false;
+            return Task.CompletedTask;
+        }, cancellationToken);
+    }
+
+    /// <summary>Runs <paramref name="change"/> on the file under its gate, once the stored ETag matches the presented one.</summary>
+    private async Task UnderETagAsync(
+        string operation, string path, string stateName, GrainId grainId, string? presented, Func<string?, Task> change, CancellationToken cancellationToken)
+    {
+        var gate = GateOf(path);
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            var stored = await ReadStoredETagAsync(path, stateName, grainId, cancellationToken);
+            ThrowIfConflict(operation, path, stored, presented);
+            await change(stored);
         }
         finally
         {

@@ -22,6 +22,8 @@ public sealed class ResNet18Encoder : IImageEncoder
     private const int PlaneLength = InputSize * InputSize;
     private static readonly long[] InputShape = [1, 3, InputSize, InputSize];
 
+    private readonly OnnxSessions.SessionLease _preprocessLease;
+    private readonly OnnxSessions.SessionLease _resnetLease;
     private readonly InferenceSession _preprocess;
     private readonly InferenceSession _resnet;
     private readonly string[] _preprocessInput;
@@ -50,13 +52,32 @@ public sealed class ResNet18Encoder : IImageEncoder
             }
         }
 
-        _preprocess = OnnxSessions.Get(preprocessPath, device, warn);
-        _resnet = OnnxSessions.Get(resnetPath, device, warn);
+        _preprocessLease = OnnxSessions.Open(preprocessPath, device, warn);
+        try
+        {
+            _resnetLease = OnnxSessions.Open(resnetPath, device, warn);
+        }
+        catch
+        {
+            _preprocessLease.Dispose();
+            throw;
+        }
+
+        _preprocess = _preprocessLease.Session;
+        _resnet = _resnetLease.Session;
         _preprocessInput = [_preprocess.InputNames[0]];
         _preprocessOutput = [_preprocess.OutputNames[0]];
         _resnetInput = [_resnet.InputNames[0]];
         _resnetOutput = [_resnet.OutputNames[0]];
-        Validate(preprocessPath, resnetPath);
+        try
+        {
+            Validate(preprocessPath, resnetPath);
+        }
+        catch
+        {
+            Dispose();
+            throw;
+        }
         Id = "resnet18-" + ModelFingerprint.Of(resnetPath, preprocessPath);
     }
 
@@ -106,8 +127,13 @@ public sealed class ResNet18Encoder : IImageEncoder
         return result;
     }
 
-    /// <summary>The shared sessions belong to the process (see OnnxSessions); this only retires the encoder.</summary>
-    public void Dispose() => _disposed = true;
+    /// <summary>Retires the encoder and releases its leases on the shared sessions (see OnnxSessions).</summary>
+    public void Dispose()
+    {
+        _disposed = true;
+        _preprocessLease.Dispose();
+        _resnetLease.Dispose();
+    }
 
     private void Validate(string preprocessPath, string resnetPath)
     {

@@ -36,6 +36,7 @@ public sealed class SamImageEncoder : IImageEncoder
     private static readonly float[] SamPixelMean = [123.675f, 116.28f, 103.53f];
     private static readonly float[] SamPixelStd = [58.395f, 57.12f, 57.375f];
 
+    private readonly OnnxSessions.SessionLease _lease;
     private readonly InferenceSession _session;
     private readonly string[] _inputName;
     private readonly string[] _outputName;
@@ -80,26 +81,35 @@ public sealed class SamImageEncoder : IImageEncoder
         Device device,
         Action<string>? warn)
     {
-        _session = OnnxSessions.Get(fullPath, device, warn);
-        _inputName = [inputName ?? _session.InputNames[0]];
-        _outputName = [outputName ?? _session.OutputNames[0]];
-        if (!_session.InputMetadata.TryGetValue(_inputName[0], out var input))
+        _lease = OnnxSessions.Open(fullPath, device, warn);
+        try
         {
-            throw new InvalidOperationException($"SAM image encoder {fullPath} has no input '{_inputName[0]}'.");
-        }
+            _session = _lease.Session;
+            _inputName = [inputName ?? _session.InputNames[0]];
+            _outputName = [outputName ?? _session.OutputNames[0]];
+            if (!_session.InputMetadata.TryGetValue(_inputName[0], out var input))
+            {
+                throw new InvalidOperationException($"SAM image encoder {fullPath} has no input '{_inputName[0]}'.");
+            }
 
-        if (!_session.OutputMetadata.TryGetValue(_outputName[0], out var output))
+            if (!_session.OutputMetadata.TryGetValue(_outputName[0], out var output))
+            {
+                throw new InvalidOperationException($"SAM image encoder {fullPath} has no output '{_outputName[0]}'.");
+            }
+
+            _pixelMean = pixelMean;
+            _pixelStd = pixelStd;
+            Layout = layout;
+            SupportsBatch = layout == SamEncoderInputLayout.HwcRaw
+                ? ValidateHwc(fullPath, _inputName[0], input, _outputName[0], output)
+                : Validate(fullPath, _inputName[0], input, _outputName[0], output);
+            Id = "sam-" + ModelFingerprint.Of(fullPath) + SettingsSuffix(pixelMean, pixelStd, layout);
+        }
+        catch
         {
-            throw new InvalidOperationException($"SAM image encoder {fullPath} has no output '{_outputName[0]}'.");
+            _lease.Dispose();
+            throw;
         }
-
-        _pixelMean = pixelMean;
-        _pixelStd = pixelStd;
-        Layout = layout;
-        SupportsBatch = layout == SamEncoderInputLayout.HwcRaw
-            ? ValidateHwc(fullPath, _inputName[0], input, _outputName[0], output)
-            : Validate(fullPath, _inputName[0], input, _outputName[0], output);
-        Id = "sam-" + ModelFingerprint.Of(fullPath) + SettingsSuffix(pixelMean, pixelStd, layout);
     }
 
     public string Id { get; }
@@ -138,8 +148,12 @@ public sealed class SamImageEncoder : IImageEncoder
         return result;
     }
 
-    /// <summary>The shared session belongs to the process (see OnnxSessions); this only retires the encoder.</summary>
-    public void Dispose() => _disposed = true;
+    /// <summary>Retires the encoder and releases its lease on the shared session (see OnnxSessions).</summary>
+    public void Dispose()
+    {
+        _disposed = true;
+        _lease.Dispose();
+    }
 
     /// <summary>SAM's ResizeLongestSide target size: (int)(dim * 1024 / longest + 0.5).</summary>
     public static (int Width, int Height) ResizedSize(int width, int height)

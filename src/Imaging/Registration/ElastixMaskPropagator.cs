@@ -8,12 +8,20 @@ namespace SamMpa.Imaging.Registration;
 /// Carries a support image's mask onto a query image (SAM-MPA): elastix registers the support (moving) onto the
 /// query (fixed) with the configured parameter maps, then transformix warps the support mask with the final
 /// transform using first-order (bilinear) interpolation, giving a soft mask in [0, 1] on the query's grid.
-/// Thread-safe: every call works in its own temporary folder, which is always deleted afterwards
-/// (unless <see cref="RegistrationOptions.KeepWorkFolders"/>).
+/// Thread-safe: every call works in its own work folder (<see cref="RegistrationWorkFolders"/>, mode 0700), which is
+/// always deleted afterwards (unless <see cref="RegistrationOptions.KeepWorkFolders"/>).
 /// </summary>
 public sealed class ElastixMaskPropagator : IMaskPropagator
 {
     private const int LogTailLines = 15;
+
+    // The names elastix and transformix see, relative to the work folder they run in.
+    private const string FixedImage = "fixed.mha";
+    private const string MovingImage = "moving.mha";
+    private const string MovingMask = "mask.mha";
+    private const string ElastixFolder = "elastix";
+    private const string TransformixFolder = "transformix";
+    private const string MaskTransform = "MaskTransformParameters.txt";
 
     private readonly RegistrationOptions _options;
     private readonly Lazy<(string Elastix, string Transformix)> _tools;
@@ -44,41 +52,33 @@ public sealed class ElastixMaskPropagator : IMaskPropagator
         string supportName,
         CancellationToken ct)
     {
-        ArgumentNullException.ThrowIfNull(query);
-        ArgumentNullException.ThrowIfNull(support);
-        ArgumentNullException.ThrowIfNull(supportMask);
-        if (supportMask.Width != support.Width || supportMask.Height != support.Height)
-        {
-            throw new ArgumentException(
-                $"The mask of support '{supportName}' is {supportMask.Width}x{supportMask.Height} but the image is {support.Width}x{support.Height}.",
-                nameof(supportMask));
-        }
+        PropagationArguments.Check(query, support, supportMask, supportName);
 
         ct.ThrowIfCancellationRequested();
         var (elastix, transformix) = _tools.Value;
         ElastixTools.EnsureParameterFiles(_options);
 
         var started = Stopwatch.GetTimestamp();
-        var work = Path.Combine(_options.ResolvedWorkRoot, "sammpa-reg-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(work);
+        var work = RegistrationWorkFolders.Create(_options.ResolvedWorkRoot);
         try
         {
-            var fixedPath = Path.Combine(work, "fixed.mha");
-            var movingPath = Path.Combine(work, "moving.mha");
-            var maskPath = Path.Combine(work, "mask.mha");
-            MetaImage.Write(query, fixedPath);
-            MetaImage.Write(support, movingPath);
-            MetaImage.Write(supportMask, maskPath);
+            // elastix and transformix run in the work folder and see only relative, space-free paths: elastix 5.0.1
+            // fails (exit 254) on a work root with a space. The parameter maps are copied in for the same reason.
+            MetaImage.Write(query, Path.Combine(work, FixedImage));
+            MetaImage.Write(support, Path.Combine(work, MovingImage));
+            MetaImage.Write(supportMask, Path.Combine(work, MovingMask));
 
-            var elastixOut = Directory.CreateDirectory(Path.Combine(work, "elastix")).FullName;
+            var elastixOut = Directory.CreateDirectory(Path.Combine(work, ElastixFolder)).FullName;
             var elastixArgs = new List<string>(8 + (2 * _options.ParameterFiles.Count))
             {
-                "-f", fixedPath, "-m", movingPath, "-out", elastixOut,
+                "-f", FixedImage, "-m", MovingImage, "-out", ElastixFolder,
             };
-            foreach (var parameterFile in _options.ParameterFiles)
+            for (var i = 0; i < _options.ParameterFiles.Count; i++)
             {
+                var map = string.Create(CultureInfo.InvariantCulture, $"p{i}.txt");
+                File.Copy(_options.ParameterFiles[i], Path.Combine(work, map));
                 elastixArgs.Add("-p");
-                elastixArgs.Add(Path.GetFullPath(parameterFile));
+                elastixArgs.Add(map);
             }
 
             elastixArgs.Add("-threads");
@@ -92,11 +92,10 @@ public sealed class ElastixMaskPropagator : IMaskPropagator
                 throw Failure(queryName, supportName, $"elastix wrote no {Path.GetFileName(finalTransform)}", Path.Combine(elastixOut, "elastix.log"), null);
             }
 
-            var maskTransform = Path.Combine(elastixOut, "MaskTransformParameters.txt");
-            WriteMaskTransform(finalTransform, maskTransform);
+            WriteMaskTransform(finalTransform, Path.Combine(elastixOut, MaskTransform));
 
-            var transformixOut = Directory.CreateDirectory(Path.Combine(work, "transformix")).FullName;
-            string[] transformixArgs = ["-in", maskPath, "-out", transformixOut, "-tp", maskTransform, "-threads", "1"];
+            var transformixOut = Directory.CreateDirectory(Path.Combine(work, TransformixFolder)).FullName;
+            string[] transformixArgs = ["-in", MovingMask, "-out", TransformixFolder, "-tp", $"{ElastixFolder}/{MaskTransform}", "-threads", "1"];
             await RunToolAsync("transformix", transformix, transformixArgs, work, transformixOut, queryName, supportName, ct).ConfigureAwait(false);
 
             var resultPath = Path.Combine(transformixOut, "result.mha");
@@ -113,7 +112,7 @@ public sealed class ElastixMaskPropagator : IMaskPropagator
         {
             if (!_options.KeepWorkFolders)
             {
-                DeleteQuietly(work);
+                _ = RegistrationWorkFolders.TryDelete(work);
             }
         }
     }
@@ -254,31 +253,6 @@ public sealed class ElastixMaskPropagator : IMaskPropagator
         {
             var v = pixels[i];
             pixels[i] = v >= 1f ? 1f : v > 0f ? v : 0f; // NaN -> 0
-        }
-    }
-
-    private static void DeleteQuietly(string folder)
-    {
-        try
-        {
-            Directory.Delete(folder, recursive: true);
-        }
-        catch (DirectoryNotFoundException)
-        {
-        }
-        catch (IOException)
-        {
-            // A second attempt covers a file still being closed by a just-killed child.
-            try
-            {
-                Directory.Delete(folder, recursive: true);
-            }
-            catch (IOException)
-            {
-            }
-        }
-        catch (UnauthorizedAccessException)
-        {
         }
     }
 }

@@ -12,15 +12,7 @@ public sealed class IdentityMaskPropagator : IMaskPropagator
     public Task<PropagationResult> PropagateAsync(
         GrayImage query, GrayImage support, GrayImage supportMask, string queryName, string supportName, CancellationToken ct)
     {
-        ArgumentNullException.ThrowIfNull(query);
-        ArgumentNullException.ThrowIfNull(support);
-        ArgumentNullException.ThrowIfNull(supportMask);
-        if (supportMask.Width != support.Width || supportMask.Height != support.Height)
-        {
-            throw new ArgumentException(
-                $"The mask of support '{supportName}' is {supportMask.Width}x{supportMask.Height} but the image is {support.Width}x{support.Height}.",
-                nameof(supportMask));
-        }
+        PropagationArguments.Check(query, support, supportMask, supportName);
 
         ct.ThrowIfCancellationRequested();
         var started = Stopwatch.GetTimestamp();

@@ -36,10 +36,17 @@ public sealed record RegistrationOptions
     /// <summary>Where per-registration work folders are created; null means <see cref="Path.GetTempPath"/>.</summary>
     public string? WorkRoot { get; set; }
 
-    /// <summary>Debugging: keep each work folder (images, logs, transforms) instead of deleting it.</summary>
+    /// <summary>
+    /// Debugging: keep each work folder (images, logs, transforms) instead of deleting it (until a silo's start sweeps
+    /// it, <see cref="StaleWorkFolderAge"/>).
+    /// </summary>
     public bool KeepWorkFolders { get; set; }
 
-    internal string ResolvedWorkRoot => string.IsNullOrWhiteSpace(WorkRoot) ? Path.GetTempPath() : WorkRoot;
+    /// <summary>At a silo's start, work folders under the work root last written longer ago than this are deleted.</summary>
+    public TimeSpan StaleWorkFolderAge { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>The folder work folders are created in: <see cref="WorkRoot"/>, or the temporary folder.</summary>
+    public string ResolvedWorkRoot => string.IsNullOrWhiteSpace(WorkRoot) ? Path.GetTempPath() : WorkRoot;
 
     private static string BundledParameterFile(string name) =>
         Path.Combine(AppContext.BaseDirectory, "Registration", "Parameters", name);

@@ -4,7 +4,10 @@ using System.Text;
 
 namespace SamMpa.Imaging.Registration;
 
-/// <summary>Runs one elastix/transformix process without a shell, draining its output, with timeout and cancellation.</summary>
+/// <summary>
+/// Runs one elastix/transformix process without a shell, in its work folder, with a minimal environment (none of the
+/// silo's settings or secrets), draining its output, with timeout and cancellation.
+/// </summary>
 internal static class ToolProcess
 {
     private const int StderrTailChars = 4096;
@@ -32,8 +35,7 @@ internal static class ToolProcess
             startInfo.ArgumentList.Add(argument);
         }
 
-        startInfo.Environment["OMP_NUM_THREADS"] = "1";
-        startInfo.Environment["ITK_GLOBAL_DEFAULT_NUMBER_OF_THREADS"] = "1";
+        SetMinimalEnvironment(startInfo.Environment, workingDirectory);
 
         using var process = new Process { StartInfo = startInfo };
         try
@@ -70,6 +72,35 @@ internal static class ToolProcess
         await DrainQuietly(stdoutDrain).ConfigureAwait(false);
         var stderr = await stderrDrain.ConfigureAwait(false);
         return new Outcome(timedOut ? -1 : process.ExitCode, timedOut, stderr);
+    }
+
+    /// <summary>
+    /// Replaces the inherited environment (which holds the silo's storage keys and connection strings) with what the
+    /// tools need: PATH, a HOME and TMPDIR inside the work folder, the C locale (a '.' decimal separator in the
+    /// parameter files) and one thread each.
+    /// </summary>
+    internal static void SetMinimalEnvironment(IDictionary<string, string?> environment, string workingDirectory)
+    {
+        var path = Environment.GetEnvironmentVariable("PATH");
+        var libraryPath = Environment.GetEnvironmentVariable("LD_LIBRARY_PATH");
+        var systemRoot = Environment.GetEnvironmentVariable("SystemRoot");
+        environment.Clear();
+        environment["PATH"] = string.IsNullOrEmpty(path) ? "/usr/local/bin:/usr/bin:/bin" : path;
+        environment["HOME"] = workingDirectory;
+        environment["TMPDIR"] = workingDirectory;
+        environment["LANG"] = "C";
+        environment["LC_ALL"] = "C";
+        environment["OMP_NUM_THREADS"] = "1";
+        environment["ITK_GLOBAL_DEFAULT_NUMBER_OF_THREADS"] = "1";
+        if (!string.IsNullOrEmpty(libraryPath))
+        {
+            environment["LD_LIBRARY_PATH"] = libraryPath;
+        }
+
+        if (OperatingSystem.IsWindows() && !string.IsNullOrEmpty(systemRoot))
+        {
+            environment["SystemRoot"] = systemRoot; // Windows processes do not start without it
+        }
     }
 
     private static void KillTree(Process process)

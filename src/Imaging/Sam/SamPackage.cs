@@ -9,17 +9,20 @@ namespace SamMpa.Imaging.Sam;
 /// and checked against the manifest and the official SAM decoder signature.
 /// </summary>
 /// <remarks>
-/// The sessions come from the process-wide session cache (one per model path and device) and are shared:
-/// do not dispose them.
+/// The sessions come from the process-wide session table (one per model path and device) and are shared: the package
+/// holds a lease on each, which <see cref="Dispose"/> releases (do not dispose the sessions themselves).
 /// </remarks>
-public sealed class SamPackage
+public sealed class SamPackage : IDisposable
 {
-    private SamPackage(string directory, SamPackageManifest manifest, InferenceSession encoder, InferenceSession decoder)
+    private readonly OnnxSessions.SessionLease _encoder;
+    private readonly OnnxSessions.SessionLease _decoder;
+
+    private SamPackage(string directory, SamPackageManifest manifest, OnnxSessions.SessionLease encoder, OnnxSessions.SessionLease decoder)
     {
         Directory = directory;
         Manifest = manifest;
-        Encoder = encoder;
-        Decoder = decoder;
+        _encoder = encoder;
+        _decoder = decoder;
     }
 
     public string Directory { get; }
@@ -31,10 +34,10 @@ public sealed class SamPackage
     public string DecoderPath => Path.Combine(Directory, Manifest.Decoder);
 
     /// <summary>The image encoder session (shared; do not dispose).</summary>
-    public InferenceSession Encoder { get; }
+    public InferenceSession Encoder => _encoder.Session;
 
     /// <summary>The prompt decoder session (shared; do not dispose).</summary>
-    public InferenceSession Decoder { get; }
+    public InferenceSession Decoder => _decoder.Session;
 
     /// <summary>Opens and validates the package in <paramref name="directory"/>.</summary>
     /// <exception cref="FileNotFoundException">sam.json or a model file is missing (the message names it).</exception>
@@ -48,15 +51,32 @@ public sealed class SamPackage
         var encoderPath = RequireFile(fullDirectory, manifest.Encoder, "encoder");
         var decoderPath = RequireFile(fullDirectory, manifest.Decoder, "decoder");
 
-        var encoder = OnnxSessions.Get(encoderPath, device, warn);
-        var decoder = OnnxSessions.Get(decoderPath, device, warn);
-        var differences = Check(manifest, encoder, decoder);
-        if (differences.Count > 0)
+        var encoder = OnnxSessions.Open(encoderPath, device, warn);
+        OnnxSessions.SessionLease? decoder = null;
+        try
         {
-            throw new SamPackageException(fullDirectory, differences);
-        }
+            decoder = OnnxSessions.Open(decoderPath, device, warn);
+            var differences = Check(manifest, encoder.Session, decoder.Session);
+            if (differences.Count > 0)
+            {
+                throw new SamPackageException(fullDirectory, differences);
+            }
 
-        return new SamPackage(fullDirectory, manifest, encoder, decoder);
+            return new SamPackage(fullDirectory, manifest, encoder, decoder);
+        }
+        catch
+        {
+            encoder.Dispose();
+            decoder?.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Releases the package's leases on its sessions; a session is disposed when nothing else holds it.</summary>
+    public void Dispose()
+    {
+        _encoder.Dispose();
+        _decoder.Dispose();
     }
 
     /// <summary>Every difference between the sessions' signatures and what <paramref name="manifest"/> and SAM require.</summary>

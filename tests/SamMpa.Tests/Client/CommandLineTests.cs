@@ -1,3 +1,4 @@
+using System.CommandLine;
 using SamMpa.Client.Commands;
 
 namespace SamMpa.Tests.Client;
@@ -52,5 +53,46 @@ public sealed class CommandLineTests : IDisposable
 
         Assert.Empty(parse.Errors);
         Assert.Equal([1, 5, 10], parse.GetValue<int[]>("--shots") ?? []);
+    }
+
+    [Theory]
+    [InlineData("--device", "cpu")]
+    [InlineData("--sam-encoder", "encoder.onnx")]
+    [InlineData("--parallel", "2")]
+    [InlineData("--elastix-params", "affine.txt")]
+    [InlineData("--registration-timeout", "60")]
+    [InlineData("--elastix", "/opt/elastix/bin/elastix")]
+    [InlineData("--home", "home")]
+    public async Task With_cluster_an_option_the_cluster_would_not_get_is_refused_before_connecting(string option, string value)
+    {
+        var parse = SammpaCommandLine.Build()
+            .Parse(["eval", "--images", _root, "--masks", _root, "--cluster", option, value, "--settings", Path.Combine(_root, "no-such-settings.json")]);
+
+        Assert.Empty(parse.Errors);
+        Assert.Equal([option], ClusterOptions.GivenButNotForwarded(parse));
+        var error = Assert.Throws<ArgumentException>(() => ClusterOptions.RefuseNotForwarded(parse));
+        Assert.Contains(option, error.Message, StringComparison.Ordinal);
+        var standardError = new StringWriter();
+        Assert.Equal(ExitCodes.InvalidInput, await parse.InvokeAsync(new InvocationConfiguration { Error = standardError }));
+        // The settings file does not exist either: the refusal comes first, before any connection is tried.
+        Assert.Contains(option, standardError.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("settings file", standardError.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Options_left_at_their_defaults_are_not_refused_with_cluster()
+    {
+        var parse = SammpaCommandLine.Build().Parse(["eval", "--images", _root, "--masks", _root, "--cluster", "--shots", "2"]);
+
+        Assert.Empty(ClusterOptions.GivenButNotForwarded(parse));
+        ClusterOptions.RefuseNotForwarded(parse);
+    }
+
+    [Fact]
+    public void Without_cluster_the_embedded_only_options_are_only_listed_not_refused_by_the_command()
+    {
+        var parse = SammpaCommandLine.Build().Parse(["eval", "--images", _root, "--masks", _root, "--device", "cpu", "--parallel", "1"]);
+
+        Assert.Equal(["--device", "--parallel"], ClusterOptions.GivenButNotForwarded(parse));
     }
 }

@@ -1,13 +1,13 @@
 using System.Diagnostics.Metrics;
-using System.Net;
-using System.Net.Sockets;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using OpenTelemetry.Metrics;
 using SamMpa.Grains;
 using SamMpa.Grains.Images;
 using SamMpa.Grains.Telemetry;
+using SamMpa.Hosting;
 using SamMpa.Hosting.Telemetry;
+using SamMpa.Tests.Hosting;
+using SamMpa.Tests.Infrastructure;
 
 namespace SamMpa.Tests.Cluster;
 
@@ -160,10 +160,15 @@ public sealed class MetricsTests
     [Fact]
     public async Task The_prometheus_endpoint_serves_recorded_cluster_metrics()
     {
-        var port = FreePort();
-        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
-        builder.Services.AddSamMpaMetrics(port);
-        using var host = builder.Build();
+        var port = FreePorts.Take(1)[0];
+        var builder = SiloWebHosts.Builder(new Dictionary<string, string?>
+        {
+            ["Orleans:MetricsPort"] = $"{port}",
+            ["Orleans:HealthPort"] = "0",
+        });
+        builder.AddSamMpaHttpEndpoints();
+        await using var host = builder.Build();
+        host.MapSamMpaHttpEndpoints();
         await host.StartAsync();
         try
         {
@@ -185,13 +190,6 @@ public sealed class MetricsTests
         {
             await host.StopAsync();
         }
-    }
-
-    private static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
     }
 
     /// <summary>GETs <paramref name="uri"/> until the body satisfies <paramref name="ready"/>; bounded by attempts and a deadline.</summary>

@@ -128,6 +128,21 @@ public sealed partial class DockerfileTests(DockerPublishFixture publish) : ICla
     }
 
     [Theory]
+    [InlineData("silo-cpu.Dockerfile", false)]
+    [InlineData("silo-gpu.Dockerfile", true)]
+    [InlineData("client.Dockerfile", false)]
+    public async Task Only_the_gpu_silo_publishes_onnx_runtimes_cuda_provider(string name, bool cuda)
+    {
+        var build = await PublishBuildStageAsync(Dockerfile.Load(name));
+
+        // Every image runs ONNX Runtime (ResNet18 embeds on any host); only the gpu silo's build carries CUDA.
+        Assert.True(build.Exists("libonnxruntime.so"), $"{name}: ONNX Runtime's native library is not published");
+        Assert.True(
+            build.Exists("libonnxruntime_providers_cuda.so") == cuda,
+            $"{name}: the publish output {(cuda ? "lacks" : "holds")} ONNX Runtime's CUDA provider libonnxruntime_providers_cuda.so");
+    }
+
+    [Theory]
     [MemberData(nameof(Dockerfiles))]
     public void The_image_runs_as_a_numeric_non_root_user(string name)
     {

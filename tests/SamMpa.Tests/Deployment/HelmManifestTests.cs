@@ -94,6 +94,8 @@ public sealed class HelmManifestTests
             }
 
             Assert.Equal(health.ToString(), Manifests.EnvValue(silo, "Orleans__HealthPort"));
+            // The kubelet probes the pod IP: a health port on loopback would fail every probe.
+            Assert.Equal("0.0.0.0", Manifests.EnvValue(silo, "Orleans__HttpBindAddress"));
         }
     }
 

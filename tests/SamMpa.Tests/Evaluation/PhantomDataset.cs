@@ -21,7 +21,8 @@ internal sealed class PhantomDataset : IDisposable
 
     public string OutputDirectory => Path.Combine(Root, "out");
 
-    public string CacheDirectory => Path.Combine(Root, "cache");
+    /// <summary>Storage of the embedded silo the eval runs on (blobs, grain state).</summary>
+    public string HomeDirectory => Path.Combine(Root, "home");
 
     public static string Name(int i) => Generated.Name(i);
 

@@ -1,3 +1,4 @@
+using SamMpa.Client.Evaluation;
 using SamMpa.Imaging.Evaluation;
 
 namespace SamMpa.Tests.Evaluation;

@@ -1,13 +1,16 @@
 using System.Net;
-using System.Net.Sockets;
-using System.Text.Json;
-using Microsoft.Extensions.Configuration;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Orleans.Runtime;
+using SamMpa.Grains.Images;
+using SamMpa.Grains.Telemetry;
 using SamMpa.Hosting;
 using SamMpa.Hosting.Health;
+using SamMpa.Hosting.Telemetry;
 using SamMpa.Storage;
+using SamMpa.Tests.Infrastructure;
+using static SamMpa.Tests.Hosting.SiloWebHosts;
 
 namespace SamMpa.Tests.Hosting;
 
@@ -67,20 +70,22 @@ public sealed class HealthEndpointTests
         Assert.False(report.Ready);
         Assert.Equal(status.ToString(), report.Silo);
         Assert.Equal(ReadinessReport.StorageOk, report.Storage);
-        Assert.Contains($"the silo is {status}", report.Reason, StringComparison.Ordinal);
+        Assert.Equal($"{(status is SiloStatus.Created or SiloStatus.Joining ? "not active yet" : "not active")}: the silo is {status} in the cluster membership", report.Reason);
         Assert.DoesNotContain("storage", report.Reason, StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task Failing_storage_is_not_ready_and_says_why()
+    public async Task Failing_storage_is_not_ready_and_keeps_what_it_threw_out_of_the_reason()
     {
-        var store = new ProbeStore((_, _) => Task.FromException<bool>(new IOException("connection refused by 10.0.0.7")));
+        var failure = new IOException("connection refused by 10.0.0.7");
+        var store = new ProbeStore((_, _) => Task.FromException<bool>(failure));
         var report = await new ReadinessCheck(() => SiloStatus.Active, store).CheckAsync(CancellationToken.None);
 
         Assert.False(report.Ready);
         Assert.Equal("Active", report.Silo);
         Assert.Equal(ReadinessReport.StorageUnreachable, report.Storage);
-        Assert.Equal("storage: IOException: connection refused by 10.0.0.7", report.Reason);
+        Assert.Equal("storage unreachable", report.Reason);
+        Assert.Same(failure, report.StorageFailure);
     }
 
     [Fact]
@@ -95,7 +100,7 @@ public sealed class HealthEndpointTests
 
         Assert.False(report.Ready);
         Assert.Equal(ReadinessReport.StorageUnreachable, report.Storage);
-        Assert.Equal("storage: no answer within 0.1 s", report.Reason);
+        Assert.Equal("storage unreachable: no answer within 0.1 s", report.Reason);
     }
 
     [Fact]
@@ -105,7 +110,7 @@ public sealed class HealthEndpointTests
         var report = await new ReadinessCheck(() => SiloStatus.Joining, store).CheckAsync(CancellationToken.None);
 
         Assert.False(report.Ready);
-        Assert.Equal("the silo is Joining in the cluster membership, not Active; storage: InvalidOperationException: no account", report.Reason);
+        Assert.Equal("not active yet: the silo is Joining in the cluster membership; storage unreachable", report.Reason);
     }
 
     [Fact]
@@ -126,59 +131,146 @@ public sealed class HealthEndpointTests
     }
 
     [Fact]
-    public async Task The_endpoint_answers_live_and_ready_from_the_check()
+    public async Task The_health_check_is_healthy_when_ready_and_unhealthy_with_the_reason_otherwise()
     {
         var status = SiloStatus.Joining;
-        var port = FreePort();
-        using var endpoint = new HealthEndpoint(port, new ReadinessCheck(() => status, Answering()));
-        await endpoint.StartAsync(CancellationToken.None);
+        var check = new ReadinessHealthCheck(new ReadinessCheck(() => status, Answering()));
+
+        var joining = await check.CheckHealthAsync(new HealthCheckContext());
+        Assert.Equal(HealthStatus.Unhealthy, joining.Status);
+        Assert.Equal("Joining", joining.Data[ReadinessHealthCheck.SiloKey]);
+        Assert.Equal(ReadinessReport.StorageOk, joining.Data[ReadinessHealthCheck.StorageKey]);
+        Assert.StartsWith("not active yet", (string)joining.Data[ReadinessHealthCheck.ReasonKey], StringComparison.Ordinal);
+
+        status = SiloStatus.Active;
+        var active = await check.CheckHealthAsync(new HealthCheckContext());
+        Assert.Equal(HealthStatus.Healthy, active.Status);
+        Assert.False(active.Data.ContainsKey(ReadinessHealthCheck.ReasonKey));
+    }
+
+    [Fact]
+    public async Task Each_endpoint_answers_on_its_own_port_over_http()
+    {
+        var status = SiloStatus.Joining;
+        Exception? storageFailure = null;
+        var store = new ProbeStore((_, _) => storageFailure is null ? Task.FromResult(false) : Task.FromException<bool>(storageFailure));
+        var (healthPort, metricsPort) = Ports();
+        var builder = Builder(new Dictionary<string, string?>
+        {
+            ["Orleans:HealthPort"] = $"{healthPort}",
+            ["Orleans:MetricsPort"] = $"{metricsPort}",
+            ["Storage:Provider"] = "local",
+        });
+        // The check a silo host would build from its membership oracle and blob store, here driven by the test.
+        builder.Services.AddSingleton(new ReadinessHealthCheck(new ReadinessCheck(() => status, store)));
+        builder.AddSamMpaHttpEndpoints();
+        await using var app = builder.Build();
+        app.MapSamMpaHttpEndpoints();
+        await app.StartAsync();
         try
         {
-            using var http = Client();
-            var live = await GetAsync(http, port, HealthEndpoint.LivePath);
+            using var http = HttpClient();
+            var live = await GetAsync(http, healthPort, HealthEndpoints.LivePath);
             Assert.Equal(HttpStatusCode.OK, live.Status);
+            Assert.Equal("application/json", live.MediaType);
             Assert.Equal("live", live.Json.GetProperty("status").GetString());
 
-            var joining = await GetAsync(http, port, HealthEndpoint.ReadyPath);
+            var joining = await GetAsync(http, healthPort, HealthEndpoints.ReadyPath);
             Assert.Equal(HttpStatusCode.ServiceUnavailable, joining.Status);
             Assert.Equal("not ready", joining.Json.GetProperty("status").GetString());
             Assert.Equal("Joining", joining.Json.GetProperty("silo").GetString());
-            Assert.Contains("Joining", joining.Json.GetProperty("reason").GetString(), StringComparison.Ordinal);
+            Assert.StartsWith("not active yet", joining.Json.GetProperty("reason").GetString(), StringComparison.Ordinal);
 
             status = SiloStatus.Active;
-            var ready = await GetAsync(http, port, HealthEndpoint.ReadyPath);
+            var ready = await GetAsync(http, healthPort, HealthEndpoints.ReadyPath);
             Assert.Equal(HttpStatusCode.OK, ready.Status);
             Assert.Equal("ready", ready.Json.GetProperty("status").GetString());
             Assert.Equal("ok", ready.Json.GetProperty("storage").GetString());
             Assert.False(ready.Json.TryGetProperty("reason", out _));
 
-            Assert.Equal(HttpStatusCode.NotFound, (await GetAsync(http, port, "/health")).Status);
-            using var post = await http.PostAsync(new Uri($"http://127.0.0.1:{port}{HealthEndpoint.LivePath}"), content: null);
-            Assert.Equal(HttpStatusCode.MethodNotAllowed, post.StatusCode);
+            storageFailure = new InvalidOperationException("Server failed to authenticate at https://secretaccount.blob.core.windows.net/sammpa");
+            var unreachable = await GetAsync(http, healthPort, HealthEndpoints.ReadyPath);
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, unreachable.Status);
+            Assert.Equal("unreachable", unreachable.Json.GetProperty("storage").GetString());
+            Assert.Equal("storage unreachable", unreachable.Json.GetProperty("reason").GetString());
+            Assert.DoesNotContain("secretaccount", unreachable.Body, StringComparison.Ordinal);
+
+            using var head = await http.SendAsync(new HttpRequestMessage(HttpMethod.Head, new Uri($"http://127.0.0.1:{healthPort}{HealthEndpoints.LivePath}")));
+            Assert.Equal(HttpStatusCode.OK, head.StatusCode);
+            Assert.Equal(HttpStatusCode.MethodNotAllowed, (await SendAsync(http, HttpMethod.Post, healthPort, HealthEndpoints.LivePath)).Status);
+            Assert.Equal(HttpStatusCode.NotFound, (await GetAsync(http, healthPort, "/health")).Status);
+            // Each path on its own port only.
+            Assert.Equal(HttpStatusCode.NotFound, (await GetAsync(http, healthPort, MetricsExtensions.MetricsPath)).Status);
+            Assert.Equal(HttpStatusCode.NotFound, (await GetAsync(http, metricsPort, HealthEndpoints.LivePath)).Status);
+
+            app.Services.GetRequiredService<SamMpaMetrics>().ImageProcessed(StageNames.Embed, 0.5, ok: true);
+            var metrics = await GetAsync(http, metricsPort, MetricsExtensions.MetricsPath);
+            Assert.Equal(HttpStatusCode.OK, metrics.Status);
+            Assert.Contains("sammpa_images_processed_total{", metrics.Body, StringComparison.Ordinal);
         }
         finally
         {
-            await endpoint.StopAsync(CancellationToken.None);
+            await app.StopAsync();
         }
     }
 
     [Fact]
-    public void Port_zero_adds_no_endpoint()
+    public async Task One_port_for_both_serves_both()
     {
-        var services = new ServiceCollection().AddSamMpaHealth(0);
-
-        Assert.DoesNotContain(services, d => d.ServiceType == typeof(IHostedService));
-        Assert.Equal(8080, new ClusterSettings().HealthPort);
+        var port = FreePorts.Take(1)[0];
+        var builder = Builder(new Dictionary<string, string?>
+        {
+            ["Orleans:HealthPort"] = $"{port}",
+            ["Orleans:MetricsPort"] = $"{port}",
+        });
+        builder.Services.AddSingleton(new ReadinessHealthCheck(new ReadinessCheck(() => SiloStatus.Active, Answering())));
+        builder.AddSamMpaHttpEndpoints();
+        await using var app = builder.Build();
+        app.MapSamMpaHttpEndpoints();
+        await app.StartAsync();
+        try
+        {
+            using var http = HttpClient();
+            Assert.Equal(HttpStatusCode.OK, (await GetAsync(http, port, HealthEndpoints.ReadyPath)).Status);
+            Assert.Equal(HttpStatusCode.OK, (await GetAsync(http, port, MetricsExtensions.MetricsPath)).Status);
+        }
+        finally
+        {
+            await app.StopAsync();
+        }
     }
 
     [Fact]
-    public async Task A_silo_host_serves_live_and_becomes_ready_once_joined()
+    public async Task Ports_zero_switch_the_endpoints_off_and_nothing_listens()
+    {
+        var builder = Builder(new Dictionary<string, string?>
+        {
+            ["Orleans:HealthPort"] = "0",
+            ["Orleans:MetricsPort"] = "0",
+        });
+        builder.AddSamMpaHttpEndpoints();
+        await using var app = builder.Build();
+        app.MapSamMpaHttpEndpoints();
+        await app.StartAsync();
+        await app.StopAsync();
+
+        Assert.IsType<NoHttpServer>(app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>());
+        Assert.Empty(app.Services.GetServices<ReadinessHealthCheck>());
+        Assert.Equal((8080, 9464), (new ClusterSettings().HealthPort, new ClusterSettings().MetricsPort));
+    }
+
+    /// <summary>
+    /// The silo process's composition end to end: Kestrel answers while the silo cannot start yet (its storage check
+    /// held back by the test), "live" but not "ready"; once storage answers the silo joins and becomes ready, and the
+    /// metrics port serves the cluster's and Orleans' meters.
+    /// </summary>
+    [Fact]
+    public async Task A_silo_host_serves_live_while_it_joins_and_becomes_ready_once_joined()
     {
         var root = Directory.CreateTempSubdirectory("sammpa-health-silo-").FullName;
-        var (siloPort, gatewayPort, metricsPort, healthPort) = (FreePort(), FreePort(), FreePort(), FreePort());
-        // No defaults: environment variables (say Storage__Provider=azure from a shell) must not reach this silo.
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        var ports = FreePorts.Take(4);
+        var (siloPort, gatewayPort, metricsPort, healthPort) = (ports[0], ports[1], ports[2], ports[3]);
+        var builder = Builder(new Dictionary<string, string?>
         {
             // gpu: no elastix check at start (cpu silos require elastix on PATH).
             ["Orleans:Metadata:role"] = "gpu",
@@ -190,66 +282,93 @@ public sealed class HealthEndpointTests
             ["Orleans:HealthPort"] = $"{healthPort}",
             ["Storage:Provider"] = "local",
             ["Storage:LocalRoot"] = root,
+            ["Storage:StartupTimeout"] = "00:05:00",
         });
+        builder.AddSamMpaHttpEndpoints();
         builder.AddSamMpaSilo();
-        using var host = builder.Build();
+        // The silo's start begins with a storage check (StorageStartupCheck): storage answers nobody until the test says so.
+        var storageAnswers = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var local = new LocalFolderBlobStore(root);
+        builder.Services.AddSingleton<IBlobStore>(new ProbeStore(async (name, token) =>
+        {
+            await storageAnswers.Task.WaitAsync(token);
+            return await local.ExistsAsync(name, token);
+        }));
+        await using var app = builder.Build();
+        app.MapSamMpaHttpEndpoints();
         using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        var starting = app.StartAsync(deadline.Token);
         try
         {
-            await host.StartAsync(deadline.Token);
-            using var http = Client();
+            using var http = HttpClient();
+            var live = await PollAsync(http, healthPort, HealthEndpoints.LivePath, HttpStatusCode.OK, deadline.Token);
+            Assert.Equal("live", live.Json.GetProperty("status").GetString());
 
-            var live = await GetAsync(http, healthPort, HealthEndpoint.LivePath, deadline.Token);
-            Assert.Equal(HttpStatusCode.OK, live.Status);
+            var joining = await GetAsync(http, healthPort, HealthEndpoints.ReadyPath, deadline.Token);
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, joining.Status);
+            Assert.Equal("Created", joining.Json.GetProperty("silo").GetString());
+            Assert.Equal(
+                "not active yet: the silo is Created in the cluster membership; storage unreachable: no answer within 2 s",
+                joining.Json.GetProperty("reason").GetString());
+            Assert.False(starting.IsCompleted);
 
-            var ready = await PollUntilReadyAsync(http, healthPort, deadline.Token);
+            storageAnswers.SetResult();
+            await starting;
+            var ready = await PollAsync(http, healthPort, HealthEndpoints.ReadyPath, HttpStatusCode.OK, deadline.Token);
             Assert.Equal("ready", ready.Json.GetProperty("status").GetString());
             Assert.Equal("Active", ready.Json.GetProperty("silo").GetString());
             Assert.Equal("ok", ready.Json.GetProperty("storage").GetString());
+
+            app.Services.GetRequiredService<SamMpaMetrics>().InFlight(StageNames.Register, +1);
+            var metrics = await GetAsync(http, metricsPort, MetricsExtensions.MetricsPath, deadline.Token);
+            Assert.Equal(HttpStatusCode.OK, metrics.Status);
+            Assert.Contains("sammpa_inflight_calls{", metrics.Body, StringComparison.Ordinal);
+            Assert.Contains("\norleans_", metrics.Body, StringComparison.Ordinal);
         }
         finally
         {
-            await host.StopAsync(CancellationToken.None);
+            storageAnswers.TrySetResult();
+            // Stop only a silo that started: a failed assertion above must not be hidden by the stop's own error.
+            if (await starting.ContinueWith(start => start.IsCompletedSuccessfully, TaskScheduler.Default))
+            {
+                await app.StopAsync(CancellationToken.None);
+            }
+
             Directory.Delete(root, recursive: true);
         }
     }
 
-    private sealed record Answer(HttpStatusCode Status, JsonElement Json);
-
-    private static HttpClient Client() => new(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromSeconds(10) };
-
-    private static async Task<Answer> GetAsync(HttpClient http, int port, string path, CancellationToken cancellationToken = default)
+    private static (int Health, int Metrics) Ports()
     {
-        using var response = await http.GetAsync(new Uri($"http://127.0.0.1:{port}{path}"), cancellationToken);
-        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
-        var body = await response.Content.ReadAsStringAsync(cancellationToken);
-        return new Answer(response.StatusCode, JsonDocument.Parse(body).RootElement.Clone());
+        var ports = FreePorts.Take(2);
+        return (ports[0], ports[1]);
     }
 
-    /// <summary>GETs /health/ready until it answers 200; bounded by attempts and the deadline.</summary>
-    private static async Task<Answer> PollUntilReadyAsync(HttpClient http, int port, CancellationToken deadline)
+    /// <summary>GETs <paramref name="path"/> until it answers <paramref name="expected"/>; bounded by attempts and the deadline.</summary>
+    private static async Task<Answer> PollAsync(HttpClient http, int port, string path, HttpStatusCode expected, CancellationToken deadline)
     {
         var last = "(no answer)";
         for (var attempt = 0; attempt < 200 && !deadline.IsCancellationRequested; attempt++)
         {
-            var answer = await GetAsync(http, port, HealthEndpoint.ReadyPath, deadline);
-            if (answer.Status == HttpStatusCode.OK)
+            try
             {
-                return answer;
+                var answer = await GetAsync(http, port, path, deadline);
+                if (answer.Status == expected)
+                {
+                    return answer;
+                }
+
+                last = $"{(int)answer.Status}: {answer.Body}";
+            }
+            catch (HttpRequestException e)
+            {
+                last = e.Message; // not listening yet
             }
 
-            last = $"{(int)answer.Status}: {answer.Json}";
             await Task.Delay(TimeSpan.FromMilliseconds(50 * Math.Min(attempt + 1, 10)), deadline);
         }
 
-        Assert.Fail($"{HealthEndpoint.ReadyPath} never answered 200; last: {last}");
+        Assert.Fail($"{path} never answered {(int)expected}; last: {last}");
         return null!;
-    }
-
-    private static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
     }
 }

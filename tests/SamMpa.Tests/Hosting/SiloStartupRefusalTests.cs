@@ -1,10 +1,9 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Hosting;
 using SamMpa.Hosting;
+using SamMpa.Tests.Infrastructure;
 using SamMpa.Tests.SamPackage;
 
 namespace SamMpa.Tests.Hosting;
@@ -80,10 +79,11 @@ public sealed class SiloStartupRefusalTests : IDisposable
     /// <summary>Builds and starts a silo host from <paramref name="settings"/>; returns the messages of the error that stopped it.</summary>
     private async Task<string> StartFailureAsync(Dictionary<string, string?> settings)
     {
-        var (siloPort, gatewayPort) = (FreePort(), FreePort());
-        // No defaults: environment variables (say Storage__Provider=azure from a shell) must not reach this silo.
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        var ports = FreePorts.Take(2);
+        var (siloPort, gatewayPort) = (ports[0], ports[1]);
+        // The silo process's web host, without its defaults: environment variables (say Storage__Provider=azure from a
+        // shell) must not reach this silo.
+        var builder = SiloWebHosts.Builder(new Dictionary<string, string?>
         {
             ["Orleans:ClusterId"] = $"refusal-{Guid.NewGuid():N}",
             ["Orleans:SiloPort"] = $"{siloPort}",
@@ -95,11 +95,13 @@ public sealed class SiloStartupRefusalTests : IDisposable
         });
         builder.Configuration.AddInMemoryCollection(settings);
         using var deadline = new CancellationTokenSource(Patience * 2);
-        IHost? host = null;
+        WebApplication? host = null;
         try
         {
+            builder.AddSamMpaHttpEndpoints();
             builder.AddSamMpaSilo();
             host = builder.Build();
+            host.MapSamMpaHttpEndpoints();
             await host.StartAsync(deadline.Token);
         }
         catch (Exception e) when (!deadline.IsCancellationRequested)
@@ -108,7 +110,10 @@ public sealed class SiloStartupRefusalTests : IDisposable
         }
         finally
         {
-            host?.Dispose();
+            if (host is not null)
+            {
+                await host.DisposeAsync();
+            }
         }
 
         Assert.Fail("expected the silo to refuse to start, it started");
@@ -122,11 +127,4 @@ public sealed class SiloStartupRefusalTests : IDisposable
         { InnerException: { } inner } => e.Message + Environment.NewLine + Messages(inner),
         _ => e.Message,
     };
-
-    private static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
-    }
 }

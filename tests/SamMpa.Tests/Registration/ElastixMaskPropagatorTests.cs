@@ -175,6 +175,60 @@ public sealed class ElastixMaskPropagatorTests : IDisposable
     }
 
     [Fact]
+    public async Task A_work_root_and_parameter_files_with_spaces_in_their_paths_register()
+    {
+        // elastix 5.0.1 exits with 254 when it is given a path with a space: it must only see relative names.
+        var spaced = Directory.CreateDirectory(Path.Combine(_workRoot, "work root with spaces")).FullName;
+        var maps = Directory.CreateDirectory(Path.Combine(_workRoot, "my maps")).FullName;
+        var bspline = Path.Combine(maps, "b spline.txt");
+        File.Copy(RegistrationOptions.BundledBSplineParameterFile, bspline);
+        var options = Options() with { WorkRoot = spaced, ParameterFiles = [RegistrationOptions.BundledAffineParameterFile, bspline] };
+        ElastixTools.EnsureAvailable(options);
+        var propagator = new ElastixMaskPropagator(options);
+        var (support, supportMask) = Phantoms.CreateDeformed(64, 12, deformationSeed: 1);
+        var (query, queryMask) = Phantoms.CreateDeformed(64, 12, deformationSeed: 2);
+        using (support)
+        using (supportMask)
+        using (query)
+        using (queryMask)
+        {
+            var result = await propagator.PropagateAsync(query, support, supportMask, "query.png", "support.png", CancellationToken.None);
+
+            using var soft = result.SoftMask;
+            Assert.Equal(64, soft.Width);
+            Assert.Equal(64, soft.Height);
+            Assert.True(SegmentationMetrics.Compare(soft.Pixels, queryMask.Pixels).Dice > 0.5);
+        }
+
+        Assert.Empty(Directory.EnumerateFileSystemEntries(spaced));
+    }
+
+    [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task Cancelling_a_registration_kills_elastix_and_its_children_and_deletes_its_owner_only_work_folder()
+    {
+        using var tool = new HangingTool(_workRoot);
+        var propagator = new ElastixMaskPropagator(Options() with { ElastixPath = tool.Path, Timeout = TimeSpan.FromMinutes(10) });
+        var (image, mask) = Phantoms.Create(32, 6);
+        using (image)
+        using (mask)
+        using (var cancel = new CancellationTokenSource())
+        {
+            var registering = propagator.PropagateAsync(image, image, mask, "q.png", "s.png", cancel.Token);
+            await tool.RunningAsync(registering);
+
+            var work = Assert.Single(Directory.GetDirectories(_workRoot, RegistrationWorkFolders.Prefix + "*"));
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(work));
+            await cancel.CancelAsync();
+
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => registering);
+            await tool.GoneAsync(); // the fake elastix and its sleeping child have both exited
+        }
+
+        Assert.Empty(Directory.GetDirectories(_workRoot, RegistrationWorkFolders.Prefix + "*"));
+    }
+
+    [Fact]
     public void MaskTransformUsesBilinearFloatMha()
     {
         var source = Path.Combine(_workRoot, "TransformParameters.0.txt");

@@ -1,4 +1,4 @@
-namespace SamMpa.Imaging.Evaluation;
+namespace SamMpa.Client.Evaluation;
 
 /// <summary>The stages of SAM-MPA, as named in the paper's ablation (Table 1).</summary>
 [Flags]

@@ -1,4 +1,4 @@
-namespace SamMpa.Imaging.Evaluation;
+namespace SamMpa.Client.Evaluation;
 
 /// <summary>
 /// The outcome for one query image in one run; <paramref name="Support"/> lists the atlases used, ';'-separated.
@@ -63,8 +63,8 @@ public static class RunSummaries
     {
         ArgumentNullException.ThrowIfNull(results);
         var succeeded = results.Where(r => !r.Failed).ToArray();
-        var dice = Metrics.Statistics.Of(succeeded.Select(r => r.Dice));
-        var final = scoreFinal ? Metrics.Statistics.Of(succeeded.Select(r => r.FinalDice)) : null;
+        var dice = Imaging.Metrics.Statistics.Of(succeeded.Select(r => r.Dice));
+        var final = scoreFinal ? Imaging.Metrics.Statistics.Of(succeeded.Select(r => r.FinalDice)) : null;
         return new RunSummary(
             run,
             shots,

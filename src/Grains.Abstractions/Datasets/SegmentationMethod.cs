@@ -1,13 +1,14 @@
-using SamMpa.Imaging.Sam;
+namespace SamMpa.Grains.Datasets;
 
-namespace SamMpa.Imaging.Evaluation;
-
-/// <summary>What prompts SAM: SAM-MPA's propagated masks, or one of the paper's baselines.</summary>
+/// <summary>What segments the queries of a run: SAM-MPA, or one of the paper's baselines (all run on the grains).</summary>
+[GenerateSerializer]
+[Alias("sammpa.SegmentationMethod")]
 public enum SegmentationMethod
 {
+    /// <summary>Registration carries the supports' masks (MP); with SAM, the coarse mask prompts it (PA, PR).</summary>
     SamMpa,
 
-    /// <summary>SAM with one foreground point at the ground-truth centroid.</summary>
+    /// <summary>SAM with one foreground point at the ground-truth centroid (needs ground truth and SAM).</summary>
     ManualPoint,
 
     /// <summary>SAM with the ground-truth bounding box.</summary>
@@ -20,7 +21,8 @@ public enum SegmentationMethod
     PerSam,
 }
 
-public static class SegmentationMethodParser
+/// <summary>Names of the methods on the command line and in reports.</summary>
+public static class SegmentationMethods
 {
     private static readonly Dictionary<string, SegmentationMethod> Known = new(StringComparer.OrdinalIgnoreCase)
     {
@@ -31,22 +33,20 @@ public static class SegmentationMethodParser
         ["persam"] = SegmentationMethod.PerSam,
     };
 
-    public static SegmentationMethod Parse(string text) =>
-        Known.TryGetValue(text.Trim(), out var method)
+    public static SegmentationMethod Parse(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return Known.TryGetValue(text.Trim(), out var method)
             ? method
             : throw new ArgumentException($"Unknown --method '{text}'; available: {string.Join(", ", Known.Keys)}.");
+    }
 
     public static string Format(SegmentationMethod method) => Known.First(k => k.Value == method).Key;
 
     /// <summary>True for the baselines, which prompt SAM without registering anything.</summary>
     public static bool IsBaseline(this SegmentationMethod method) => method != SegmentationMethod.SamMpa;
 
-    /// <summary>The manual prompt a baseline method simulates; null for SAM-MPA and PerSAM.</summary>
-    public static ManualPromptKind? ManualPrompt(this SegmentationMethod method) => method switch
-    {
-        SegmentationMethod.ManualPoint => ManualPromptKind.Point,
-        SegmentationMethod.ManualBox => ManualPromptKind.Box,
-        SegmentationMethod.ManualPointBox => ManualPromptKind.PointAndBox,
-        _ => null,
-    };
+    /// <summary>True for the baselines whose prompts are simulated from the query's ground truth.</summary>
+    public static bool IsManual(this SegmentationMethod method) =>
+        method is SegmentationMethod.ManualPoint or SegmentationMethod.ManualBox or SegmentationMethod.ManualPointBox;
 }

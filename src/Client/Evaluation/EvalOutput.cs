@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace SamMpa.Imaging.Evaluation;
+namespace SamMpa.Client.Evaluation;
 
 /// <summary>Writes per_image.csv and summary.json, each atomically (temp file, then rename).</summary>
 public static class EvalOutput

@@ -1,8 +1,9 @@
+using SamMpa.Grains.Datasets;
 using SamMpa.Imaging.Embeddings;
 using SamMpa.Imaging.Registration;
 using SamMpa.Imaging.Sam;
 
-namespace SamMpa.Imaging.Evaluation;
+namespace SamMpa.Client.Evaluation;
 
 /// <summary>What one evaluation run over a labelled folder computes and where it writes.</summary>
 public sealed record EvalOptions
@@ -24,8 +25,6 @@ public sealed record EvalOptions
     /// <summary>Seed of the random supports drawn when ES is off.</summary>
     public int RandomSupportSeed { get; init; } = 20240601;
 
-    public required string EmbeddingCacheDirectory { get; init; }
-
     /// <summary>A SAM image-encoder ONNX; null selects the bundled ResNet18.</summary>
     public string? SamEncoderPath { get; init; }
 
@@ -38,8 +37,9 @@ public sealed record EvalOptions
     public string? SamPackageDirectory { get; init; }
 
     /// <summary>
-    /// SAM-MPA, or a manual-prompt baseline (needs a SAM package): the baselines prompt SAM from each query's ground truth,
-    /// run on the same queries as SAM-MPA would (the stages es or random pick them) and register nothing.
+    /// SAM-MPA, or one of the paper's baselines (needs a SAM package): manual prompts from each query's ground truth, or
+    /// PerSAM from its support; they run on the grains on the same queries as SAM-MPA would (the stages es or random pick
+    /// them) and register nothing.
     /// </summary>
     public SegmentationMethod Method { get; init; } = SegmentationMethod.SamMpa;
 

@@ -1,0 +1,88 @@
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Logging.Abstractions;
+using SamMpa.Grains.Datasets.Phases;
+using SamMpa.Grains.Options;
+using SamMpa.Grains.Telemetry;
+
+namespace SamMpa.Tests.Datasets;
+
+public sealed class JobResilienceTests
+{
+    private static readonly JobOptions Fast = new() { MaxAttempts = 3, MaxPhaseAttempts = 2, RetryDelay = TimeSpan.FromMilliseconds(1) };
+
+    [Fact]
+    public async Task A_call_that_throws_is_tried_again_up_to_the_attempts_then_throws()
+    {
+        using var meters = new TestMeterFactory();
+        var metrics = new SamMpaMetrics(meters);
+        var resilience = new JobResilience("d", Fast, metrics, NullLogger.Instance);
+        var attempts = 0;
+        await Assert.ThrowsAsync<TimeoutException>(() => resilience.CallAsync("register", "a.png", _ =>
+        {
+            attempts++;
+            throw new TimeoutException("no answer");
+        }, CancellationToken.None));
+        Assert.Equal(3, attempts);
+
+        attempts = 0;
+        await resilience.CallAsync("register", "b.png", _ => ++attempts < 2 ? throw new TimeoutException("once") : Task.CompletedTask, CancellationToken.None);
+        Assert.Equal(2, attempts);
+    }
+
+    [Fact]
+    public async Task Cancellation_is_never_retried()
+    {
+        using var meters = new TestMeterFactory();
+        var metrics = new SamMpaMetrics(meters);
+        var resilience = new JobResilience("d", Fast, metrics, NullLogger.Instance);
+        using var cancellation = new CancellationTokenSource();
+        var attempts = 0;
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => resilience.CallAsync("register", "a.png", async ct =>
+        {
+            attempts++;
+            await cancellation.CancelAsync();
+            ct.ThrowIfCancellationRequested();
+        }, cancellation.Token));
+        Assert.Equal(1, attempts);
+    }
+
+    [Fact]
+    public async Task A_phase_is_retried_a_bounded_number_of_times_after_reloading()
+    {
+        using var meters = new TestMeterFactory();
+        var metrics = new SamMpaMetrics(meters);
+        var reloads = 0;
+        var resilience = new JobResilience("d", Fast, metrics, NullLogger.Instance, _ =>
+        {
+            reloads++;
+            return ValueTask.CompletedTask;
+        });
+        var attempts = 0;
+        await Assert.ThrowsAsync<IOException>(() => resilience.PhaseAsync("Running", _ =>
+        {
+            attempts++;
+            throw new IOException("storage gone");
+        }, CancellationToken.None));
+        Assert.Equal((2, 1), (attempts, reloads));
+    }
+
+    private sealed class TestMeterFactory : IMeterFactory
+    {
+        private readonly List<Meter> _meters = [];
+
+        public Meter Create(MeterOptions options)
+        {
+            var meter = new Meter(options);
+            _meters.Add(meter);
+            return meter;
+        }
+
+        public void Dispose()
+        {
+            foreach (var meter in _meters)
+            {
+                meter.Dispose();
+            }
+        }
+    }
+}
