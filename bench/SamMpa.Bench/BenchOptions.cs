@@ -3,12 +3,15 @@ namespace SamMpa.Bench;
 /// <summary>The command line of the bench (bench/run passes its arguments through, plus --repo).</summary>
 public sealed record BenchOptions
 {
-    public static readonly IReadOnlyList<string> SuiteNames = ["selection", "registration", "orchestration", "state", "end-to-end"];
+    public static readonly IReadOnlyList<string> SuiteNames = ["selection", "registration", "orchestration", "state", "end-to-end", "accuracy"];
 
     /// <summary>Tiny sizes and phantoms: the whole suite in minutes, to check the script, not to measure.</summary>
     public bool Quick { get; init; }
 
     public IReadOnlyList<string> Suites { get; init; } = SuiteNames;
+
+    /// <summary>The K values of the accuracy suite (--shots; default 1 5 10).</summary>
+    public IReadOnlyList<int> Shots { get; init; } = [1, 5, 10];
 
     /// <summary>Folder holding cxr-lung and busi (each with images/ and masks/).</summary>
     public required string DataDirectory { get; init; }
@@ -33,6 +36,7 @@ public sealed record BenchOptions
         ArgumentNullException.ThrowIfNull(args);
         var quick = false;
         var suites = new List<string>();
+        var shots = new List<int>();
         string? data = null, sam = null, repository = null;
         var passed = new List<string>();
         for (var i = 0; i < args.Count; i++)
@@ -62,6 +66,22 @@ public sealed record BenchOptions
                     data = Value(args, ref i);
                     passed.Add($"--data {data}");
                     break;
+                case "--shots":
+                    while (i + 1 < args.Count && !args[i + 1].StartsWith("--", StringComparison.Ordinal))
+                    {
+                        var given = args[++i];
+                        shots.Add(int.TryParse(given, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var k) && k > 0
+                            ? k
+                            : throw new ArgumentException($"--shots {given}: K must be a positive whole number."));
+                    }
+
+                    if (shots.Count == 0)
+                    {
+                        throw new ArgumentException("--shots needs at least one K.");
+                    }
+
+                    passed.Add("--shots " + string.Join(' ', shots));
+                    break;
                 case "--sam":
                     sam = Value(args, ref i);
                     passed.Add($"--sam {sam}");
@@ -70,7 +90,7 @@ public sealed record BenchOptions
                     repository = Value(args, ref i);
                     break;
                 default:
-                    throw new ArgumentException($"Unknown argument '{arg}'. Usage: bench/run [--quick] [--suite NAME ...] [--data DIR] [--sam DIR]; suites: {string.Join(", ", SuiteNames)}.");
+                    throw new ArgumentException($"Unknown argument '{arg}'. Usage: bench/run [--quick] [--suite NAME ...] [--data DIR] [--sam DIR] [--shots K ...]; suites: {string.Join(", ", SuiteNames)}.");
             }
         }
 
@@ -88,6 +108,7 @@ public sealed record BenchOptions
         return new BenchOptions
         {
             Quick = quick,
+            Shots = shots.Count == 0 ? [1, 5, 10] : shots.Distinct().Order().ToArray(),
             Suites = suites.Count == 0 ? SuiteNames : suites.Distinct().ToArray(),
             DataDirectory = Path.GetFullPath(data ?? Path.Combine(repository, "..", "shared", "data")),
             SamPackage = sam is null ? null : Path.GetFullPath(sam),

@@ -24,7 +24,7 @@ Console.CancelKeyPress += (_, e) =>
     cancellation.Cancel();
 };
 
-IBenchSuite[] all = [new SelectionBench(), new RegistrationBench(), new OrchestrationBench(), new StateGrowthBench(), new EndToEndBench()];
+IBenchSuite[] all = [new SelectionBench(), new RegistrationBench(), new OrchestrationBench(), new StateGrowthBench(), new EndToEndBench(), new AccuracyBench()];
 var started = DateTimeOffset.UtcNow;
 var machine = MachineInfo.Describe(options.Repository);
 BenchLog.Line($"machine: {machine.Cpu}, {machine.Cores} cores, {machine.MemoryGiB} GiB, {machine.Os}, {machine.DotNet}, elastix {machine.Elastix}, commit {machine.Commit}");

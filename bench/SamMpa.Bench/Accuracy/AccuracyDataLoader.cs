@@ -1,0 +1,55 @@
+using System.Diagnostics;
+using SamMpa.Imaging.Embeddings;
+using SamMpa.Imaging.Evaluation;
+using SamMpa.Imaging.Images;
+using SamMpa.Imaging.Localisation;
+
+namespace SamMpa.Bench.Accuracy;
+
+/// <summary>
+/// Loads a shared set as the product prepares it (working grid 256, ResNet18 pooled embeddings of the working image
+/// for the support selection) plus the dense features, kept float16 as they would be stored; both cached between runs
+/// in the temp folder (keyed by the extractor id and the file's content hash).
+/// </summary>
+public static class AccuracyDataLoader
+{
+    public const int WorkingSize = 256;
+
+    public static (AccuracyImage[] Images, double FeatureSecondsPerImage, int FeaturesComputed) Load(
+        string imagesDirectory, string masksDirectory, ResNet18Encoder encoder, DenseFeatureExtractor extractor, string cacheDirectory, CancellationToken cancellationToken)
+    {
+        var dataset = LabeledDataset.Open(imagesDirectory, masksDirectory);
+        Directory.CreateDirectory(cacheDirectory);
+        var embeddingCache = new EmbeddingCache(Path.Combine(cacheDirectory, "embeddings"));
+        var images = new AccuracyImage[dataset.Images.Count];
+        var featureSeconds = 0.0;
+        var computed = 0;
+        for (var i = 0; i < images.Length; i++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var source = dataset.Images[i];
+            using var original = ImageFile.Read(source.ImagePath);
+            using var mask = ImageFile.ReadMask(source.MaskPath);
+            var geometry = WorkingGeometry.For(original, WorkingSize);
+            var working = geometry.ToWorking(original);
+            var workingMask = geometry.MaskToWorking(mask);
+            var contentKey = $"{EmbeddingCache.ContentHash(source.ImagePath)}-w{WorkingSize}";
+            var cachePath = Path.Combine(cacheDirectory, $"{contentKey}-{extractor.Id}.smpf");
+            var features = File.Exists(cachePath) ? FeatureMapCodec.Decode(File.ReadAllBytes(cachePath)) : null;
+            if (features is null)
+            {
+                var clock = Stopwatch.StartNew();
+                var raw = extractor.Extract(working);
+                featureSeconds += clock.Elapsed.TotalSeconds;
+                computed++;
+                var (bytes, rounded) = FeatureMapCodec.Encode(raw);
+                File.WriteAllBytes(cachePath, bytes);
+                features = rounded;
+            }
+
+            images[i] = new AccuracyImage(source.Name, source.MaskPath, geometry, working, workingMask, features, embeddingCache.GetOrAdd(contentKey, encoder, working.Clone));
+        }
+
+        return (images, computed == 0 ? double.NaN : featureSeconds / computed, computed);
+    }
+}
