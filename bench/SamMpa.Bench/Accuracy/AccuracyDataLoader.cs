@@ -8,8 +8,8 @@ namespace SamMpa.Bench.Accuracy;
 
 /// <summary>
 /// Loads a shared set as the product prepares it (working grid 256, ResNet18 pooled embeddings of the working image
-/// for the support selection) plus the dense features, kept float16 as they would be stored; both cached between runs
-/// in the temp folder (keyed by the extractor id and the file's content hash).
+/// for the support selection, computed each run: a few seconds for a shared set) plus the dense features, kept float16 as
+/// they would be stored and cached between runs in the temp folder (keyed by the extractor id and the file's content hash).
 /// </summary>
 public static class AccuracyDataLoader
 {
@@ -20,7 +20,6 @@ public static class AccuracyDataLoader
     {
         var dataset = LabeledDataset.Open(imagesDirectory, masksDirectory);
         Directory.CreateDirectory(cacheDirectory);
-        var embeddingCache = new EmbeddingCache(Path.Combine(cacheDirectory, "embeddings"));
         var images = new AccuracyImage[dataset.Images.Count];
         var featureSeconds = 0.0;
         var computed = 0;
@@ -33,7 +32,7 @@ public static class AccuracyDataLoader
             var geometry = WorkingGeometry.For(original, WorkingSize);
             var working = geometry.ToWorking(original);
             var workingMask = geometry.MaskToWorking(mask);
-            var contentKey = $"{EmbeddingCache.ContentHash(source.ImagePath)}-w{WorkingSize}";
+            var contentKey = $"{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(source.ImagePath)))[..32]}-w{WorkingSize}";
             var cachePath = Path.Combine(cacheDirectory, $"{contentKey}-{extractor.Id}.smpf");
             var features = File.Exists(cachePath) ? FeatureMapCodec.Decode(File.ReadAllBytes(cachePath)) : null;
             if (features is null)
@@ -47,7 +46,7 @@ public static class AccuracyDataLoader
                 features = rounded;
             }
 
-            images[i] = new AccuracyImage(source.Name, source.MaskPath, geometry, working, workingMask, features, embeddingCache.GetOrAdd(contentKey, encoder, working.Clone));
+            images[i] = new AccuracyImage(source.Name, source.MaskPath, geometry, working, workingMask, features, encoder.Encode(working));
         }
 
         return (images, computed == 0 ? double.NaN : featureSeconds / computed, computed);

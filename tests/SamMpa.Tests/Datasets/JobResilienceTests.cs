@@ -30,6 +30,45 @@ public sealed class JobResilienceTests
     }
 
     [Fact]
+    public async Task Every_attempt_and_the_reload_run_on_the_callers_scheduler()
+    {
+        // A grain's calls must come from its own scheduler; Polly's delays resume elsewhere.
+        using var meters = new TestMeterFactory();
+        var metrics = new SamMpaMetrics(meters);
+        var grainLike = new ConcurrentExclusiveSchedulerPair().ExclusiveScheduler;
+        var onScheduler = new List<bool>();
+        var resilience = new JobResilience("d", Fast, metrics, NullLogger.Instance, _ =>
+        {
+            onScheduler.Add(TaskScheduler.Current == grainLike);
+            return ValueTask.CompletedTask;
+        });
+        await Task.Factory.StartNew(
+            async () =>
+            {
+                var attempts = 0;
+                await resilience.CallAsync("register", "a.png", async _ =>
+                {
+                    onScheduler.Add(TaskScheduler.Current == grainLike);
+                    await Task.Delay(1, CancellationToken.None);
+                    if (++attempts < 3)
+                    {
+                        throw new TimeoutException("no answer");
+                    }
+                }, CancellationToken.None);
+                await Assert.ThrowsAsync<IOException>(() => resilience.PhaseAsync("Running", _ =>
+                {
+                    onScheduler.Add(TaskScheduler.Current == grainLike);
+                    throw new IOException("storage gone");
+                }, CancellationToken.None));
+            },
+            CancellationToken.None,
+            TaskCreationOptions.DenyChildAttach,
+            grainLike).Unwrap();
+        Assert.Equal(3 + 2 + 1, onScheduler.Count);
+        Assert.True(onScheduler.TrueForAll(on => on), $"Expected every attempt and reload on the caller's scheduler: {string.Join(", ", onScheduler)}.");
+    }
+
+    [Fact]
     public async Task Cancellation_is_never_retried()
     {
         using var meters = new TestMeterFactory();

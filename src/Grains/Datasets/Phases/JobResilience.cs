@@ -17,6 +17,7 @@ public sealed class JobResilience
 {
     private static readonly ResiliencePropertyKey<string> What = new("sammpa.what");
     private static readonly ResiliencePropertyKey<string> Stage = new("sammpa.stage");
+    private static readonly ResiliencePropertyKey<TaskScheduler> Scheduler = new("sammpa.scheduler");
 
     private readonly ResiliencePipeline _calls;
     private readonly ResiliencePipeline _phases;
@@ -43,7 +44,7 @@ public sealed class JobResilience
                 dataset, args.Context.Properties.GetValue(What, "the job"), args.AttemptNumber + 1, ImageError.OneLine(exception.Message));
             if (beforePhaseRetry is not null)
             {
-                await beforePhaseRetry(exception);
+                await OnScheduler(args.Context.Properties.GetValue(Scheduler, TaskScheduler.Default), () => beforePhaseRetry(exception).AsTask());
             }
         });
     }
@@ -61,9 +62,15 @@ public sealed class JobResilience
         var context = ResilienceContextPool.Shared.Get(cancellationToken);
         context.Properties.Set(Stage, stage);
         context.Properties.Set(What, what);
+        // Polly resumes its retries on the thread pool; a grain's calls and state must stay on the grain's scheduler.
+        var scheduler = TaskScheduler.Current;
+        context.Properties.Set(Scheduler, scheduler);
         try
         {
-            await pipeline.ExecuteAsync(static async (ctx, run) => await run(ctx.CancellationToken), context, call);
+            await pipeline.ExecuteAsync(
+                static async (ctx, state) => await OnScheduler(state.Scheduler, () => state.Call(ctx.CancellationToken)),
+                context,
+                (Call: call, Scheduler: scheduler));
         }
         finally
         {
@@ -85,6 +92,12 @@ public sealed class JobResilience
                 OnRetry = onRetry,
             })
             .Build();
+
+    /// <summary>Runs <paramref name="work"/> on <paramref name="scheduler"/> (at once when already there).</summary>
+    private static Task OnScheduler(TaskScheduler scheduler, Func<Task> work) =>
+        TaskScheduler.Current == scheduler
+            ? work()
+            : Task.Factory.StartNew(work, CancellationToken.None, TaskCreationOptions.DenyChildAttach, scheduler).Unwrap();
 
     private static bool IsRetryable(Exception? exception, CancellationToken cancellationToken) =>
         exception is not null && !(exception is OperationCanceledException && cancellationToken.IsCancellationRequested);
