@@ -30,7 +30,10 @@ public interface IDatasetGrain : IGrainWithStringKey
     [Alias("GetStatus")]
     Task<DatasetStatus> GetStatusAsync();
 
-    /// <summary>Stops the current job; calls in flight finish, nothing new starts.</summary>
+    /// <summary>
+    /// Stops the current job and returns once every call it had in flight has stopped (their elastix killed): nothing of
+    /// the cancelled work runs or writes after it.
+    /// </summary>
     [Alias("Cancel")]
     Task<DatasetStatus> CancelAsync();
 }
