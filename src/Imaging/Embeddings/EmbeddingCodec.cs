@@ -17,18 +17,12 @@ public static class EmbeddingCodec
     {
         var bytes = new byte[HeaderLength + (2 * values.Length)];
         var payload = bytes.AsSpan(HeaderLength);
-        var rounded = new float[values.Length];
-        for (var i = 0; i < values.Length; i++)
-        {
-            var half = (Half)values[i];
-            BinaryPrimitives.WriteHalfLittleEndian(payload[(2 * i)..], half);
-            rounded[i] = (float)half;
-        }
+        var rounded = Float16Payload.Write(values, payload);
 
         BinaryPrimitives.WriteUInt32LittleEndian(bytes, Magic);
         BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(4), Version);
         BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(8), values.Length);
-        BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(12), Fnv1a(payload));
+        BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(12), Float16Payload.Fnv1a(payload));
         return (bytes, rounded);
     }
 
@@ -53,28 +47,13 @@ public static class EmbeddingCodec
         }
 
         var payload = bytes[HeaderLength..];
-        if (BinaryPrimitives.ReadUInt32LittleEndian(bytes[12..]) != Fnv1a(payload))
+        if (BinaryPrimitives.ReadUInt32LittleEndian(bytes[12..]) != Float16Payload.Fnv1a(payload))
         {
             return null;
         }
 
-        var values = new float[dimension];
-        for (var i = 0; i < values.Length; i++)
-        {
-            values[i] = (float)BinaryPrimitives.ReadHalfLittleEndian(payload[(2 * i)..]);
-        }
+        var values = Float16Payload.Read(payload, dimension);
 
         return values;
-    }
-
-    private static uint Fnv1a(ReadOnlySpan<byte> data)
-    {
-        var hash = 2166136261u;
-        foreach (var b in data)
-        {
-            hash = (hash ^ b) * 16777619u;
-        }
-
-        return hash;
     }
 }

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using SamMpa.Imaging.Embeddings;
 
 namespace SamMpa.Imaging.Localisation;
 
@@ -20,20 +21,14 @@ public static class FeatureMapCodec
         var values = map.Values;
         var bytes = new byte[HeaderLength + (2L * values.Length)];
         var payload = bytes.AsSpan(HeaderLength);
-        var rounded = new float[values.Length];
-        for (var i = 0; i < values.Length; i++)
-        {
-            var half = (Half)values[i];
-            BinaryPrimitives.WriteHalfLittleEndian(payload[(2 * i)..], half);
-            rounded[i] = (float)half;
-        }
+        var rounded = Float16Payload.Write(values, payload);
 
         BinaryPrimitives.WriteUInt32LittleEndian(bytes, Magic);
         BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(4), Version);
         BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(8), map.Channels);
         BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(12), map.Height);
         BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(16), map.Width);
-        BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(20), Fnv1a(payload));
+        BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(20), Float16Payload.Fnv1a(payload));
         return (bytes, new DenseFeatureMap(map.Channels, map.Height, map.Width, rounded));
     }
 
@@ -62,28 +57,13 @@ public static class FeatureMapCodec
         }
 
         var payload = bytes[HeaderLength..];
-        if (BinaryPrimitives.ReadUInt32LittleEndian(bytes[20..]) != Fnv1a(payload))
+        if (BinaryPrimitives.ReadUInt32LittleEndian(bytes[20..]) != Float16Payload.Fnv1a(payload))
         {
             return null;
         }
 
-        var values = new float[count];
-        for (var i = 0; i < values.Length; i++)
-        {
-            values[i] = (float)BinaryPrimitives.ReadHalfLittleEndian(payload[(2 * i)..]);
-        }
+        var values = Float16Payload.Read(payload, (int)count);
 
         return new DenseFeatureMap(channels, height, width, values);
-    }
-
-    private static uint Fnv1a(ReadOnlySpan<byte> data)
-    {
-        var hash = 2166136261u;
-        foreach (var b in data)
-        {
-            hash = (hash ^ b) * 16777619u;
-        }
-
-        return hash;
     }
 }
