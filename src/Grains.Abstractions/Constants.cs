@@ -25,4 +25,7 @@ public static class Constants
 
     /// <summary>Meter of the cluster's own metrics.</summary>
     public const string MeterName = "SamMpa";
+
+    /// <summary>The counter of image calls a dataset's job tried again (on <see cref="MeterName"/>).</summary>
+    public const string JobRetriesInstrumentName = "sammpa.job.retries";
 }

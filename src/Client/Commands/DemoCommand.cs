@@ -86,6 +86,7 @@ internal static class DemoCommand
                     Registration = CommonOptions.ToRegistrationOptions(Environment.ProcessorCount, parameterFiles: null, timeoutSeconds: 120, elastix: "elastix"),
                 };
 
+                using var calls = new CallHealth();
                 var outcome = await ProgressDisplay.RunAsync(async progress =>
                 {
                     await using var connection = await ClusterOptions.ConnectOrEmbedAsync(
@@ -101,6 +102,7 @@ internal static class DemoCommand
                 ResultTable.Write(System.Console.Out, report, outputDirectory);
                 System.Console.Out.WriteLine(
                     $"overlays: {overlays} ({drawn} queries; coarse mask outlined in yellow, final in cyan{(samPackage is null ? ", which without --sam is the coarse one" : string.Empty)})");
+                System.Console.Out.WriteLine(calls.Summary(embedded: true));
                 System.Console.Out.WriteLine($"demo wall time: {clock.Elapsed.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture)} s");
                 return run.Failed > 0 ? ExitCodes.SomeImagesFailed : ExitCodes.Success;
             });

@@ -131,6 +131,7 @@ internal static class EvalCommand
                 };
                 ClusterEval.Validate(options);
 
+                using var calls = new CallHealth();
                 var report = await ProgressDisplay.RunAsync(async progress =>
                 {
                     await using var connection = await ClusterOptions.ConnectOrEmbedAsync(
@@ -139,6 +140,7 @@ internal static class EvalCommand
                 });
 
                 ResultTable.Write(System.Console.Out, report, options.OutputDirectory);
+                System.Console.Out.WriteLine(calls.Summary(embedded: !parse.GetValue(cluster)));
                 return report.Runs.Any(r => r.Failed > 0) ? ExitCodes.SomeImagesFailed : ExitCodes.Success;
             });
         });

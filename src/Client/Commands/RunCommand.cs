@@ -37,6 +37,7 @@ internal static class RunCommand
                     InteriorPoint = parse.GetValue(interior),
                 },
             };
+            using var calls = new CallHealth();
             var status = await ProgressDisplay.RunAsync(async progress =>
             {
                 await using var connection = await ClusterOptions.ConnectAsync(parse.GetValue(settings), progress, cancellationToken);
@@ -57,6 +58,7 @@ internal static class RunCommand
                 }
             });
             StatusView.Write(status);
+            System.Console.Out.WriteLine(calls.Summary(embedded: false));
             return status.Failed > 0 ? ExitCodes.SomeImagesFailed : ExitCodes.Success;
         }));
         return command;

@@ -16,7 +16,7 @@ public sealed class SamMpaMetrics
     public const string StageDurationName = "sammpa.stage.duration";
     public const string InFlightCallsName = "sammpa.inflight.calls";
     public const string ImageFailuresName = "sammpa.image.failures";
-    public const string JobRetriesName = "sammpa.job.retries";
+    public const string JobRetriesName = Constants.JobRetriesInstrumentName;
 
     public const string StageTag = "stage";
     public const string OutcomeTag = "outcome";
