@@ -25,6 +25,20 @@ public sealed class NaiveElastixLoop(IReadOnlyList<string> parameterFiles, bool 
         return clock.Elapsed.TotalSeconds;
     }
 
+    /// <summary>
+    /// Wall seconds for all the pairs with <paramref name="copies"/> loops side by side, each over its share (pair i to
+    /// loop i mod copies): the most this machine gives when every core runs elastix, with no orchestration at all.
+    /// </summary>
+    public async Task<double> RunSideBySideAsync(IReadOnlyList<RegistrationPair> pairs, int copies, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(pairs);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(copies);
+        var clock = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, copies).Select(copy => Task.Run(
+            () => RunAsync(pairs.Where((_, i) => i % copies == copy).ToArray(), cancellationToken), cancellationToken)));
+        return clock.Elapsed.TotalSeconds;
+    }
+
     private async Task<GrayImage> RegisterAsync(RegistrationPair pair, CancellationToken cancellationToken)
     {
         var work = Directory.CreateTempSubdirectory("sammpa-naive-").FullName;
