@@ -1,11 +1,12 @@
 using System.Runtime.InteropServices;
+using SamMpa.Imaging.Registration;
 
 namespace SamMpa.Client.Commands;
 
 /// <summary>
 /// Ctrl-C (SIGINT) and SIGTERM as a cancellation of the running command: the first one cancels <see cref="Token"/>, and
 /// the command stops what it started (its dataset's job, the embedded silo) and exits; a second one ends the process at
-/// once, as without this.
+/// once, as without this, taking the elastix and transformix processes it started with it.
 /// </summary>
 internal sealed class TerminationSignals : IDisposable
 {
@@ -45,7 +46,8 @@ internal sealed class TerminationSignals : IDisposable
     {
         if (Interlocked.Exchange(ref _received, 1) != 0)
         {
-            // The second signal: the default action, the process ends now.
+            // The second signal: the default action, the process ends now; its registration tools must not run on.
+            RegistrationProcesses.KillAll();
             return;
         }
 

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.ComponentModel;
 using System.Diagnostics;
 using System.Text;
@@ -11,6 +12,10 @@ namespace SamMpa.Imaging.Registration;
 internal static class ToolProcess
 {
     private const int StderrTailChars = 4096;
+
+    // Every tool process this process has started and not yet seen end, so that a process that must end at once (a
+    // second Ctrl-C) can take them with it instead of leaving them to run on as orphans.
+    private static readonly ConcurrentDictionary<Process, byte> Running = new();
 
     internal readonly record struct Outcome(int ExitCode, bool TimedOut, string StandardErrorTail);
 
@@ -50,6 +55,32 @@ internal static class ToolProcess
             throw new RegistrationToolMissingException($"Could not start '{executable}': {ex.Message}", ex);
         }
 
+        Running.TryAdd(process, 0);
+        try
+        {
+            return await WaitAsync(process, timeout, ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            Running.TryRemove(process, out _);
+        }
+    }
+
+    /// <summary>Kills every tool process still running (and its children); for a process about to end at once.</summary>
+    public static int KillAllRunning()
+    {
+        var killed = 0;
+        foreach (var process in Running.Keys)
+        {
+            KillTree(process);
+            killed++;
+        }
+
+        return killed;
+    }
+
+    private static async Task<Outcome> WaitAsync(Process process, TimeSpan timeout, CancellationToken ct)
+    {
         // elastix prints its whole log on stdout (also in elastix.log): discard it; keep the tail of stderr.
         var stdoutDrain = process.StandardOutput.BaseStream.CopyToAsync(Stream.Null, CancellationToken.None);
         var stderrDrain = ReadTailAsync(process.StandardError);
