@@ -146,6 +146,9 @@ internal sealed class ClusterEval(ClusterConnection cluster, EvalOptions options
             Method = options.Method,
             UseSam = useSam && !baseline,
             Refine = options.Stages.HasFlag(Stage.Pr) && !baseline ? options.Refine : 0,
+            Register = baseline || options.Stages.HasFlag(Stage.Mp),
+            Localise = options.Stages.HasFlag(Stage.Loc) && !baseline,
+            GraphCut = options.Stages.HasFlag(Stage.Rf) && !baseline,
             Prompts = new SamPromptSettings
             {
                 BoxMargin = options.Prompts.BoxMargin,
