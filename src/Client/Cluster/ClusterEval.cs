@@ -176,7 +176,8 @@ internal sealed class ClusterEval(ClusterConnection cluster, EvalOptions options
             useSam ? o.FinalDice ?? double.NaN : double.NaN,
             useSam ? o.FinalIou ?? double.NaN : double.NaN,
             o.RegistrationSeconds,
-            o.Error)).ToArray();
+            o.Error,
+            o.Uncertainty)).ToArray();
         var summary = RunSummaries.From(
             runName,
             k,

@@ -62,6 +62,11 @@ public sealed class LocalisationModels(IBlobStore blobs, IOptions<ImageOptions> 
             var first = supports[0].Features;
             return new FittedLocalisation(FewShotLocaliser.Fit(supports), first.Channels, first.Height, first.Width);
         }
+        catch (ArgumentException e)
+        {
+            // Supports that cannot be learnt from (empty masks, maps of different sizes): every query of the run says why.
+            throw new InvalidImageException($"the supports {string.Join(", ", job.Supports.Select(s => s.Image))}", e.Message.Split(" (Parameter", 2)[0], e);
+        }
         finally
         {
             foreach (var support in supports)
