@@ -1,5 +1,5 @@
 # syntax=docker/dockerfile:1
-# A silo of role cpu (registration with elastix, support selection).
+# A silo of role cpu (registration with elastix, support selection, localisation and GrabCut refinement).
 # Build from the repository root:  docker build -f deploy/docker/silo-cpu.Dockerfile -t sammpa-silo-cpu .
 # Configuration: environment variables (deploy/docker/README.md), e.g. Storage__Provider=azure.
 
@@ -25,9 +25,11 @@ FROM mcr.microsoft.com/dotnet/aspnet:10.0.12-noble AS dotnet
 
 FROM debian:12.14-slim
 # elastix and transformix (Debian's 5.0.1, the version the bundled parameter maps are tested with), then what the
-# .NET runtime needs (no ICU: the apps use invariant globalization).
+# .NET runtime needs (no ICU: the apps use invariant globalization), then what OpenCvSharp's native library links
+# (GTK 3 for its highgui, and a few libraries GTK does not bring; as scripts/ensure-tools): stage rf's GrabCut.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends elastix ca-certificates libssl3 tzdata \
+        libgtk-3-0 libdrm2 libatomic1 libfreetype6 libharfbuzz0b \
     && rm -rf /var/lib/apt/lists/*
 COPY --from=dotnet /usr/share/dotnet /usr/share/dotnet
 RUN ln -s /usr/share/dotnet/dotnet /usr/bin/dotnet \

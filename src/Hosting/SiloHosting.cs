@@ -129,6 +129,8 @@ public static class SiloHosting
         services.AddSingleton<WorkerModels>();
         services.AddSingleton<FailureRecords>();
         services.AddSingleton<CoarseMasks>();
+        services.AddSingleton<LocalisationModels>();
+        services.AddSingleton<QueryLocalisation>();
         services.AddSingleton<SamMasks>();
         // A cancelled call waits for its callee to end (the fence of cancel: no elastix outlives a cancelled run).
         services.Configure<SiloMessagingOptions>(o => o.WaitForCancellationAcknowledgement = true);

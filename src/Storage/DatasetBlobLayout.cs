@@ -6,6 +6,7 @@ namespace SamMpa.Storage;
 /// datasets/{dataset}/truth/{stem}.png          optional ground-truth masks, for scoring
 /// datasets/{dataset}/annotations/{stem}.png    the supports' annotations (0 background, nonzero foreground)
 /// datasets/{dataset}/embeddings/{encoder}/{image}.f16
+/// datasets/{dataset}/features/{extractor}/{image}.smpf  dense feature maps (float16) for localisation
 /// datasets/{dataset}/coarse/{stem}.png         propagated (coarse) masks, 0/255
 /// datasets/{dataset}/masks/{stem}.png          final masks, 0/255
 /// datasets/{dataset}/soft/{stem}.f32           fused soft masks on the working grid, read by SAM
@@ -37,6 +38,10 @@ public static class DatasetBlobLayout
 
     public static string Embedding(string dataset, string encoder, string image) =>
         $"{Prefix(dataset)}embeddings/{ResourceId.Validate(encoder, "encoder")}/{ResourceId.Validate(image, "image")}.f16";
+
+    /// <summary>An image's dense feature map, named by the extractor's id: maps of different extractors never mix.</summary>
+    public static string Features(string dataset, string extractor, string image) =>
+        $"{Prefix(dataset)}features/{ResourceId.Validate(extractor, "extractor")}/{ResourceId.Validate(image, "image")}.smpf";
 
     public static string CoarseMask(string dataset, string image) => Item(dataset, "coarse", MaskName(image));
 

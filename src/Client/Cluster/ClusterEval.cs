@@ -146,6 +146,9 @@ internal sealed class ClusterEval(ClusterConnection cluster, EvalOptions options
             Method = options.Method,
             UseSam = useSam && !baseline,
             Refine = options.Stages.HasFlag(Stage.Pr) && !baseline ? options.Refine : 0,
+            Register = baseline || options.Stages.HasFlag(Stage.Mp),
+            Localise = options.Stages.HasFlag(Stage.Loc) && !baseline,
+            GraphCut = options.Stages.HasFlag(Stage.Rf) && !baseline,
             Prompts = new SamPromptSettings
             {
                 BoxMargin = options.Prompts.BoxMargin,
@@ -173,7 +176,8 @@ internal sealed class ClusterEval(ClusterConnection cluster, EvalOptions options
             useSam ? o.FinalDice ?? double.NaN : double.NaN,
             useSam ? o.FinalIou ?? double.NaN : double.NaN,
             o.RegistrationSeconds,
-            o.Error)).ToArray();
+            o.Error,
+            o.Uncertainty)).ToArray();
         var summary = RunSummaries.From(
             runName,
             k,

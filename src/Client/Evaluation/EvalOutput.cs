@@ -20,11 +20,11 @@ public static class EvalOutput
 
     public static void WritePerImage(string outputDirectory, IEnumerable<(RunSummary Run, QueryResult Result)> rows)
     {
-        var csv = new StringBuilder("run,shots,stages,image,support,dice,iou,final_dice,final_iou,registration_seconds,status,error\n");
+        var csv = new StringBuilder("run,shots,stages,image,support,dice,iou,final_dice,final_iou,registration_seconds,status,error,uncertainty\n");
         foreach (var (run, r) in rows)
         {
             csv.Append(CultureInfo.InvariantCulture,
-                $"{run.Run},{run.Shots},\"{run.Stages}\",{Csv(r.Image)},{Csv(r.Support)},{r.Dice:F6},{r.IoU:F6},{r.FinalDice:F6},{r.FinalIoU:F6},{r.RegistrationSeconds:F3},{(r.Failed ? "failed" : "ok")},{Csv(r.Error ?? string.Empty)}\n");
+                $"{run.Run},{run.Shots},\"{run.Stages}\",{Csv(r.Image)},{Csv(r.Support)},{r.Dice:F6},{r.IoU:F6},{r.FinalDice:F6},{r.FinalIoU:F6},{r.RegistrationSeconds:F3},{(r.Failed ? "failed" : "ok")},{Csv(r.Error ?? string.Empty)},{(r.Uncertainty is { } u ? u.ToString("F6", CultureInfo.InvariantCulture) : string.Empty)}\n");
         }
 
         WriteAtomically(Path.Combine(outputDirectory, PerImageFile), csv.ToString());

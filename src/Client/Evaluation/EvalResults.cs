@@ -3,6 +3,7 @@ namespace SamMpa.Client.Evaluation;
 /// <summary>
 /// The outcome for one query image in one run; <paramref name="Support"/> lists the atlases used, ';'-separated.
 /// Dice and IoU score the coarse (propagated) mask; the final ones score SAM's mask, NaN without the SAM stages.
+/// <paramref name="Uncertainty"/> predicts a bad mask (higher = worse; see the dataset report), when measured.
 /// </summary>
 public sealed record QueryResult(
     string Image,
@@ -12,7 +13,8 @@ public sealed record QueryResult(
     double FinalDice,
     double FinalIoU,
     double RegistrationSeconds,
-    string? Error)
+    string? Error,
+    double? Uncertainty = null)
 {
     public bool Failed => Error is not null;
 }

@@ -17,6 +17,12 @@ public enum Stage
 
     /// <summary>Post-refinement: SAM's low-resolution answer fed back as its mask prompt.</summary>
     Pr = 8,
+
+    /// <summary>Localisation: a few-shot pixel model on the supports' dense features gives each query a probability map.</summary>
+    Loc = 16,
+
+    /// <summary>Refinement without SAM: GrabCut on the query seeded by the soft mask.</summary>
+    Rf = 32,
 }
 
 public static class StageParser
@@ -25,11 +31,13 @@ public static class StageParser
     {
         ["es"] = Stage.Es,
         ["mp"] = Stage.Mp,
+        ["loc"] = Stage.Loc,
+        ["rf"] = Stage.Rf,
         ["pa"] = Stage.Pa,
         ["pr"] = Stage.Pr,
     };
 
-    /// <summary>Parses "es,mp,pa,pr"; an unknown stage is an error that names it and lists the known ones.</summary>
+    /// <summary>Parses "es,mp,loc,rf,pa,pr"; an unknown stage is an error that names it and lists the known ones.</summary>
     public static Stage Parse(string text)
     {
         var stages = Stage.None;
@@ -41,13 +49,13 @@ public static class StageParser
             }
             else
             {
-                throw new ArgumentException($"Unknown stage '{token}'; available: es, mp, pa, pr.");
+                throw new ArgumentException($"Unknown stage '{token}'; available: {string.Join(", ", Known.Keys)}.");
             }
         }
 
-        if (!stages.HasFlag(Stage.Mp))
+        if (!stages.HasFlag(Stage.Mp) && !stages.HasFlag(Stage.Loc))
         {
-            throw new ArgumentException($"--stages '{text}' has no mask stage: 'mp' is required (e.g. --stages es,mp).");
+            throw new ArgumentException($"--stages '{text}' has no mask stage: 'mp', 'loc' or both are required (e.g. --stages es,mp or es,loc,rf).");
         }
 
         if (stages.HasFlag(Stage.Pr) && !stages.HasFlag(Stage.Pa))

@@ -5,7 +5,7 @@ namespace SamMpa.Grains.Datasets;
 
 /// <summary>
 /// datasets/{id}/report.json: the last run's settings, supports, aggregate scores and one entry per query (blobs,
-/// Dice, timings, or the failure), plus the images that could not be embedded. snake_case, like the eval outputs.
+/// Dice, timings, uncertainty, or the failure), plus the images that could not be embedded. snake_case, like the eval outputs.
 /// </summary>
 public static class DatasetReport
 {
@@ -40,7 +40,10 @@ public static class DatasetReport
         double? FinalDiceMean,
         double? WallSeconds,
         IReadOnlyList<Entry> NotEmbedded,
-        IReadOnlyList<Entry> Outcomes);
+        IReadOnlyList<Entry> Outcomes,
+        bool Register = true,
+        bool Localise = false,
+        bool GraphCut = false);
 
     public sealed record Entry(
         string Image,
@@ -53,5 +56,6 @@ public static class DatasetReport
         double? FinalIou,
         double RegistrationSeconds,
         double SegmentationSeconds,
-        string? Error);
+        string? Error,
+        double? Uncertainty = null);
 }

@@ -1,8 +1,9 @@
 namespace SamMpa.Grains.Datasets;
 
 /// <summary>
-/// How queries are segmented: the coarse mask alone (MP), SAM prompted from it (PA) and refined (PR), or one of the
-/// paper's baselines (<see cref="Method"/>).
+/// How queries are segmented: a coarse soft mask from registration (MP), the few-shot localisation map (LOC) or both
+/// averaged, optionally refined by GrabCut (RF); SAM prompted from it (PA) and refined (PR); or one of the paper's
+/// baselines (<see cref="Method"/>).
 /// </summary>
 [GenerateSerializer]
 [Alias("sammpa.RunSettings")]
@@ -22,6 +23,18 @@ public sealed record RunSettings
     /// <summary>SAM-MPA, or a baseline (which needs SAM, and for the manual prompts ground truth).</summary>
     [Id(3)]
     public SegmentationMethod Method { get; init; } = SegmentationMethod.SamMpa;
+
+    /// <summary>Stage LOC: the few-shot pixel model fitted on the supports' dense features gives each query a probability map.</summary>
+    [Id(4)]
+    public bool Localise { get; init; }
+
+    /// <summary>Stage RF: GrabCut on the query's image refines the soft mask (cpu silos), without SAM.</summary>
+    [Id(5)]
+    public bool GraphCut { get; init; }
+
+    /// <summary>Stage MP: the supports' masks registered onto the query (elastix). A SAM-MPA run needs MP or LOC.</summary>
+    [Id(6)]
+    public bool Register { get; init; } = true;
 
     /// <summary>Whether the run decodes with SAM: the SAM stages of SAM-MPA, or any baseline.</summary>
     public bool NeedsSam => UseSam || Method.IsBaseline();

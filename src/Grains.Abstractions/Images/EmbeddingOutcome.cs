@@ -19,4 +19,12 @@ public sealed record EmbeddingOutcome
 
     [Id(4)]
     public ImageError? Error { get; init; }
+
+    /// <summary>The image's dense feature map (localisation), written with the embedding.</summary>
+    [Id(5)]
+    public string? FeatureBlob { get; init; }
+
+    /// <summary>Id of the dense feature extractor (model, layers, input size); part of the feature blob's name.</summary>
+    [Id(6)]
+    public string? FeatureExtractor { get; init; }
 }

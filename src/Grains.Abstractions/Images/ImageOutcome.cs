@@ -44,5 +44,12 @@ public sealed record ImageOutcome
     [Id(10)]
     public ImageError? Error { get; init; }
 
+    /// <summary>
+    /// Higher = less trustworthy (0..1): 1 - the localisation map's contrast when LOC ran, else the disagreement
+    /// (1 - Dice) of the two best atlases' registered masks; null when neither could be measured.
+    /// </summary>
+    [Id(11)]
+    public double? Uncertainty { get; init; }
+
     public bool Failed => Error is not null;
 }

@@ -35,4 +35,8 @@ public sealed record SegmentImage
     /// <summary>The encoder whose embeddings the dataset holds (PerSAM reads its support's).</summary>
     [Id(7)]
     public string? Encoder { get; init; }
+
+    /// <summary>Stage LOC's supports and feature extractor; null when the run does not localise.</summary>
+    [Id(8)]
+    public Workers.LocalisationJob? Localisation { get; init; }
 }

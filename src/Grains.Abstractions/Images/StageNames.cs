@@ -7,5 +7,7 @@ public static class StageNames
     public const string Select = "select";
     public const string Annotate = "annotate";
     public const string Register = "register";
+    public const string Localise = "localise";
+    public const string GraphCut = "graphcut";
     public const string Segment = "segment";
 }

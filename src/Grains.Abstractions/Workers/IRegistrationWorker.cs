@@ -3,7 +3,8 @@ using SamMpa.Grains.Images;
 namespace SamMpa.Grains.Workers;
 
 /// <summary>
-/// Stage MP for one query, in one call: registers every atlas (support) onto the query, fuses the warped masks,
+/// Stages MP, LOC and RF for one query, in one call: registers every atlas (support) onto the query and fuses the
+/// warped masks, and/or predicts the few-shot localisation map; averages the two, refines by GrabCut when asked, and
 /// writes the coarse mask (and the soft mask SAM reads next, or the final mask when SAM does not run) and returns blob
 /// names and figures. Nothing large crosses the call. cpu silos; one elastix per registration slot.
 /// </summary>
@@ -44,6 +45,31 @@ public sealed record QueryJob
     /// </summary>
     [Id(6)]
     public bool SamFollows { get; init; }
+
+    /// <summary>Stage MP: register the atlases (<see cref="Supports"/>).</summary>
+    [Id(7)]
+    public bool Register { get; init; } = true;
+
+    /// <summary>Stage LOC: the few-shot model and the query's feature map; null when the run does not localise.</summary>
+    [Id(8)]
+    public LocalisationJob? Localise { get; init; }
+
+    /// <summary>Stage RF: GrabCut refines the soft mask.</summary>
+    [Id(9)]
+    public bool GraphCut { get; init; }
+}
+
+/// <summary>What the few-shot pixel model is fitted on: every support of the run, in the selection's order.</summary>
+[GenerateSerializer]
+[Alias("sammpa.LocalisationJob")]
+public sealed record LocalisationJob
+{
+    /// <summary>Id of the dense feature extractor whose maps the dataset holds (names the feature blobs).</summary>
+    [Id(0)]
+    public required string FeatureExtractor { get; init; }
+
+    [Id(1)]
+    public required IReadOnlyList<SupportRef> Supports { get; init; }
 }
 
 /// <summary>What stage MP gave one query: the outcome so far, and where SAM finds the fused soft mask.</summary>

@@ -328,6 +328,13 @@ internal sealed partial class DatasetGrain : IJobHost
             Settings = s.Run!,
             EmbeddingBlob = DatasetBlobLayout.Embedding(Id, s.Encoder!, image),
             Encoder = s.Encoder,
+            Localisation = s.Run!.Localise
+                ? new LocalisationJob
+                {
+                    FeatureExtractor = s.FeatureExtractor!,
+                    Supports = s.SupportNames.Select(n => new SupportRef(n, ImageBlob(n), DatasetBlobLayout.Annotation(Id, n))).ToArray(),
+                }
+                : null,
         };
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(CallBudget(atlases.Length));

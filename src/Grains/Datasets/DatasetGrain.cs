@@ -221,6 +221,16 @@ internal sealed partial class DatasetGrain(
             throw new ArgumentOutOfRangeException(nameof(settings), $"Unknown method {(int)settings.Method}.");
         }
 
+        if (!settings.Method.IsBaseline() && !settings.Register && !settings.Localise)
+        {
+            throw new ArgumentException("A run needs a mask stage: registration (mp), localisation (loc) or both.", nameof(settings));
+        }
+
+        if (settings.Localise && !settings.Method.IsBaseline() && s.FeatureExtractor is null)
+        {
+            throw new InvalidOperationException($"Dataset '{Id}' has no dense feature maps (it was embedded before they existed); localisation (loc) reads them. Create the dataset again.");
+        }
+
         if (settings.NeedsSam && s.Encoder?.StartsWith("sam-", StringComparison.Ordinal) != true)
         {
             throw new InvalidOperationException($"Dataset '{Id}' was embedded with {s.Encoder ?? "no encoder"}; SAM decodes SAM embeddings only. Give the gpu silos a SAM package (Models:SamPackage) before creating the dataset.");

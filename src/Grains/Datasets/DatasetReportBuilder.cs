@@ -36,5 +36,9 @@ internal static class DatasetReportBuilder
             o.FinalIou,
             o.RegistrationSeconds,
             o.SegmentationSeconds,
-            o.Error is { } e ? $"{e.Stage}: {e.Reason}" : null)).ToArray());
+            o.Error is { } e ? $"{e.Stage}: {e.Reason}" : null,
+            o.Uncertainty)).ToArray(),
+        state.Run?.Register ?? true,
+        state.Run?.Localise ?? false,
+        state.Run?.GraphCut ?? false);
 }

@@ -31,6 +31,10 @@ public sealed class DatasetState
     [Id(6)]
     public string? Encoder { get; set; }
 
+    /// <summary>The dense feature extractor the images' feature maps were written with (localisation reads them).</summary>
+    [Id(29)]
+    public string? FeatureExtractor { get; set; }
+
     /// <summary>The selection asked for; kept while it waits for embeddings or runs.</summary>
     [Id(7)]
     public SelectSupports? Selection { get; set; }

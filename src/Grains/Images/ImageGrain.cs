@@ -96,7 +96,7 @@ internal sealed class ImageGrain(
         return outcome;
     }
 
-    /// <summary>Stage MP in one worker call (every atlas), then with SAM stages PA and PR in another; blobs in between.</summary>
+    /// <summary>Stages MP, LOC and RF in one worker call (every atlas), then with SAM stages PA and PR in another; blobs in between.</summary>
     private async Task<ImageOutcome> SamMpaAsync(string dataset, string image, SegmentImage request, CancellationToken cancellationToken)
     {
         var coarse = await GrainFactory.GetGrain<IRegistrationWorker>(0).SegmentQueryAsync(
@@ -109,6 +109,9 @@ internal sealed class ImageGrain(
                 Supports = request.Supports,
                 WorkingSize = request.WorkingSize,
                 SamFollows = request.Settings.UseSam,
+                Register = request.Settings.Register,
+                Localise = request.Settings.Localise ? request.Localisation : null,
+                GraphCut = request.Settings.GraphCut,
             },
             cancellationToken);
         if (!request.Settings.UseSam || coarse.Outcome.Failed)

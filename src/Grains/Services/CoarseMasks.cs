@@ -1,65 +1,121 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Options;
+using OpenCvSharp;
 using SamMpa.Grains.Images;
 using SamMpa.Grains.Options;
 using SamMpa.Grains.Workers;
 using SamMpa.Imaging.Images;
+using SamMpa.Imaging.Localisation;
 using SamMpa.Imaging.Metrics;
+using SamMpa.Imaging.Refinement;
 using SamMpa.Imaging.Registration;
 using SamMpa.Storage;
 
 namespace SamMpa.Grains.Services;
 
 /// <summary>
-/// Stage MP of one query: decodes the query once, registers every support onto it (each registration in a slot of this
-/// silo), fuses the warped masks, brings the result to the query's grid and writes the coarse mask, scored against
-/// ground truth; the soft mask for SAM when it follows, the final mask otherwise. Blobs are replaced whole, so a
-/// repeated job leaves one copy of each.
+/// Stages MP, LOC and RF of one query: decodes the query once; with MP registers every support onto it (each
+/// registration in a slot of this silo) and fuses the warped masks; with LOC predicts the few-shot probability map
+/// (<see cref="QueryLocalisation"/>); with both, their average is the soft mask; with RF, GrabCut on the query refines
+/// it. The result is brought to the query's grid and written as the coarse mask, scored against ground truth; the soft
+/// mask for SAM when it follows, the final mask otherwise. Blobs are replaced whole, so a repeated job leaves one copy of
+/// each. A failing stage fails this query alone, with the stage and a reason naming the item.
 /// </summary>
 public sealed class CoarseMasks(
-    IBlobStore blobs, IMaskPropagator propagator, RegistrationSlots slots, FailureRecords failures, IOptions<ImageOptions> imageOptions)
+    IBlobStore blobs, IMaskPropagator propagator, RegistrationSlots slots, QueryLocalisation localisation, FailureRecords failures, IOptions<ImageOptions> imageOptions)
 {
     public async Task<CoarseResult> SegmentAsync(QueryJob job, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(job);
-        var outcome = new ImageOutcome { Image = job.Image, Supports = job.Supports.Select(s => s.Image).ToArray() };
+        var supports = job.Register || job.Localise is null ? job.Supports : job.Localise.Supports;
+        var outcome = new ImageOutcome { Image = job.Image, Supports = supports.Select(s => s.Image).ToArray() };
+        var stage = job.Register ? StageNames.Register : StageNames.Localise;
+        GrayImage? registered = null;
+        GrayImage? probability = null;
+        GrayImage? refined = null;
         try
         {
             using var query = await BlobImages.ReadImageAsync(blobs, job.ImageBlob, imageOptions.Value.Limits, cancellationToken);
             var geometry = WorkingGeometry.For(query, job.WorkingSize);
-            var propagated = await PropagateAllAsync(job, query, geometry, cancellationToken);
-            try
+            using var queryWorking = geometry.ToWorking(query);
+            double? uncertainty = null;
+            if (job.Register)
             {
-                var registrationSeconds = propagated.Sum(p => p.Seconds);
-                outcome = outcome with { RegistrationSeconds = registrationSeconds };
-                using var fused = MaskFusion.Fuse(propagated.Where(p => p.Mask is not null).Select(p => p.Mask!).ToArray());
-                if (fused is null)
+                var propagated = await PropagateAllAsync(job, queryWorking, cancellationToken);
+                try
                 {
-                    var text = string.Join(Environment.NewLine, propagated.Select(p => p.Error));
-                    return new CoarseResult { Outcome = outcome with { Error = await failures.RecordAsync(job.Dataset, job.Image, StageNames.Register, text, cancellationToken) } };
-                }
+                    outcome = outcome with { RegistrationSeconds = propagated.Sum(p => p.Seconds) };
+                    registered = MaskFusion.Fuse(propagated.Where(p => p.Mask is not null).Select(p => p.Mask!).ToArray());
+                    if (registered is null)
+                    {
+                        var text = string.Join(Environment.NewLine, propagated.Select(p => p.Error));
+                        return new CoarseResult { Outcome = outcome with { Error = await failures.RecordAsync(job.Dataset, job.Image, StageNames.Register, text, cancellationToken) } };
+                    }
 
-                return await WriteAsync(job, outcome, geometry, fused, cancellationToken);
-            }
-            finally
-            {
-                foreach (var p in propagated)
+                    // Without a map, how much the two best atlases disagree says how far to trust the fused mask.
+                    if (propagated.Length >= 2 && propagated[0].Mask is { } first && propagated[1].Mask is { } second)
+                    {
+                        uncertainty = LocalisationUncertainty.Disagreement(first.Pixels, second.Pixels);
+                    }
+                }
+                finally
                 {
-                    p.Mask?.Dispose();
+                    foreach (var p in propagated)
+                    {
+                        p.Mask?.Dispose();
+                    }
                 }
             }
+
+            if (job.Localise is { } localise)
+            {
+                stage = StageNames.Localise;
+                probability = await localisation.LocaliseAsync(job, localise, queryWorking, cancellationToken);
+                uncertainty = LocalisationUncertainty.Contrast(probability);
+            }
+
+            using var soft = registered is not null && probability is not null
+                ? MaskFusion.Fuse([registered, probability])!
+                : (registered ?? probability!).Clone();
+            outcome = outcome with { Uncertainty = uncertainty };
+            if (job.GraphCut)
+            {
+                stage = StageNames.GraphCut;
+                refined = await RefineAsync(queryWorking, soft, job.Image, cancellationToken);
+            }
+
+            stage = job.Register ? StageNames.Register : StageNames.Localise;
+            return await WriteAsync(job, outcome, geometry, refined ?? soft, cancellationToken);
         }
         catch (InvalidImageException e)
         {
-            var error = await failures.RecordAsync(job.Dataset, job.Image, StageNames.Register, e.Message, cancellationToken);
+            var error = await failures.RecordAsync(job.Dataset, job.Image, stage, e.Message, cancellationToken);
             return new CoarseResult { Outcome = outcome with { Error = error } };
+        }
+        finally
+        {
+            registered?.Dispose();
+            probability?.Dispose();
+            refined?.Dispose();
+        }
+    }
+
+    /// <summary>GrabCut off the grain's scheduler; OpenCV's failures (its native library missing, say) name the query.</summary>
+    private static async Task<GrayImage> RefineAsync(GrayImage queryWorking, GrayImage soft, string image, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await Task.Run(() => GrabCutRefiner.Refine(queryWorking, soft), cancellationToken);
+        }
+        catch (Exception e) when (e is OpenCVException or DllNotFoundException or TypeInitializationException)
+        {
+            throw new InvalidImageException(image, $"GrabCut failed: {e.GetBaseException().Message}", e);
         }
     }
 
     /// <summary>Every support's mask on the query's working grid, registered at once (each in a slot), or why not.</summary>
-    private async Task<Propagated[]> PropagateAllAsync(QueryJob job, GrayImage query, WorkingGeometry geometry, CancellationToken cancellationToken)
+    private async Task<Propagated[]> PropagateAllAsync(QueryJob job, GrayImage queryWorking, CancellationToken cancellationToken)
     {
-        using var queryWorking = geometry.ToWorking(query);
         var tasks = job.Supports.Select(support => PropagateAsync(job, support, queryWorking, cancellationToken)).ToArray();
         try
         {

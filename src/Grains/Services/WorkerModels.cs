@@ -2,12 +2,13 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SamMpa.Grains.Options;
 using SamMpa.Imaging.Embeddings;
+using SamMpa.Imaging.Localisation;
 using SamMpa.Imaging.Sam;
 
 namespace SamMpa.Grains.Services;
 
 /// <summary>
-/// The silo's encoder and SAM decoder (a DI singleton), shared by every worker activation: loaded once, on the thread
+/// The silo's encoder, SAM decoder and dense feature extractor (a DI singleton), shared by every worker activation: loaded once, on the thread
 /// pool, by the first of <see cref="LoadAsync"/> (a gpu silo's start) or the workers' calls, which all await the same
 /// load; no lock is held while a model loads. A SAM package given in the options decides both. Disposed with the host:
 /// the encoder, the decoder's package and their ONNX sessions.
@@ -28,6 +29,9 @@ public sealed class WorkerModels(IOptions<ModelOptions> options, ILogger<WorkerM
 
     /// <summary>SAM's prompt decoder, or null when this silo has no SAM package.</summary>
     public async Task<SamDecoder?> GetDecoderAsync() => (await Loading()).Decoder;
+
+    /// <summary>The dense ResNet18 feature extractor (localisation), whatever the encoder.</summary>
+    public async Task<DenseFeatureExtractor> GetFeatureExtractorAsync() => (await Loading()).Features;
 
     public void Dispose()
     {
@@ -84,8 +88,10 @@ public sealed class WorkerModels(IOptions<ModelOptions> options, ILogger<WorkerM
                 ? new SamImageEncoder(package, settings.Device, Warn)
                 : EncoderFactory.Create(settings.SamEncoder, settings.Device, Warn);
             var decoder = package is not null ? new SamDecoder(package) : null;
-            logger.LogInformation("Embedding with encoder {Encoder} ({Dimension} values per image)", encoder.Id, encoder.Dimension);
-            return new LoadedModels(package, encoder, decoder);
+            var features = new DenseFeatureExtractor(device: settings.Device, warn: Warn);
+            logger.LogInformation(
+                "Embedding with encoder {Encoder} ({Dimension} values per image); dense features {Extractor}", encoder.Id, encoder.Dimension, features.Id);
+            return new LoadedModels(package, encoder, decoder, features);
         }
         catch
         {
@@ -97,8 +103,11 @@ public sealed class WorkerModels(IOptions<ModelOptions> options, ILogger<WorkerM
 
     private void Warn(string message) => logger.LogWarning("{Warning}", message);
 
-    private sealed class LoadedModels(SamPackage? package, IImageEncoder encoder, SamDecoder? decoder) : IDisposable
+    private sealed class LoadedModels(SamPackage? package, IImageEncoder encoder, SamDecoder? decoder, DenseFeatureExtractor features) : IDisposable
     {
+        /// <summary>Its ONNX session is shared per process by the extractor's own cache; nothing to dispose here.</summary>
+        public DenseFeatureExtractor Features { get; } = features;
+
         public IImageEncoder Encoder { get; } = encoder;
 
         /// <summary>Runs on the package's decoder session, which the package owns.</summary>

@@ -8,7 +8,8 @@ using SamMpa.Grains.Telemetry;
 namespace SamMpa.Grains.Workers;
 
 /// <summary>
-/// Stage MP of one query per call (elastix, or the configured stand-in): every atlas registered, fused and written.
+/// Stages MP, LOC and RF of one query per call (elastix, or the configured stand-in): every atlas registered, fused,
+/// averaged with the localisation map, refined and written.
 /// As many activations per silo as cores (Orleans' default for stateless workers); the silo's registration slots bound
 /// how many elastix processes run at once. A cancelled call kills its elastix.
 /// </summary>
@@ -20,7 +21,24 @@ internal sealed class RegistrationWorker(CoarseMasks coarseMasks, SamMpaMetrics 
     {
         var clock = Stopwatch.StartNew();
         var result = await coarseMasks.SegmentAsync(job, cancellationToken);
-        metrics.ImageProcessed(StageNames.Register, clock.Elapsed.TotalSeconds, ok: !result.Outcome.Failed);
+        var seconds = clock.Elapsed.TotalSeconds;
+        var ok = !result.Outcome.Failed;
+        if (job.Register)
+        {
+            metrics.ImageProcessed(StageNames.Register, seconds, ok);
+        }
+
+        // One call runs every stage asked for; each is counted, so where a stage ran shows in its silo's metrics.
+        if (job.Localise is not null)
+        {
+            metrics.ImageProcessed(StageNames.Localise, seconds, ok);
+        }
+
+        if (job.GraphCut)
+        {
+            metrics.ImageProcessed(StageNames.GraphCut, seconds, ok);
+        }
+
         return result;
     }
 }

@@ -71,6 +71,9 @@ public static class GrabCutRefiner
         using var mask = Mat.FromPixelData(height, width, MatType.CV_8UC1, trimap);
         using var backgroundModel = new Mat();
         using var foregroundModel = new Mat();
+        // GrabCut seeds its colour models by k-means++ from the thread's RNG, whose state depends on what ran on the thread
+        // before: reset it so the same map gives the same mask on any thread, every time.
+        Cv2.SetTheRNG(uint.MaxValue);
         Cv2.GrabCut(pictureMat, mask, default, backgroundModel, foregroundModel, options.Iterations, GrabCutModes.InitWithMask);
         mask.GetArray(out byte[] labels);
         for (var i = 0; i < output.Length; i++)

@@ -131,6 +131,8 @@ internal static class PipelineFlow
         private readonly ConcurrentQueue<CompletionEvent> _items = new();
         private readonly HashSet<string> _segmentedImages = [];
         private readonly List<(int Count, TaskCompletionSource Reached)> _waiters = [];
+        private readonly List<(int Count, TaskCompletionSource Reached)> _completionWaiters = [];
+        private int _completions;
 
         public TaskCompletionSource Completed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -154,6 +156,22 @@ internal static class PipelineFlow
             }
         }
 
+        /// <summary>Completes once <paramref name="count"/> <see cref="DatasetCompleted"/> events have arrived (one per run).</summary>
+        public Task CompletedAtLeastAsync(int count)
+        {
+            lock (_completionWaiters)
+            {
+                if (_completions >= count)
+                {
+                    return Task.CompletedTask;
+                }
+
+                var reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                _completionWaiters.Add((count, reached));
+                return reached.Task;
+            }
+        }
+
         public void Add(CompletionEvent completion)
         {
             _items.Enqueue(completion);
@@ -173,6 +191,14 @@ internal static class PipelineFlow
             if (completion is DatasetCompleted)
             {
                 Completed.TrySetResult();
+                lock (_completionWaiters)
+                {
+                    _completions++;
+                    foreach (var waiter in _completionWaiters.Where(w => _completions >= w.Count))
+                    {
+                        waiter.Reached.TrySetResult();
+                    }
+                }
             }
         }
     }

@@ -49,6 +49,7 @@ public static class EmbeddingPhase
                 else
                 {
                     state.Encoder ??= outcome.Encoder;
+                    state.FeatureExtractor ??= outcome.FeatureExtractor;
                 }
 
                 tracker.Complete(i, outcome.Error is null);
