@@ -10,10 +10,14 @@ namespace SamMpa.Grains.Workers;
 /// <summary>
 /// Stages MP, LOC and RF of one query per call (elastix, or the configured stand-in): every atlas registered, fused,
 /// averaged with the localisation map, refined and written.
-/// As many activations per silo as cores (Orleans' default for stateless workers); the silo's registration slots bound
-/// how many elastix processes run at once. A cancelled call kills its elastix.
+/// One reentrant activation per silo: every call the dataset admits starts at once and waits for a registration slot of
+/// this silo (which bound how many elastix processes run) with its own cancellation token. Not several activations:
+/// Orleans routes a call's cancellation to any activation of a stateless worker, not to the one running the call
+/// (dotnet/orleans#9877), so a cancelled run went on registering until every elastix ended (measured: 9-25 s after
+/// Ctrl-C instead of about 1 s). A cancelled call kills its elastix.
 /// </summary>
-[StatelessWorker]
+[StatelessWorker(1)]
+[Reentrant]
 [CpuPlacement]
 internal sealed class RegistrationWorker(CoarseMasks coarseMasks, SamMpaMetrics metrics) : Grain, IRegistrationWorker
 {

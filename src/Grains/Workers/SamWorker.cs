@@ -9,8 +9,13 @@ using SamMpa.Imaging.Sam;
 
 namespace SamMpa.Grains.Workers;
 
-/// <summary>SAM on a gpu silo: stages PA, SEG and PR from the coarse soft mask, or one of the paper's baselines.</summary>
-[StatelessWorker]
+/// <summary>
+/// SAM on a gpu silo: stages PA, SEG and PR from the coarse soft mask, or one of the paper's baselines. One reentrant
+/// activation per silo (the decoding runs on the thread pool, as many at once as the dataset admits): with several
+/// activations Orleans would route a call's cancellation to the wrong one (dotnet/orleans#9877).
+/// </summary>
+[StatelessWorker(1)]
+[Reentrant]
 [GpuPlacement]
 internal sealed class SamWorker(WorkerModels models, SamMasks samMasks, SamMpaMetrics metrics, ILogger<SamWorker> logger) : Grain, ISamWorker
 {
