@@ -19,6 +19,7 @@ public sealed class DirectSegmentation(IBlobStore blobs, string dataset, int wor
         blobs,
         new IdentityMaskPropagator(),
         new RegistrationSlots(new RegistrationOptions { MaxDegreeOfParallelism = parallelism }),
+        new QueryLocalisation(blobs, new LocalisationModels(blobs, Options.Create(new ImageOptions()))),
         new FailureRecords(blobs),
         Options.Create(new ImageOptions()));
 

@@ -52,7 +52,7 @@ internal sealed class ClusterRegistrationRun : IAsyncDisposable
                 await blobs.WriteAsync(DatasetBlobLayout.Truth(Dataset, pair.SupportName), MaskFile.EncodePng(pair.SupportMask), cancellationToken);
             }
 
-            var silo = await InProcessSilo.StartAsync(new Dictionary<string, string?> { ["Storage:LocalRoot"] = root.Path }, cancellationToken);
+            var silo = await InProcessSilo.StartAsync(new Dictionary<string, string?> { ["Storage:LocalRoot"] = root.Path, ["Models:DenseFeatures"] = "false" }, cancellationToken);
             var grain = silo.Client.GetGrain<IDatasetGrain>(Dataset);
             await grain.CreateAsync(new CreateDataset { TruthPrefix = DatasetBlobLayout.TruthPrefix(Dataset), WorkingSize = workingSize });
             var status = await DatasetWaits.WaitAsync(grain, Patience, s => s.Phase is DatasetPhase.Embedded or DatasetPhase.Failed, cancellationToken);

@@ -43,6 +43,7 @@ public sealed class OrchestrationBench : IBenchSuite
             {
                 ["Storage:LocalRoot"] = Path.Combine(root.Path, "silo"),
                 ["Registration:Engine"] = "Identity",
+                ["Models:DenseFeatures"] = "false",
             },
             cancellationToken);
         var grain = silo.Client.GetGrain<IDatasetGrain>(dataset);

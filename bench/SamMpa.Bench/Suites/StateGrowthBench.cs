@@ -69,7 +69,7 @@ public sealed class StateGrowthBench : IBenchSuite
         using var heap = new HeapSampler();
         await PhantomUpload.UploadAsync([blobs], dataset, count, Size, cancellationToken);
         await using var silo = await InProcessSilo.StartAsync(
-            new Dictionary<string, string?> { ["Storage:LocalRoot"] = root.Path, ["Registration:Engine"] = "Identity" },
+            new Dictionary<string, string?> { ["Storage:LocalRoot"] = root.Path, ["Registration:Engine"] = "Identity", ["Models:DenseFeatures"] = "false" },
             cancellationToken);
         var grain = silo.Client.GetGrain<IDatasetGrain>(dataset);
         var clock = Stopwatch.StartNew();

@@ -228,7 +228,7 @@ internal sealed partial class DatasetGrain(
 
         if (settings.Localise && !settings.Method.IsBaseline() && s.FeatureExtractor is null)
         {
-            throw new InvalidOperationException($"Dataset '{Id}' has no dense feature maps (it was embedded before they existed); localisation (loc) reads them. Create the dataset again.");
+            throw new InvalidOperationException($"Dataset '{Id}' has no dense feature maps, which localisation (loc) reads: it was embedded with Models:DenseFeatures off on the gpu silos, or before they existed. Create the dataset again with Models:DenseFeatures on.");
         }
 
         if (settings.NeedsSam && s.Encoder?.StartsWith("sam-", StringComparison.Ordinal) != true)

@@ -15,4 +15,10 @@ public sealed class ModelOptions
 
     /// <summary>cpu, or cuda (falls back to cpu with a warning where CUDA is missing).</summary>
     public Device Device { get; set; } = Device.Cpu;
+
+    /// <summary>
+    /// Also write each image's dense feature map at embedding (ResNet18 at 448 px, float16, about 1.2 MB an image), which
+    /// stage loc reads. Off: embedding is cheaper, and loc cannot run on the datasets this silo embeds.
+    /// </summary>
+    public bool DenseFeatures { get; set; } = true;
 }

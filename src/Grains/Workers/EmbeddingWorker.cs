@@ -33,15 +33,15 @@ internal sealed class EmbeddingWorker(
         var encoder = await models.GetEncoderAsync();
         var extractor = await models.GetFeatureExtractorAsync();
         var blob = DatasetBlobLayout.Embedding(job.Dataset, encoder.Id, job.Image);
-        var featureBlob = DatasetBlobLayout.Features(job.Dataset, extractor.Id, job.Image);
+        var featureBlob = extractor is null ? null : DatasetBlobLayout.Features(job.Dataset, extractor.Id, job.Image);
         var outcome = new EmbeddingOutcome
         {
-            EmbeddingBlob = blob, Encoder = encoder.Id, Dimension = encoder.Dimension, FeatureBlob = featureBlob, FeatureExtractor = extractor.Id,
+            EmbeddingBlob = blob, Encoder = encoder.Id, Dimension = encoder.Dimension, FeatureBlob = featureBlob, FeatureExtractor = extractor?.Id,
         };
         try
         {
             var embed = !await blobs.ExistsAsync(blob, cancellationToken);
-            var extract = !await blobs.ExistsAsync(featureBlob, cancellationToken);
+            var extract = featureBlob is not null && !await blobs.ExistsAsync(featureBlob, cancellationToken);
             if (embed || extract)
             {
                 // The gate of the pipeline: an image of a refused size fails here, alone, and is never a support or a query.
@@ -57,8 +57,8 @@ internal sealed class EmbeddingWorker(
 
                 if (extract)
                 {
-                    var features = await ExtractAsync(extractor, working, job.Image, cancellationToken);
-                    await blobs.TryCreateAsync(featureBlob, FeatureMapCodec.Encode(features).Bytes, cancellationToken);
+                    var features = await ExtractAsync(extractor!, working, job.Image, cancellationToken);
+                    await blobs.TryCreateAsync(featureBlob!, FeatureMapCodec.Encode(features).Bytes, cancellationToken);
                 }
             }
 

@@ -38,6 +38,7 @@ public sealed class LoadClusterFixture : IAsyncLifetime
                 ["Orleans:Metadata:role"] = PipelineClusterFixture.RoleOf(options.SiloName),
                 ["Storage:LocalRoot"] = Root,
                 ["Registration:Engine"] = "Identity",
+                ["Models:DenseFeatures"] = "false",
             }).Build();
             silo.AddSamMpa(configuration);
         });
