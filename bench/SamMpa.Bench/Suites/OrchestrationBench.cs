@@ -1,15 +1,10 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
-using Orleans.Streams;
 using SamMpa.Bench.Orchestration;
 using SamMpa.Bench.Results;
-using SamMpa.Grains;
 using SamMpa.Grains.Datasets;
 using SamMpa.Grains.Events;
-using SamMpa.Imaging.Images;
 using SamMpa.Imaging.Metrics;
-using SamMpa.Imaging.Phantoms;
 using SamMpa.Storage;
 
 namespace SamMpa.Bench.Suites;
