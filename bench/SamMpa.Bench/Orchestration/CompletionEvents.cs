@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using Orleans.Streams;
 using SamMpa.Grains;
+using SamMpa.Grains.Datasets;
 using SamMpa.Grains.Events;
 
 namespace SamMpa.Bench.Orchestration;
@@ -26,6 +28,22 @@ internal sealed class CompletionEvents
 
     public Task<DatasetCompleted> CompletedAsync(string runId, CancellationToken cancellationToken) =>
         Completion(runId).Task.WaitAsync(cancellationToken);
+
+    /// <summary>
+    /// Starts a run of <paramref name="grain"/> (whose stream this is) and waits, at most <paramref name="patience"/>,
+    /// for its DatasetCompleted; the wall seconds are from the RunAsync call to the event.
+    /// </summary>
+    public async Task<(double WallSeconds, string RunId, DatasetCompleted Completed)> RunAsync(
+        IDatasetGrain grain, TimeSpan patience, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        var started = await grain.RunAsync(new RunSettings());
+        var runId = started.RunId ?? throw new InvalidOperationException("The run started without a run id.");
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        limit.CancelAfter(patience);
+        var completed = await CompletedAsync(runId, limit.Token);
+        return (clock.Elapsed.TotalSeconds, runId, completed);
+    }
 
     public IReadOnlyDictionary<string, string> SupportsOf(string runId) =>
         _supports.Where(s => s.Key.RunId == runId).ToDictionary(s => s.Key.Image, s => s.Value, StringComparer.Ordinal);

@@ -1,7 +1,5 @@
-using System.Diagnostics;
 using SamMpa.Bench.Orchestration;
 using SamMpa.Grains.Datasets;
-using SamMpa.Grains.Events;
 using SamMpa.Imaging.Evaluation;
 using SamMpa.Imaging.Images;
 using SamMpa.Storage;
@@ -43,6 +41,7 @@ internal sealed class ClusterRegistrationRun : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(pairs);
         var root = new TemporaryFolder("sammpa-bench-regcluster-");
+        InProcessSilo? silo = null;
         try
         {
             var blobs = new LocalFolderBlobStore(root.Path);
@@ -52,23 +51,19 @@ internal sealed class ClusterRegistrationRun : IAsyncDisposable
                 await blobs.WriteAsync(DatasetBlobLayout.Truth(Dataset, pair.SupportName), MaskFile.EncodePng(pair.SupportMask), cancellationToken);
             }
 
-            var silo = await InProcessSilo.StartAsync(new Dictionary<string, string?> { ["Storage:LocalRoot"] = root.Path, ["Models:DenseFeatures"] = "false" }, cancellationToken);
+            silo = await InProcessSilo.StartAsync(new Dictionary<string, string?> { ["Storage:LocalRoot"] = root.Path, ["Models:DenseFeatures"] = "false" }, cancellationToken);
             var grain = silo.Client.GetGrain<IDatasetGrain>(Dataset);
-            await grain.CreateAsync(new CreateDataset { TruthPrefix = DatasetBlobLayout.TruthPrefix(Dataset), WorkingSize = workingSize });
-            var status = await DatasetWaits.WaitAsync(grain, Patience, s => s.Phase is DatasetPhase.Embedded or DatasetPhase.Failed, cancellationToken);
-            DatasetWaits.Require(status, DatasetPhase.Embedded, "embedding");
-            await grain.SelectSupportsAsync(new SelectSupports { K = 1 });
-            status = await DatasetWaits.WaitAsync(grain, Patience, s => s.Phase is DatasetPhase.AwaitingAnnotations or DatasetPhase.Failed, cancellationToken);
-            DatasetWaits.Require(status, DatasetPhase.AwaitingAnnotations, "support selection");
-            var support = status.Supports.Single();
-            var truth = await blobs.ReadAsync(DatasetBlobLayout.Truth(Dataset, support), cancellationToken);
-            await blobs.WriteAsync(DatasetBlobLayout.Annotation(Dataset, support), truth!, cancellationToken);
-            DatasetWaits.Require(await grain.AcceptAnnotationsAsync(), DatasetPhase.Annotated, "annotation");
+            await DatasetPreparation.PrepareAsync(grain, Dataset, workingSize, k: 1, [blobs], Patience, cancellationToken);
             var events = await CompletionEvents.SubscribeAsync(silo.Client, Dataset);
             return new ClusterRegistrationRun(root, silo, grain, events, pairs.Count - 1);
         }
         catch
         {
+            if (silo is not null)
+            {
+                await silo.DisposeAsync();
+            }
+
             root.Dispose();
             throw;
         }
@@ -77,13 +72,7 @@ internal sealed class ClusterRegistrationRun : IAsyncDisposable
     /// <summary>One run, from RunAsync to its DatasetCompleted event; every query must succeed.</summary>
     public async Task<double> RunAsync(CancellationToken cancellationToken)
     {
-        var clock = Stopwatch.StartNew();
-        var started = await _grain.RunAsync(new RunSettings());
-        var runId = started.RunId ?? throw new InvalidOperationException("The run started without a run id.");
-        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        limit.CancelAfter(Patience);
-        DatasetCompleted completed = await _events.CompletedAsync(runId, limit.Token);
-        var wall = clock.Elapsed.TotalSeconds;
+        var (wall, _, completed) = await _events.RunAsync(_grain, Patience, cancellationToken);
         if (completed.Failed > 0 || completed.Segmented != Queries)
         {
             throw new InvalidOperationException($"The cluster run segmented {completed.Segmented} of {Queries} queries ({completed.Failed} failed).");

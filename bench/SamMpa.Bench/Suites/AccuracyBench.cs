@@ -4,7 +4,6 @@ using SamMpa.Bench.Results;
 using SamMpa.Imaging.Embeddings;
 using SamMpa.Imaging.Localisation;
 using SamMpa.Imaging.Metrics;
-using SamMpa.Imaging.Phantoms;
 using SamMpa.Imaging.Selection;
 
 namespace SamMpa.Bench.Suites;
@@ -17,9 +16,6 @@ namespace SamMpa.Bench.Suites;
 /// </summary>
 public sealed class AccuracyBench : IBenchSuite
 {
-    private const int QuickImages = 12;
-    private static readonly string[] DataSets = ["cxr-lung", "busi"];
-
     /// <summary>The pixel models compared: the default at every K with every variant, the ablations at the largest K only, without GrabCut.</summary>
     private static readonly (string Name, LocalisationOptions Options, bool EveryK)[] PixelModels =
     [
@@ -36,8 +32,8 @@ public sealed class AccuracyBench : IBenchSuite
     public Task<IReadOnlyList<BenchTable>> RunAsync(BenchOptions options, CancellationToken cancellationToken)
     {
         using var scratch = new TemporaryFolder("sammpa-bench-accuracy-");
-        var inputs = Inputs(options, scratch.Path);
-        var shots = options.Quick ? options.Shots.Where(k => k < QuickImages).DefaultIfEmpty(1).ToArray() : options.Shots.ToArray();
+        var inputs = BenchInputs.Find(options, scratch.Path, "accuracy");
+        var shots = options.Quick ? options.Shots.Where(k => k < BenchInputs.QuickImages).DefaultIfEmpty(1).ToArray() : options.Shots.ToArray();
         using var encoder = new ResNet18Encoder();
         var extractor = new DenseFeatureExtractor();
         var cache = options.Quick ? Path.Combine(scratch.Path, "features") : Path.Combine(Path.GetTempPath(), "sammpa-bench-dense-features");
@@ -123,7 +119,7 @@ public sealed class AccuracyBench : IBenchSuite
         notes.Add("Support mask to map box: the query's own support (its cluster's centre) has its mask's bounding-box content scaled into the map's strongest component's box.");
         if (options.Quick)
         {
-            notes.Add($"Quick run: {QuickImages} phantom images, not the data sets of the issue.");
+            notes.Add($"Quick run: {BenchInputs.QuickImages} phantom images, not the data sets of the issue.");
         }
 
         IReadOnlyList<BenchTable> tables =
@@ -142,34 +138,5 @@ public sealed class AccuracyBench : IBenchSuite
                 ["1 - peak: 1 - the map's highest probability; 1 - contrast: 1 - (mean p in the strongest component - mean p outside all components); regression vs prototype: 1 - Dice of the two models' maps; map vs GrabCut: 1 - Dice of the map and its GrabCut mask; fragmentation: the share of the above-0.5 mass outside the strongest component."]),
         ];
         return Task.FromResult(tables);
-    }
-
-    private static List<(string Name, string Images, string Masks)> Inputs(BenchOptions options, string scratch)
-    {
-        var inputs = new List<(string Name, string Images, string Masks)>();
-        if (options.Quick)
-        {
-            var phantoms = Path.Combine(scratch, "phantoms");
-            PhantomDataset.Write(phantoms, QuickImages, size: 128);
-            inputs.Add(($"phantoms ({QuickImages})", PhantomDataset.ImagesDirectory(phantoms), PhantomDataset.MasksDirectory(phantoms)));
-            return inputs;
-        }
-
-        foreach (var name in DataSets)
-        {
-            var folder = Path.Combine(options.DataDirectory, name);
-            if (Directory.Exists(Path.Combine(folder, "images")) && Directory.Exists(Path.Combine(folder, "masks")))
-            {
-                inputs.Add((name, Path.Combine(folder, "images"), Path.Combine(folder, "masks")));
-            }
-            else
-            {
-                BenchLog.Line($"accuracy: {folder} has no images/ and masks/: skipped");
-            }
-        }
-
-        return inputs.Count > 0
-            ? inputs
-            : throw new DirectoryNotFoundException($"--data {options.DataDirectory}: neither {string.Join(" nor ", DataSets)} (with images/ and masks/) is there.");
     }
 }

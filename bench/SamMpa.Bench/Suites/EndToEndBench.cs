@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
 using SamMpa.Bench.Results;
-using SamMpa.Imaging.Phantoms;
 
 namespace SamMpa.Bench.Suites;
 
@@ -11,9 +10,6 @@ namespace SamMpa.Bench.Suites;
 /// </summary>
 public sealed class EndToEndBench : IBenchSuite
 {
-    private const int QuickImages = 12;
-    private const int QuickSize = 128;
-    private static readonly string[] DataSets = ["cxr-lung", "busi"];
     private static readonly int[] Shots = [1, 5, 10];
 
     public string Name => "end-to-end";
@@ -26,34 +22,7 @@ public sealed class EndToEndBench : IBenchSuite
         }
 
         using var scratch = new TemporaryFolder("sammpa-bench-e2e-");
-        var inputs = new List<(string Name, string Images, string Masks)>();
-        if (options.Quick)
-        {
-            var phantoms = Path.Combine(scratch.Path, "phantoms");
-            PhantomDataset.Write(phantoms, QuickImages, size: QuickSize);
-            inputs.Add(($"phantoms ({QuickImages})", PhantomDataset.ImagesDirectory(phantoms), PhantomDataset.MasksDirectory(phantoms)));
-        }
-        else
-        {
-            foreach (var name in DataSets)
-            {
-                var folder = Path.Combine(options.DataDirectory, name);
-                if (Directory.Exists(Path.Combine(folder, "images")) && Directory.Exists(Path.Combine(folder, "masks")))
-                {
-                    inputs.Add((name, Path.Combine(folder, "images"), Path.Combine(folder, "masks")));
-                }
-                else
-                {
-                    BenchLog.Line($"end-to-end: {folder} has no images/ and masks/: skipped");
-                }
-            }
-
-            if (inputs.Count == 0)
-            {
-                throw new DirectoryNotFoundException($"--data {options.DataDirectory}: neither {string.Join(" nor ", DataSets)} (with images/ and masks/) is there.");
-            }
-        }
-
+        var inputs = BenchInputs.Find(options, scratch.Path, "end-to-end");
         var stages = options.SamPackage is null ? "es,mp" : "es,mp,pa,pr";
         var rows = new List<IReadOnlyDictionary<string, object?>>();
         var notes = new List<string>();
@@ -65,7 +34,7 @@ public sealed class EndToEndBench : IBenchSuite
                 options.SammpaDll, "eval", "--images", images, "--masks", masks, "--shots", .. Shots.Select(k => k.ToString(System.Globalization.CultureInfo.InvariantCulture)),
                 "--stages", stages, "--out", output, "--home", Path.Combine(scratch.Path, "home-" + name.Split(' ')[0]),
                 .. options.SamPackage is null ? Array.Empty<string>() : ["--sam", options.SamPackage],
-                .. options.Quick ? ["--working-size", QuickSize.ToString(System.Globalization.CultureInfo.InvariantCulture)] : Array.Empty<string>(),
+                .. options.Quick ? ["--working-size", BenchInputs.QuickSize.ToString(System.Globalization.CultureInfo.InvariantCulture)] : Array.Empty<string>(),
             ];
             BenchLog.Line($"end-to-end: sammpa eval on {name}, K = {string.Join(", ", Shots)}, stages {stages}");
             var clock = Stopwatch.StartNew();
@@ -100,7 +69,7 @@ public sealed class EndToEndBench : IBenchSuite
             : $"Final Dice: SAM package {options.SamPackage}, stages es,mp,pa,pr, one refinement round.");
         if (options.Quick)
         {
-            notes.Add($"Quick run: {QuickImages} phantom images ({QuickSize}x{QuickSize}, working size {QuickSize}), not the data sets of the issue.");
+            notes.Add($"Quick run: {BenchInputs.QuickImages} phantom images ({BenchInputs.QuickSize}x{BenchInputs.QuickSize}, working size {BenchInputs.QuickSize}), not the data sets of the issue.");
         }
 
         IReadOnlyList<BenchTable> tables =

@@ -1,15 +1,10 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
-using Orleans.Streams;
 using SamMpa.Bench.Orchestration;
 using SamMpa.Bench.Results;
-using SamMpa.Grains;
 using SamMpa.Grains.Datasets;
 using SamMpa.Grains.Events;
-using SamMpa.Imaging.Images;
 using SamMpa.Imaging.Metrics;
-using SamMpa.Imaging.Phantoms;
 using SamMpa.Storage;
 
 namespace SamMpa.Bench.Suites;
@@ -47,24 +42,8 @@ public sealed class OrchestrationBench : IBenchSuite
             },
             cancellationToken);
         var grain = silo.Client.GetGrain<IDatasetGrain>(dataset);
-        var clock = Stopwatch.StartNew();
         BenchLog.Line($"orchestration: creating a dataset of {count} phantoms ({Size}x{Size}) and embedding them");
-        await grain.CreateAsync(new CreateDataset { TruthPrefix = DatasetBlobLayout.TruthPrefix(dataset), WorkingSize = Size });
-        var status = await DatasetWaits.WaitAsync(grain, Patience, s => s.Phase is DatasetPhase.Embedded or DatasetPhase.Failed, cancellationToken);
-        DatasetWaits.Require(status, DatasetPhase.Embedded, "embedding");
-        var embedSeconds = clock.Elapsed.TotalSeconds;
-
-        await grain.SelectSupportsAsync(new SelectSupports { K = K });
-        status = await DatasetWaits.WaitAsync(grain, Patience, s => s.Phase is DatasetPhase.AwaitingAnnotations or DatasetPhase.Failed, cancellationToken);
-        DatasetWaits.Require(status, DatasetPhase.AwaitingAnnotations, "support selection");
-        foreach (var support in status.Supports)
-        {
-            var truth = await clusterBlobs.ReadAsync(DatasetBlobLayout.Truth(dataset, support), cancellationToken);
-            await clusterBlobs.WriteAsync(DatasetBlobLayout.Annotation(dataset, support), truth!, cancellationToken);
-            await directBlobs.WriteAsync(DatasetBlobLayout.Annotation(dataset, support), truth!, cancellationToken);
-        }
-
-        DatasetWaits.Require(await grain.AcceptAnnotationsAsync(), DatasetPhase.Annotated, "annotation");
+        var embedSeconds = await DatasetPreparation.PrepareAsync(grain, dataset, Size, K, [clusterBlobs, directBlobs], Patience, cancellationToken);
         var events = await CompletionEvents.SubscribeAsync(silo.Client, dataset);
 
         // The first run of each path warms up grains, workers and the JIT; then the paths alternate, so that drift in
@@ -82,6 +61,7 @@ public sealed class OrchestrationBench : IBenchSuite
         var clusterWalls = new List<double>();
         var directWalls = new List<double>();
         DatasetCompleted completed = warmUp;
+        var clock = new Stopwatch();
         for (var round = 1; round <= MeasuredRuns; round++)
         {
             BenchLog.Line($"orchestration: measured run {round}/{MeasuredRuns}: cluster, then direct");
@@ -128,13 +108,7 @@ public sealed class OrchestrationBench : IBenchSuite
     private static async Task<(double Wall, DatasetCompleted Completed, IReadOnlyDictionary<string, string> SupportOf)> RunClusterAsync(
         IDatasetGrain grain, CompletionEvents events, CancellationToken cancellationToken)
     {
-        var clock = Stopwatch.StartNew();
-        var started = await grain.RunAsync(new RunSettings());
-        var runId = started.RunId ?? throw new InvalidOperationException("The run started without a run id.");
-        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        limit.CancelAfter(Patience);
-        var completed = await events.CompletedAsync(runId, limit.Token);
-        var wall = clock.Elapsed.TotalSeconds;
+        var (wall, runId, completed) = await events.RunAsync(grain, Patience, cancellationToken);
         return (wall, completed, events.SupportsOf(runId));
     }
 }

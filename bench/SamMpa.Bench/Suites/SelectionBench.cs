@@ -49,15 +49,7 @@ public sealed class SelectionBench : IBenchSuite
             var seconds = Statistics.Of(times).Median;
             perThousand.Add(seconds / (n / 1000.0));
             BenchLog.Line($"selection: product N = {n}: {seconds:0.000} s ({selection.Rounds} k-medoids rounds)");
-            rows.Add(Row.Of(
-                ("N", n),
-                ("implementation", "SupportSelector (product)"),
-                ("seconds", seconds),
-                ("s per 1k images", seconds / (n / 1000.0)),
-                ("k-medoids rounds", selection.Rounds),
-                ("memory allocated MB", allocated / 1e6),
-                ("same supports as product", null),
-                ("same assignment (share)", null)));
+            rows.Add(SelectionRow(n, "SupportSelector (product)", seconds, selection.Rounds, allocated, sameSupports: null, sameAssignment: null));
 
             if (referenceSizes.Contains(n))
             {
@@ -70,15 +62,7 @@ public sealed class SelectionBench : IBenchSuite
                 var sameSupports = reference.Supports.SequenceEqual(selection.Supports);
                 var sameAssignment = reference.Assignment.Zip(selection.Assignment).Count(p => p.First == p.Second) / (double)n;
                 BenchLog.Line($"selection: reference N = {n}: {referenceSeconds:0.000} s, same supports {sameSupports}, same assignment {sameAssignment:P2}");
-                rows.Add(Row.Of(
-                    ("N", n),
-                    ("implementation", "N x N reference"),
-                    ("seconds", referenceSeconds),
-                    ("s per 1k images", referenceSeconds / (n / 1000.0)),
-                    ("k-medoids rounds", reference.Rounds),
-                    ("memory allocated MB", referenceAllocated / 1e6),
-                    ("same supports as product", sameSupports),
-                    ("same assignment (share)", sameAssignment)));
+                rows.Add(SelectionRow(n, "N x N reference", referenceSeconds, reference.Rounds, referenceAllocated, sameSupports, sameAssignment));
             }
         }
 
@@ -101,4 +85,17 @@ public sealed class SelectionBench : IBenchSuite
         ];
         return Task.FromResult(tables);
     }
+
+    /// <summary>One implementation's figures at N; the comparison with the product's supports only for the reference.</summary>
+    private static IReadOnlyDictionary<string, object?> SelectionRow(
+        int n, string implementation, double seconds, int rounds, long allocatedBytes, bool? sameSupports, double? sameAssignment) =>
+        Row.Of(
+            ("N", n),
+            ("implementation", implementation),
+            ("seconds", seconds),
+            ("s per 1k images", seconds / (n / 1000.0)),
+            ("k-medoids rounds", rounds),
+            ("memory allocated MB", allocatedBytes / 1e6),
+            ("same supports as product", sameSupports),
+            ("same assignment (share)", sameAssignment));
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using SamMpa.Bench.Orchestration;
 using SamMpa.Bench.Results;
@@ -72,28 +71,10 @@ public sealed class StateGrowthBench : IBenchSuite
             new Dictionary<string, string?> { ["Storage:LocalRoot"] = root.Path, ["Registration:Engine"] = "Identity", ["Models:DenseFeatures"] = "false" },
             cancellationToken);
         var grain = silo.Client.GetGrain<IDatasetGrain>(dataset);
-        var clock = Stopwatch.StartNew();
-        await grain.CreateAsync(new CreateDataset { TruthPrefix = DatasetBlobLayout.TruthPrefix(dataset), WorkingSize = Size });
-        DatasetWaits.Require(await DatasetWaits.WaitAsync(grain, Patience, s => s.Phase is DatasetPhase.Embedded or DatasetPhase.Failed, cancellationToken), DatasetPhase.Embedded, "embedding");
-        var embedSeconds = clock.Elapsed.TotalSeconds;
-        await grain.SelectSupportsAsync(new SelectSupports { K = K });
-        var status = await DatasetWaits.WaitAsync(grain, Patience, s => s.Phase is DatasetPhase.AwaitingAnnotations or DatasetPhase.Failed, cancellationToken);
-        DatasetWaits.Require(status, DatasetPhase.AwaitingAnnotations, "support selection");
-        foreach (var support in status.Supports)
-        {
-            var truth = await blobs.ReadAsync(DatasetBlobLayout.Truth(dataset, support), cancellationToken);
-            await blobs.WriteAsync(DatasetBlobLayout.Annotation(dataset, support), truth!, cancellationToken);
-        }
-
-        DatasetWaits.Require(await grain.AcceptAnnotationsAsync(), DatasetPhase.Annotated, "annotation");
+        var embedSeconds = await DatasetPreparation.PrepareAsync(grain, dataset, Size, K, [blobs], Patience, cancellationToken);
         var events = await CompletionEvents.SubscribeAsync(silo.Client, dataset);
         using var written = new StateBytes();
-        clock.Restart();
-        var runId = (await grain.RunAsync(new RunSettings())).RunId!;
-        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        limit.CancelAfter(Patience);
-        var completed = await events.CompletedAsync(runId, limit.Token);
-        var runSeconds = clock.Elapsed.TotalSeconds;
+        var (runSeconds, _, completed) = await events.RunAsync(grain, Patience, cancellationToken);
         if (completed.Failed > 0)
         {
             throw new InvalidOperationException($"State bench at {count}: {completed.Failed} of {completed.Queries} queries failed.");

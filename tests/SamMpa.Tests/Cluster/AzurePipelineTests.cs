@@ -1,9 +1,4 @@
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Orleans.TestingHost;
-using SamMpa.Grains;
 using SamMpa.Grains.Datasets;
-using SamMpa.Grains.Placement;
 using SamMpa.Hosting;
 using SamMpa.Tests.Evaluation;
 using SamMpa.Tests.Infrastructure;
@@ -22,34 +17,23 @@ public sealed class AzurePipelineTests
     {
         Azurite.ThrowIfExpectedButMissing();
         var settings = AzureProvidersTests.AzureCluster.SettingsOfOneRun();
-        var builder = new InProcessTestClusterBuilder(2);
-        builder.Options.ConfigureFileLogging = false;
-        builder.ConfigureSilo((options, silo) => silo.AddSamMpa(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Orleans:Metadata:role"] = PipelineClusterFixture.RoleOf(options.SiloName),
-            ["Storage:Provider"] = "azure",
-            ["Storage:Azure:ConnectionString"] = settings.ConnectionString,
-            ["Storage:Azure:BlobContainer"] = settings.BlobContainer,
-            ["Storage:Azure:GrainStateContainer"] = settings.GrainStateContainer,
-            ["Storage:Azure:ClusteringTable"] = settings.ClusteringTable,
-            ["Storage:Azure:RemindersTable"] = settings.RemindersTable,
-            ["Storage:Azure:QueuePrefix"] = settings.QueuePrefix,
-            ["Storage:Azure:QueueCount"] = "2",
-            ["Job:MaxInFlight"] = "4",
-        }).Build()));
-        builder.ConfigureClient(client => client.UseSamMpaAzureProviders(settings));
-        var cluster = builder.Build();
         try
         {
-            await cluster.DeployAsync();
-            using (var timeout = new CancellationTokenSource(Patience))
-            {
-                while (!cluster.Silos.All(s => s.ServiceProvider.GetRequiredService<IClusterRoles>() is var roles
-                                               && roles.IsServed(SiloRoles.Gpu) && roles.IsServed(SiloRoles.Cpu)))
+            await using var cluster = await TwoRoleCluster.DeployAsync(
+                _ => new Dictionary<string, string?>
                 {
-                    await Task.Delay(TimeSpan.FromMilliseconds(50), timeout.Token);
-                }
-            }
+                    ["Storage:Provider"] = "azure",
+                    ["Storage:Azure:ConnectionString"] = settings.ConnectionString,
+                    ["Storage:Azure:BlobContainer"] = settings.BlobContainer,
+                    ["Storage:Azure:GrainStateContainer"] = settings.GrainStateContainer,
+                    ["Storage:Azure:ClusteringTable"] = settings.ClusteringTable,
+                    ["Storage:Azure:RemindersTable"] = settings.RemindersTable,
+                    ["Storage:Azure:QueuePrefix"] = settings.QueuePrefix,
+                    ["Storage:Azure:QueueCount"] = "2",
+                    ["Job:MaxInFlight"] = "4",
+                },
+                client => client.UseSamMpaAzureProviders(settings),
+                settleTimeout: Patience);
 
             var blobs = settings.CreateBlobStore();
             var dataset = NewDatasetId();
@@ -65,7 +49,6 @@ public sealed class AzurePipelineTests
         }
         finally
         {
-            await cluster.DisposeAsync();
             await AzureProvidersTests.AzureCluster.DeleteStorageAsync(settings);
         }
     }

@@ -1,5 +1,6 @@
 using SamMpa.Grains.Datasets;
 using SamMpa.Grains.Images;
+using SamMpa.Grains.Services;
 using SamMpa.Imaging.Images;
 using SamMpa.Storage;
 using SamMpa.Tests.Evaluation;
@@ -64,7 +65,7 @@ public sealed class BadInputMatrixTests(PipelineClusterFixture fixture) : IClass
             }
         });
 
-        using var decoded = ImageFile.Decode((await fixture.Blobs.ReadAsync(DatasetBlobLayout.Image(sixteenBit.Dataset, BadName), default))!, BadName);
+        using var decoded = await BlobImages.ReadImageAsync(fixture.Blobs, DatasetBlobLayout.Image(sixteenBit.Dataset, BadName), default);
         using var original = new PhantomDataset(ImageCount);
         using var eight = ImageFile.Read(ImagePath(original, Bad));
         for (var j = 0; j < decoded.Length; j++)
@@ -122,28 +123,16 @@ public sealed class BadInputMatrixTests(PipelineClusterFixture fixture) : IClass
     }
 
     [Fact]
-    public async Task Item07_an_annotation_of_another_size_than_its_image_is_refused_at_annotate_naming_the_mask_and_both_sizes()
-    {
-        var (dataset, support, message) = await AnnotateOneSupportWithAsync(Mask(32, 32, 1f));
-
-        Assert.Contains($"{DatasetBlobLayout.Annotation(dataset, support)}: annotation is 32x32 but image {support} is 64x64", message, StringComparison.Ordinal);
-    }
+    public Task Item07_an_annotation_of_another_size_than_its_image_is_refused_at_annotate_naming_the_mask_and_both_sizes() =>
+        AssertAnnotationRefusedAsync(Mask(32, 32, 1f), support => $"annotation is 32x32 but image {support} is 64x64");
 
     [Fact]
-    public async Task Item08_an_empty_support_annotation_is_refused_at_annotate_naming_it()
-    {
-        var (dataset, support, message) = await AnnotateOneSupportWithAsync(Mask(64, 64, 0f));
-
-        Assert.Contains($"{DatasetBlobLayout.Annotation(dataset, support)}: annotation is empty (no foreground pixel)", message, StringComparison.Ordinal);
-    }
+    public Task Item08_an_empty_support_annotation_is_refused_at_annotate_naming_it() =>
+        AssertAnnotationRefusedAsync(Mask(64, 64, 0f), _ => "annotation is empty (no foreground pixel)");
 
     [Fact]
-    public async Task Item09_a_support_annotation_covering_every_pixel_is_refused_at_annotate_naming_it()
-    {
-        var (dataset, support, message) = await AnnotateOneSupportWithAsync(Mask(64, 64, 1f));
-
-        Assert.Contains($"{DatasetBlobLayout.Annotation(dataset, support)}: annotation covers every pixel (no background)", message, StringComparison.Ordinal);
-    }
+    public Task Item09_a_support_annotation_covering_every_pixel_is_refused_at_annotate_naming_it() =>
+        AssertAnnotationRefusedAsync(Mask(64, 64, 1f), _ => "annotation covers every pixel (no background)");
 
     [Fact]
     public async Task Item10_status_select_and_run_on_a_dataset_never_created_name_its_id()
@@ -234,33 +223,27 @@ public sealed class BadInputMatrixTests(PipelineClusterFixture fixture) : IClass
 
     /// <summary>
     /// Selects supports, annotates all from the ground truth but the first, which gets <paramref name="annotation"/>,
-    /// accepts; asserts the refusal kept the dataset waiting for annotations, a run is refused and no mask was written.
+    /// accepts; asserts the refusal kept the dataset waiting for annotations, a run is refused, no mask was written and
+    /// the message names the bad annotation's blob followed by <paramref name="problemOf"/> (of the support's name).
     /// </summary>
-    private async Task<(string Dataset, string Support, string Message)> AnnotateOneSupportWithAsync(byte[] annotation)
+    private async Task AssertAnnotationRefusedAsync(byte[] annotation, Func<string, string> problemOf)
     {
         var dataset = NewDatasetId();
         using var phantoms = new PhantomDataset(ImageCount);
         await UploadAsync(fixture.Blobs, dataset, phantoms);
-        var grain = fixture.Client.GetGrain<IDatasetGrain>(dataset);
-        await grain.CreateAsync(new CreateDataset { TruthPrefix = DatasetBlobLayout.TruthPrefix(dataset), WorkingSize = 64 });
-        await grain.SelectSupportsAsync(new SelectSupports { K = K });
-        var selected = await WaitAsync(grain, s => s.Phase is DatasetPhase.AwaitingAnnotations or DatasetPhase.Failed);
-        Assert.True(selected.Phase == DatasetPhase.AwaitingAnnotations, $"expected supports to be selected, got {selected.Phase}: {selected.Message}");
-        foreach (var support in selected.Supports)
-        {
-            await fixture.Blobs.WriteAsync(DatasetBlobLayout.Annotation(dataset, support), (await fixture.Blobs.ReadAsync(DatasetBlobLayout.Truth(dataset, support), default))!, default);
-        }
-
+        var selected = await SelectAsync(fixture.Client, dataset);
+        await WriteTruthAsAnnotationsAsync(fixture.Blobs, dataset, selected.Supports);
         var bad = selected.Supports[0];
         await fixture.Blobs.WriteAsync(DatasetBlobLayout.Annotation(dataset, bad), annotation, default);
 
+        var grain = fixture.Client.GetGrain<IDatasetGrain>(dataset);
         var status = await grain.AcceptAnnotationsAsync();
 
         Assert.Equal(DatasetPhase.AwaitingAnnotations, status.Phase);
         Assert.Equal([bad], status.MissingAnnotations);
         await Assert.ThrowsAsync<InvalidOperationException>(() => grain.RunAsync(new RunSettings()));
         await AssertMasksAsync(dataset, 0);
-        return (dataset, bad, status.Message ?? string.Empty);
+        Assert.Contains($"{DatasetBlobLayout.Annotation(dataset, bad)}: {problemOf(bad)}", status.Message ?? string.Empty, StringComparison.Ordinal);
     }
 
     private async Task AssertMasksAsync(string dataset, int expected)

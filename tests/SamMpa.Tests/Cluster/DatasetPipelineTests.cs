@@ -49,7 +49,7 @@ public sealed class DatasetPipelineTests(PipelineClusterFixture fixture) : IClas
         // Stateless workers are not in the management grain's statistics; each silo's own meter tells where a stage ran.
         var meters = fixture.Cluster.Silos.ToDictionary(
             s => s.ServiceProvider.GetRequiredService<SamMpaMetrics>().Meter,
-            s => PipelineClusterFixture.RoleOf(s.Name));
+            s => TwoRoleCluster.RoleOf(s.Name));
         var seen = new ConcurrentBag<(string Role, string Stage)>();
         using var listener = new MeterListener();
         listener.InstrumentPublished = (instrument, l) =>

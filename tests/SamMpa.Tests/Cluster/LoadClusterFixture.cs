@@ -1,10 +1,8 @@
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Orleans.TestingHost;
 using SamMpa.Grains;
 using SamMpa.Grains.Options;
-using SamMpa.Hosting;
 using SamMpa.Storage;
 
 namespace SamMpa.Tests.Cluster;
@@ -29,29 +27,20 @@ public sealed class LoadClusterFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var builder = new InProcessTestClusterBuilder(2);
-        builder.Options.ConfigureFileLogging = false;
-        builder.ConfigureSilo((options, silo) =>
-        {
-            var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-            {
-                ["Orleans:Metadata:role"] = PipelineClusterFixture.RoleOf(options.SiloName),
-                ["Storage:LocalRoot"] = Root,
-                ["Registration:Engine"] = "Identity",
-                ["Models:DenseFeatures"] = "false",
-            }).Build();
-            silo.AddSamMpa(configuration);
-        });
-        builder.ConfigureClient(client => client.AddMemoryStreams(Constants.StreamProviderName));
-        Cluster = builder.Build();
-        await Cluster.DeployAsync();
         Blobs = new LocalFolderBlobStore(Root);
-        await PipelineClusterFixture.WaitForRolesAsync(Cluster);
+        Cluster = await TwoRoleCluster.DeployAsync(
+            _ => new Dictionary<string, string?> { ["Storage:LocalRoot"] = Root, ["Registration:Engine"] = "Identity", ["Models:DenseFeatures"] = "false" },
+            client => client.AddMemoryStreams(Constants.StreamProviderName));
     }
 
     public async Task DisposeAsync()
     {
-        await Cluster.DisposeAsync();
+        // Null when the cluster failed to deploy (TwoRoleCluster disposed it then).
+        if (Cluster is not null)
+        {
+            await Cluster.DisposeAsync();
+        }
+
         Directory.Delete(Root, recursive: true);
     }
 }

@@ -30,7 +30,7 @@ public sealed class LocalisationPipelineTests(PipelineClusterFixture fixture) : 
     {
         var meters = fixture.Cluster.Silos.ToDictionary(
             s => s.ServiceProvider.GetRequiredService<SamMpaMetrics>().Meter,
-            s => PipelineClusterFixture.RoleOf(s.Name));
+            s => TwoRoleCluster.RoleOf(s.Name));
         var seen = new ConcurrentBag<(string Role, string Stage)>();
         using var listener = new MeterListener();
         listener.InstrumentPublished = (instrument, l) =>

@@ -166,10 +166,7 @@ public sealed class MetricsTests
             ["Orleans:MetricsPort"] = $"{port}",
             ["Orleans:HealthPort"] = "0",
         });
-        builder.AddSamMpaHttpEndpoints();
-        await using var host = builder.Build();
-        host.MapSamMpaHttpEndpoints();
-        await host.StartAsync();
+        await using var host = await SiloWebHosts.StartWithEndpointsAsync(builder);
         try
         {
             var metrics = host.Services.GetRequiredService<SamMpaMetrics>();

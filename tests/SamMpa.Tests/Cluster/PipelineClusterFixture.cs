@@ -1,10 +1,6 @@
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Orleans.Runtime;
 using Orleans.TestingHost;
 using SamMpa.Grains;
-using SamMpa.Grains.Placement;
-using SamMpa.Hosting;
 using SamMpa.Imaging.Sam;
 using SamMpa.Storage;
 
@@ -27,47 +23,25 @@ public sealed class PipelineClusterFixture : IAsyncLifetime
 
     public IBlobStore Blobs { get; private set; } = null!;
 
-    public static string RoleOf(string siloName) => siloName.EndsWith('0') ? SiloRoles.Gpu : SiloRoles.Cpu;
-
     public async Task InitializeAsync()
     {
         var samPackage = Path.Combine(Root, "sam-fixture");
         SamFixtureBuilder.WritePackage(samPackage);
-        var builder = new InProcessTestClusterBuilder(2);
-        builder.Options.ConfigureFileLogging = false;
-        builder.ConfigureSilo((options, silo) =>
-        {
-            var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        Blobs = new LocalFolderBlobStore(Root);
+        Cluster = await TwoRoleCluster.DeployAsync(
+            role => new Dictionary<string, string?>
             {
-                ["Orleans:Metadata:role"] = RoleOf(options.SiloName),
                 ["Storage:LocalRoot"] = Root,
                 ["Job:MaxInFlight"] = "4",
                 ["Job:CheckpointEvery"] = "2",
                 ["Job:RetryDelay"] = "00:00:00.200",
-                ["Models:SamPackage"] = RoleOf(options.SiloName) == SiloRoles.Gpu ? samPackage : null,
-            }).Build();
-            silo.AddSamMpa(configuration);
-        });
-        builder.ConfigureClient(client => client.AddMemoryStreams(Constants.StreamProviderName));
-        Cluster = builder.Build();
-        await Cluster.DeployAsync();
-        Blobs = new LocalFolderBlobStore(Root);
-        await WaitForRolesAsync();
+                ["Models:SamPackage"] = role == SiloRoles.Gpu ? samPackage : null,
+            },
+            client => client.AddMemoryStreams(Constants.StreamProviderName));
     }
 
-    /// <summary>Placement learns roles from membership after start: wait (bounded) until every silo sees both.</summary>
-    public Task WaitForRolesAsync() => WaitForRolesAsync(Cluster);
-
-    /// <summary>Waits (bounded) until every silo of <paramref name="cluster"/> sees a gpu and a cpu silo.</summary>
-    public static async Task WaitForRolesAsync(InProcessTestCluster cluster)
-    {
-        using var timeout = new CancellationTokenSource(SettleTimeout);
-        while (!cluster.Silos.All(s => s.ServiceProvider.GetRequiredService<IClusterRoles>().IsServed(SiloRoles.Gpu)
-                                       && s.ServiceProvider.GetRequiredService<IClusterRoles>().IsServed(SiloRoles.Cpu)))
-        {
-            await Task.Delay(TimeSpan.FromMilliseconds(50), timeout.Token);
-        }
-    }
+    /// <summary>Placement learns roles from membership after start (and after a restart): wait (bounded) until every silo sees both.</summary>
+    public Task WaitForRolesAsync() => TwoRoleCluster.WaitForRolesAsync(Cluster);
 
     /// <summary>
     /// A call made right after silos restarted: the client may still hold the old gateways and fail to connect until it
@@ -91,7 +65,12 @@ public sealed class PipelineClusterFixture : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        await Cluster.DisposeAsync();
+        // Null when the cluster failed to deploy (TwoRoleCluster disposed it then).
+        if (Cluster is not null)
+        {
+            await Cluster.DisposeAsync();
+        }
+
         Directory.Delete(Root, recursive: true);
     }
 }

@@ -30,26 +30,39 @@ internal static class PipelineFlow
     /// <summary>Create, wait for embeddings, select K supports, annotate them from the ground truth and accept.</summary>
     public static async Task<DatasetStatus> PrepareAsync(IClusterClient client, IBlobStore blobs, string dataset)
     {
+        var selected = await SelectAsync(client, dataset);
+        return await AnnotateFromTruthAsync(client, blobs, dataset, selected.Supports);
+    }
+
+    /// <summary>Create, wait for embeddings and select K supports; the status names them.</summary>
+    public static async Task<DatasetStatus> SelectAsync(IClusterClient client, string dataset)
+    {
         var grain = client.GetGrain<IDatasetGrain>(dataset);
         await grain.CreateAsync(new CreateDataset { TruthPrefix = DatasetBlobLayout.TruthPrefix(dataset), WorkingSize = 64 });
         await grain.SelectSupportsAsync(new SelectSupports { K = K });
         var status = await WaitAsync(grain, s => s.Phase is DatasetPhase.AwaitingAnnotations or DatasetPhase.Failed);
         Assert.True(status.Phase == DatasetPhase.AwaitingAnnotations, $"expected supports to be selected, got {status.Phase}: {status.Message}");
-        return await AnnotateFromTruthAsync(client, blobs, dataset, status.Supports);
+        return status;
     }
 
     /// <summary>Writes each support's ground truth as its annotation and accepts them.</summary>
     public static async Task<DatasetStatus> AnnotateFromTruthAsync(IClusterClient client, IBlobStore blobs, string dataset, IEnumerable<string> supports)
     {
-        foreach (var support in supports)
-        {
-            var truth = await blobs.ReadAsync(DatasetBlobLayout.Truth(dataset, support), default);
-            await blobs.WriteAsync(DatasetBlobLayout.Annotation(dataset, support), truth!, default);
-        }
-
+        await WriteTruthAsAnnotationsAsync(blobs, dataset, supports);
         var status = await client.GetGrain<IDatasetGrain>(dataset).AcceptAnnotationsAsync();
         Assert.True(status.Phase == DatasetPhase.Annotated, $"expected the annotations to be accepted, got {status.Phase}: {status.Message}");
         return status;
+    }
+
+    /// <summary>Writes each support's ground truth as its annotation blob.</summary>
+    public static async Task WriteTruthAsAnnotationsAsync(IBlobStore blobs, string dataset, IEnumerable<string> supports)
+    {
+        foreach (var support in supports)
+        {
+            var truth = await blobs.ReadAsync(DatasetBlobLayout.Truth(dataset, support), default);
+            Assert.True(truth is not null, $"expected the ground truth of support {support} at {DatasetBlobLayout.Truth(dataset, support)}");
+            await blobs.WriteAsync(DatasetBlobLayout.Annotation(dataset, support), truth, default);
+        }
     }
 
     /// <summary>Starts a run and waits for its <see cref="DatasetCompleted"/> event.</summary>

@@ -21,4 +21,16 @@ internal static class TinySamModel
         SamFixtureBuilder.WriteEncoder(path, pool, outChannels, dynamicBatch);
         return path;
     }
+
+    /// <summary>As <see cref="Write"/>, as a file deleted on dispose.</summary>
+    public static ModelFile WriteTemporary(bool dynamicBatch = false, int pool = 16, int outChannels = Channels) =>
+        new(Write(dynamicBatch, pool, outChannels));
+
+    /// <summary>A model file that is deleted on dispose.</summary>
+    public sealed class ModelFile(string path) : IDisposable
+    {
+        public string Path { get; } = path;
+
+        public void Dispose() => File.Delete(Path);
+    }
 }

@@ -73,15 +73,9 @@ public sealed class ClusterEvalTests
     public async Task A_manual_baseline_prompts_sam_from_the_ground_truth_without_registering()
     {
         using var data = new PhantomDataset(count: 4);
-        var package = Path.Combine(data.Root, "sam");
-        SamFixtureBuilder.WritePackage(package);
 
-        var report = await Run(data, shots: [1], samPackage: package, method: SegmentationMethod.ManualPoint);
+        var run = await RunSamBaselineAsync(data, SegmentationMethod.ManualPoint, "k1-manual-point");
 
-        var run = Assert.Single(report.Runs);
-        Assert.Equal("k1-manual-point", run.Run);
-        Assert.Equal(0, run.Registrations);
-        Assert.InRange(run.FinalDiceMean ?? -1, 0.0, 1.0);
         Assert.Equal(3, Directory.GetFiles(Path.Combine(data.OutputDirectory, run.Run, "final")).Length);
     }
 
@@ -89,15 +83,8 @@ public sealed class ClusterEvalTests
     public async Task Persam_prompts_sam_from_the_support_without_registering()
     {
         using var data = new PhantomDataset(count: 4);
-        var package = Path.Combine(data.Root, "sam");
-        SamFixtureBuilder.WritePackage(package);
 
-        var report = await Run(data, shots: [1], samPackage: package, method: SegmentationMethod.PerSam);
-
-        var run = Assert.Single(report.Runs);
-        Assert.Equal("k1-persam", run.Run);
-        Assert.Equal(0, run.Registrations);
-        Assert.InRange(run.FinalDiceMean ?? -1, 0.0, 1.0);
+        await RunSamBaselineAsync(data, SegmentationMethod.PerSam, "k1-persam");
     }
 
     [Fact]
@@ -273,6 +260,24 @@ public sealed class ClusterEvalTests
             $"expected the embedded silo to refuse to start for want of elastix, got {error.GetType().Name}: {error.Message}");
         Assert.Contains("elastix", error.Message, StringComparison.Ordinal);
         Assert.False(Directory.Exists(data.OutputDirectory));
+    }
+
+    /// <summary>
+    /// Evaluates a baseline that prompts SAM (the fixture package) at K = 1 and asserts what any such run shows: one run
+    /// named <paramref name="expectedRun"/>, no registration, a final Dice.
+    /// </summary>
+    private static async Task<RunSummary> RunSamBaselineAsync(PhantomDataset data, SegmentationMethod method, string expectedRun)
+    {
+        var package = Path.Combine(data.Root, "sam");
+        SamFixtureBuilder.WritePackage(package);
+
+        var report = await Run(data, shots: [1], samPackage: package, method: method);
+
+        var run = Assert.Single(report.Runs);
+        Assert.Equal(expectedRun, run.Run);
+        Assert.Equal(0, run.Registrations);
+        Assert.InRange(run.FinalDiceMean ?? -1, 0.0, 1.0);
+        return run;
     }
 
     private static async Task<EvalReport> Run(

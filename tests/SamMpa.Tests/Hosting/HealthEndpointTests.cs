@@ -163,10 +163,7 @@ public sealed class HealthEndpointTests
         });
         // The check a silo host would build from its membership oracle and blob store, here driven by the test.
         builder.Services.AddSingleton(new ReadinessHealthCheck(new ReadinessCheck(() => status, store)));
-        builder.AddSamMpaHttpEndpoints();
-        await using var app = builder.Build();
-        app.MapSamMpaHttpEndpoints();
-        await app.StartAsync();
+        await using var app = await StartWithEndpointsAsync(builder);
         try
         {
             using var http = HttpClient();
@@ -224,10 +221,7 @@ public sealed class HealthEndpointTests
             ["Orleans:MetricsPort"] = $"{port}",
         });
         builder.Services.AddSingleton(new ReadinessHealthCheck(new ReadinessCheck(() => SiloStatus.Active, Answering())));
-        builder.AddSamMpaHttpEndpoints();
-        await using var app = builder.Build();
-        app.MapSamMpaHttpEndpoints();
-        await app.StartAsync();
+        await using var app = await StartWithEndpointsAsync(builder);
         try
         {
             using var http = HttpClient();
@@ -248,10 +242,7 @@ public sealed class HealthEndpointTests
             ["Orleans:HealthPort"] = "0",
             ["Orleans:MetricsPort"] = "0",
         });
-        builder.AddSamMpaHttpEndpoints();
-        await using var app = builder.Build();
-        app.MapSamMpaHttpEndpoints();
-        await app.StartAsync();
+        await using var app = await StartWithEndpointsAsync(builder);
         await app.StopAsync();
 
         Assert.IsType<NoHttpServer>(app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>());

@@ -81,10 +81,7 @@ public sealed class HttpBindAddressTests
             ["Orleans:MetricsPort"] = $"{ports[1]}",
             ["Storage:Provider"] = "local",
         });
-        builder.AddSamMpaHttpEndpoints();
-        await using var app = builder.Build();
-        app.MapSamMpaHttpEndpoints();
-        await app.StartAsync();
+        await using var app = await SiloWebHosts.StartWithEndpointsAsync(builder);
         try
         {
             var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;

@@ -59,7 +59,8 @@ public sealed class LocalProvidersClusterTests : IDisposable
 
     public void Dispose() => Directory.Delete(_root, recursive: true);
 
-    private async Task<InProcessTestCluster> StartClusterAsync()
+    /// <summary>Starts a one-silo cluster on the local providers over the test's folder, runs <paramref name="use"/> on it, then stops it.</summary>
+    private async Task InClusterAsync(Func<InProcessTestCluster, Task> use)
     {
         var builder = new InProcessTestClusterBuilder(1);
         builder.Options.ConfigureFileLogging = false;
@@ -68,20 +69,21 @@ public sealed class LocalProvidersClusterTests : IDisposable
             .UseLocalFolderReminderService(_root));
         var cluster = builder.Build();
         await cluster.DeployAsync();
-        return cluster;
-    }
-
-    private static async Task StopAsync(InProcessTestCluster cluster)
-    {
-        await cluster.StopAllSilosAsync();
-        await cluster.DisposeAsync();
+        try
+        {
+            await use(cluster);
+        }
+        finally
+        {
+            await cluster.StopAllSilosAsync();
+            await cluster.DisposeAsync();
+        }
     }
 
     [Fact]
     public async Task The_silo_uses_the_local_providers()
     {
-        var cluster = await StartClusterAsync();
-        try
+        await InClusterAsync(cluster =>
         {
             var services = Assert.Single(cluster.Silos).ServiceProvider;
 
@@ -90,32 +92,21 @@ public sealed class LocalProvidersClusterTests : IDisposable
             Assert.Equal(Path.Combine(_root, LocalFolderGrainStorage.FolderName), storage.Folder);
             var table = Assert.IsType<LocalFolderReminderTable>(services.GetRequiredService<IReminderTable>());
             Assert.Equal(Path.Combine(_root, LocalFolderReminderTable.FileName), table.FilePath);
-        }
-        finally
-        {
-            await StopAsync(cluster);
-        }
+
+            return Task.CompletedTask;
+        });
     }
 
     [Fact]
     public async Task Grain_state_survives_a_restart()
     {
         const string key = "ct-liver/case 01 ü";
-        var first = await StartClusterAsync();
-        try
-        {
-            await first.Client.GetGrain<ILocalProvidersProbeGrain>(key).SetAsync("written before the restart");
-        }
-        finally
-        {
-            await StopAsync(first);
-        }
+        await InClusterAsync(first => first.Client.GetGrain<ILocalProvidersProbeGrain>(key).SetAsync("written before the restart"));
 
         var files = Directory.GetFiles(Path.Combine(_root, LocalFolderGrainStorage.FolderName), "*", SearchOption.AllDirectories);
         Assert.Single(files, file => Path.GetFileName(Path.GetDirectoryName(file)) == LocalProvidersProbeGrain.StateName);
 
-        var second = await StartClusterAsync();
-        try
+        await InClusterAsync(async second =>
         {
             var grain = second.Client.GetGrain<ILocalProvidersProbeGrain>(key);
             Assert.Equal("written before the restart", await grain.GetAsync());
@@ -124,28 +115,19 @@ public sealed class LocalProvidersClusterTests : IDisposable
             await grain.SetAsync("written after the restart");
             Assert.Equal("written after the restart", await grain.GetAsync());
             Assert.Null(await second.Client.GetGrain<ILocalProvidersProbeGrain>("another").GetAsync());
-        }
-        finally
-        {
-            await StopAsync(second);
-        }
+        });
     }
 
     [Fact]
     public async Task A_reminder_survives_a_restart()
     {
         const string key = "ct-liver";
-        var first = await StartClusterAsync();
-        try
+        await InClusterAsync(async first =>
         {
             var grain = first.Client.GetGrain<ILocalProvidersProbeGrain>(key);
             await grain.RegisterReminderAsync(Constants.JobReminderName);
             Assert.True(await grain.HasReminderAsync(Constants.JobReminderName));
-        }
-        finally
-        {
-            await StopAsync(first);
-        }
+        });
 
         using (var json = JsonDocument.Parse(await File.ReadAllBytesAsync(Path.Combine(_root, LocalFolderReminderTable.FileName))))
         {
@@ -154,17 +136,12 @@ public sealed class LocalProvidersClusterTests : IDisposable
             Assert.EndsWith("/" + key, row.GetProperty("grainId").GetString(), StringComparison.Ordinal);
         }
 
-        var second = await StartClusterAsync();
-        try
+        await InClusterAsync(async second =>
         {
             var grain = second.Client.GetGrain<ILocalProvidersProbeGrain>(key);
             Assert.True(await grain.HasReminderAsync(Constants.JobReminderName));
             Assert.False(await grain.HasReminderAsync("never registered"));
             Assert.False(await second.Client.GetGrain<ILocalProvidersProbeGrain>("another").HasReminderAsync(Constants.JobReminderName));
-        }
-        finally
-        {
-            await StopAsync(second);
-        }
+        });
     }
 }

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using SamMpa.Hosting;
 
 namespace SamMpa.Tests.Hosting;
 
@@ -21,6 +22,27 @@ internal static class SiloWebHosts
         builder.Services.AddRouting();
         builder.Configuration.AddInMemoryCollection(settings);
         return builder;
+    }
+
+    /// <summary>
+    /// Adds the silo's health and metrics endpoints to <paramref name="builder"/>, builds the app, maps them and starts it,
+    /// as the silo process does; an app that fails to start is disposed before the failure is thrown.
+    /// </summary>
+    public static async Task<WebApplication> StartWithEndpointsAsync(WebApplicationBuilder builder)
+    {
+        builder.AddSamMpaHttpEndpoints();
+        var app = builder.Build();
+        try
+        {
+            app.MapSamMpaHttpEndpoints();
+            await app.StartAsync();
+            return app;
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
     }
 
     public static HttpClient HttpClient() => new(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromSeconds(10) };

@@ -194,17 +194,7 @@ public sealed class TlsClusterTests : IDisposable
         builder.UseOrleans(silo => silo
             .UseLocalhostClustering(siloPort, gatewayPort, new IPEndPoint(IPAddress.Loopback, primaryPort), _clusterId, _clusterId)
             .UseSamMpaTls(tls));
-        var host = builder.Build();
-        try
-        {
-            await host.StartAsync(cancellationToken);
-            return host;
-        }
-        catch
-        {
-            host.Dispose();
-            throw;
-        }
+        return await StartOrDisposeAsync(builder.Build(), cancellationToken);
     }
 
     private IHost BuildClient(int[] gatewayPorts, TlsSettings tls)
@@ -217,9 +207,12 @@ public sealed class TlsClusterTests : IDisposable
         return builder.Build();
     }
 
-    private async Task<IHost> StartClientAsync(int[] gatewayPorts, TlsSettings tls, CancellationToken cancellationToken)
+    private Task<IHost> StartClientAsync(int[] gatewayPorts, TlsSettings tls, CancellationToken cancellationToken) =>
+        StartOrDisposeAsync(BuildClient(gatewayPorts, tls), cancellationToken);
+
+    /// <summary>Starts <paramref name="host"/>; one that fails to start is disposed before the failure is thrown.</summary>
+    private static async Task<IHost> StartOrDisposeAsync(IHost host, CancellationToken cancellationToken)
     {
-        var host = BuildClient(gatewayPorts, tls);
         try
         {
             await host.StartAsync(cancellationToken);

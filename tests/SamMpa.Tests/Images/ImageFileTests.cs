@@ -126,23 +126,8 @@ public sealed class ImageFileTests : IDisposable
     }
 
     [Fact]
-    public void TruncatedSixteenBitPngIsAnInvalidImage()
-    {
-        var samples = new ushort[64 * 64];
-        for (var i = 0; i < samples.Length; i++)
-        {
-            samples[i] = (ushort)(i * 977);
-        }
-
-        var whole = _folder.File("whole16.png");
-        TestImages.WritePng(whole, 64, 64, 16, TestImages.PngGray, samples);
-        var bytes = File.ReadAllBytes(whole);
-        var path = _folder.File("truncated16.png");
-        File.WriteAllBytes(path, bytes[..(bytes.Length / 2)]);
-
-        var error = Assert.Throws<InvalidImageException>(() => ImageFile.Read(path));
-        Assert.Contains("truncated16.png", error.Message, StringComparison.Ordinal);
-    }
+    public void TruncatedSixteenBitPngIsAnInvalidImage() =>
+        AssertTruncatedGrayPngIsNamed(16, i => (ushort)(i * 977), "truncated16.png");
 
     [Fact]
     public void RgbaPngIsReadAsGrayOfItsColoursIgnoringAlpha()
@@ -247,23 +232,8 @@ public sealed class ImageFileTests : IDisposable
     }
 
     [Fact]
-    public void TruncatedPngIsAnInvalidImageNamingTheFile()
-    {
-        var samples = new ushort[64 * 64];
-        for (var i = 0; i < samples.Length; i++)
-        {
-            samples[i] = (ushort)((i * 31) % 256);
-        }
-
-        var whole = _folder.File("whole.png");
-        TestImages.WritePng(whole, 64, 64, 8, TestImages.PngGray, samples);
-        var bytes = File.ReadAllBytes(whole);
-        var path = _folder.File("truncated_0007.png");
-        File.WriteAllBytes(path, bytes[..(bytes.Length / 2)]);
-
-        var error = Assert.Throws<InvalidImageException>(() => ImageFile.Read(path));
-        Assert.Contains("truncated_0007.png", error.Message, StringComparison.Ordinal);
-    }
+    public void TruncatedPngIsAnInvalidImageNamingTheFile() =>
+        AssertTruncatedGrayPngIsNamed(8, i => (ushort)((i * 31) % 256), "truncated_0007.png");
 
     [Fact]
     public void EmptyFileIsAnInvalidImage()
@@ -292,5 +262,27 @@ public sealed class ImageFileTests : IDisposable
         Assert.Contains(".jpeg", ImageFile.SupportedExtensions);
         Assert.Contains(".Bmp", ImageFile.SupportedExtensions);
         Assert.DoesNotContain(".tif", ImageFile.SupportedExtensions);
+    }
+
+    /// <summary>
+    /// Writes a 64x64 gray PNG of <paramref name="bitDepth"/> bits with the samples <paramref name="sample"/> gives (by
+    /// index), keeps the first half of its bytes as <paramref name="name"/> and asserts reading that is an error naming it.
+    /// </summary>
+    private void AssertTruncatedGrayPngIsNamed(int bitDepth, Func<int, ushort> sample, string name)
+    {
+        var samples = new ushort[64 * 64];
+        for (var i = 0; i < samples.Length; i++)
+        {
+            samples[i] = sample(i);
+        }
+
+        var whole = _folder.File($"whole{bitDepth}.png");
+        TestImages.WritePng(whole, 64, 64, bitDepth, TestImages.PngGray, samples);
+        var bytes = File.ReadAllBytes(whole);
+        var path = _folder.File(name);
+        File.WriteAllBytes(path, bytes[..(bytes.Length / 2)]);
+
+        var error = Assert.Throws<InvalidImageException>(() => ImageFile.Read(path));
+        Assert.Contains(name, error.Message, StringComparison.Ordinal);
     }
 }

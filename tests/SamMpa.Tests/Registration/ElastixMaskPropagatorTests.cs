@@ -113,20 +113,14 @@ public sealed class ElastixMaskPropagatorTests : IDisposable
                 .Replace("(Transform \"BSplineTransform\")", "(Transform \"NoSuchTransform\")", StringComparison.Ordinal);
             File.WriteAllText(parameters, text);
             var propagator = new ElastixMaskPropagator(Options() with { ParameterFiles = [parameters] });
-            var (image, mask) = Phantoms.Create(64, 3);
-            using (image)
-            using (mask)
-            {
-                var error = await Assert.ThrowsAsync<RegistrationException>(
-                    () => propagator.PropagateAsync(image, image, mask, "query-A.png", "support-B.png", CancellationToken.None));
 
-                _output.WriteLine(error.Message);
-                Assert.Contains("query-A.png", error.Message, StringComparison.Ordinal);
-                Assert.Contains("support-B.png", error.Message, StringComparison.Ordinal);
-                Assert.Contains("elastix exited with code", error.Message, StringComparison.Ordinal);
-                Assert.Contains("elastix.log", error.Message, StringComparison.Ordinal);
-                Assert.Contains("NoSuchTransform", error.Message, StringComparison.Ordinal);
-            }
+            var error = await PropagationErrorAsync(propagator, size: 64, seed: 3, "query-A.png", "support-B.png");
+
+            Assert.Contains("query-A.png", error.Message, StringComparison.Ordinal);
+            Assert.Contains("support-B.png", error.Message, StringComparison.Ordinal);
+            Assert.Contains("elastix exited with code", error.Message, StringComparison.Ordinal);
+            Assert.Contains("elastix.log", error.Message, StringComparison.Ordinal);
+            Assert.Contains("NoSuchTransform", error.Message, StringComparison.Ordinal);
         }
         finally
         {
@@ -141,18 +135,12 @@ public sealed class ElastixMaskPropagatorTests : IDisposable
     {
         var fake = FakeElastix();
         var propagator = new ElastixMaskPropagator(Options() with { ElastixPath = fake, Timeout = TimeSpan.FromSeconds(1) });
-        var (image, mask) = Phantoms.Create(32, 4);
-        using (image)
-        using (mask)
-        {
-            var error = await Assert.ThrowsAsync<RegistrationException>(
-                () => propagator.PropagateAsync(image, image, mask, "q.png", "s.png", CancellationToken.None));
 
-            _output.WriteLine(error.Message);
-            Assert.Contains("timeout", error.Message, StringComparison.OrdinalIgnoreCase);
-            Assert.Contains("q.png", error.Message, StringComparison.Ordinal);
-            Assert.Contains("s.png", error.Message, StringComparison.Ordinal);
-        }
+        var error = await PropagationErrorAsync(propagator, size: 32, seed: 4, "q.png", "s.png");
+
+        Assert.Contains("timeout", error.Message, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("q.png", error.Message, StringComparison.Ordinal);
+        Assert.Contains("s.png", error.Message, StringComparison.Ordinal);
 
         Assert.Equal([Path.GetFileName(fake)], Directory.EnumerateFileSystemEntries(_workRoot).Select(Path.GetFileName));
     }
@@ -259,5 +247,19 @@ public sealed class ElastixMaskPropagatorTests : IDisposable
 
         File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         return path;
+    }
+
+    /// <summary>Registers a phantom to itself through <paramref name="propagator"/>, which must fail; logs and returns its error.</summary>
+    private async Task<RegistrationException> PropagationErrorAsync(ElastixMaskPropagator propagator, int size, int seed, string query, string support)
+    {
+        var (image, mask) = Phantoms.Create(size, seed);
+        using (image)
+        using (mask)
+        {
+            var error = await Assert.ThrowsAsync<RegistrationException>(
+                () => propagator.PropagateAsync(image, image, mask, query, support, CancellationToken.None));
+            _output.WriteLine(error.Message);
+            return error;
+        }
     }
 }

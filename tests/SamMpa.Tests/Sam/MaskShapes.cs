@@ -23,6 +23,14 @@ internal static class MaskShapes
         return mask;
     }
 
+    /// <summary>A mask of <paramref name="value"/> everywhere.</summary>
+    public static GrayImage Uniform(int width, int height, float value)
+    {
+        var mask = new GrayImage(width, height);
+        mask.Pixels.Fill(value);
+        return mask;
+    }
+
     public static GrayImage Disk(int width, int height, double cx, double cy, double radius)
     {
         var mask = new GrayImage(width, height);

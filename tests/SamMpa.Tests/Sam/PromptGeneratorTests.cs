@@ -148,8 +148,7 @@ public sealed class PromptGeneratorTests
     [Fact]
     public void EmptyMaskGivesNoPrompt()
     {
-        using var mask = new GrayImage(64, 48);
-        mask.Pixels.Fill(0.5f); // not > 0.5
+        using var mask = MaskShapes.Uniform(64, 48, 0.5f); // not > 0.5
 
         Assert.Null(PromptGenerator.FromCoarseMask(mask, new PromptOptions { MaskDilation = 4 }));
         Assert.Null(PromptGenerator.FromGroundTruth(mask, ManualPromptKind.PointAndBox));

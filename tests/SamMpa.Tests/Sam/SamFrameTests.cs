@@ -38,8 +38,7 @@ public sealed class SamFrameTests
     [Fact]
     public void PaddingGetsTheMostNegativeLogitAndInsideTheMostPositive()
     {
-        using var mask = new GrayImage(300, 200);
-        mask.Pixels.Fill(1f);
+        using var mask = MaskShapes.Uniform(300, 200, 1f);
         var frame = SamFrame.Of(mask);
 
         using var lowRes = frame.MaskToLowResLogits(mask, gain: 1f, limit: 7f);
@@ -56,8 +55,7 @@ public sealed class SamFrameTests
     [Fact]
     public void LogitsAreClampedLogOdds()
     {
-        using var mask = new GrayImage(1024, 1024);
-        mask.Pixels.Fill(0.75f);
+        using var mask = MaskShapes.Uniform(1024, 1024, 0.75f);
         var frame = SamFrame.Of(mask);
 
         using var lowRes = frame.MaskToLowResLogits(mask, gain: 2f, limit: 10f);

@@ -1,0 +1,65 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.TestingHost;
+using SamMpa.Grains;
+using SamMpa.Grains.Placement;
+using SamMpa.Hosting;
+
+namespace SamMpa.Tests.Cluster;
+
+/// <summary>
+/// The product's silos in one process as the cluster tests run them: Silo_0 of role gpu, Silo_1 of role cpu, each with
+/// the settings given for its role, no file logging; deployed, and ready once every silo sees both roles.
+/// </summary>
+internal static class TwoRoleCluster
+{
+    private static readonly TimeSpan DefaultSettleTimeout = TimeSpan.FromSeconds(60);
+
+    public static string RoleOf(string siloName) => siloName.EndsWith('0') ? SiloRoles.Gpu : SiloRoles.Cpu;
+
+    /// <summary>
+    /// Deploys the two silos and waits for their roles (at most <paramref name="settleTimeout"/>, 60 s by default); a
+    /// cluster that fails to deploy or settle is disposed before the failure is thrown.
+    /// </summary>
+    /// <param name="settingsOfRole">The configuration of a silo of the given role; its Orleans:Metadata:role is set here.</param>
+    /// <param name="configureClient">The client's streams and storage, as the silos have them.</param>
+    public static async Task<InProcessTestCluster> DeployAsync(
+        Func<string, IReadOnlyDictionary<string, string?>> settingsOfRole, Action<IClientBuilder> configureClient, TimeSpan? settleTimeout = null)
+    {
+        var builder = new InProcessTestClusterBuilder(2);
+        builder.Options.ConfigureFileLogging = false;
+        builder.ConfigureSilo((options, silo) =>
+        {
+            var role = RoleOf(options.SiloName);
+            var settings = new Dictionary<string, string?>(settingsOfRole(role)) { ["Orleans:Metadata:role"] = role };
+            silo.AddSamMpa(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
+        });
+        builder.ConfigureClient(configureClient);
+        var cluster = builder.Build();
+        try
+        {
+            await cluster.DeployAsync();
+            await WaitForRolesAsync(cluster, settleTimeout);
+            return cluster;
+        }
+        catch
+        {
+            await cluster.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Placement learns roles from membership after start: waits (at most <paramref name="settleTimeout"/>, 60 s by
+    /// default) until every silo of <paramref name="cluster"/> sees a gpu and a cpu silo.
+    /// </summary>
+    public static async Task WaitForRolesAsync(InProcessTestCluster cluster, TimeSpan? settleTimeout = null)
+    {
+        using var timeout = new CancellationTokenSource(settleTimeout ?? DefaultSettleTimeout);
+        while (!cluster.Silos.All(s => s.ServiceProvider.GetRequiredService<IClusterRoles>() is var roles
+                                       && roles.IsServed(SiloRoles.Gpu) && roles.IsServed(SiloRoles.Cpu)))
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(50), timeout.Token);
+        }
+    }
+}
