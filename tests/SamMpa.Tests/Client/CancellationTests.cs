@@ -28,7 +28,9 @@ public sealed class CancellationTests : IDisposable
         var data = Path.Combine(_root, "data");
         PhantomDataset.Write(data, 12, size: 64, anatomies: 2);
         var temporary = Directory.CreateDirectory(Path.Combine(_root, "tmp")).FullName;
-        var start = new ProcessStartInfo("dotnet")
+        // Through env (which execs, keeping the pid): a test run started in the background inherits SIGINT ignored (what a
+        // shell does to background jobs), and the command would inherit that too; the signal must reach it as from a terminal.
+        var start = new ProcessStartInfo("env")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -37,7 +39,7 @@ public sealed class CancellationTests : IDisposable
         // The sammpa.dll built with the tests (they reference the Client project).
         foreach (var argument in new[]
                  {
-                     typeof(SammpaCommandLine).Assembly.Location, "eval", "--images", PhantomDataset.ImagesDirectory(data),
+                     "--default-signal=INT,TERM", "dotnet", typeof(SammpaCommandLine).Assembly.Location, "eval", "--images", PhantomDataset.ImagesDirectory(data),
                      "--masks", PhantomDataset.MasksDirectory(data), "--shots", "2", "--out", Path.Combine(_root, "out"),
                      "--home", Path.Combine(_root, "home"),
                  })
