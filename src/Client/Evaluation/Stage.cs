@@ -68,7 +68,7 @@ public static class StageParser
 
         if (!stages.HasFlag(Stage.Mp) && !stages.HasFlag(Stage.Loc) && !stages.HasFlag(Stage.Auto))
         {
-            throw new ArgumentException($"--stages '{text}' has no mask stage: 'mp', 'loc' or both, or 'auto', are required (e.g. --stages es,mp, es,loc,rf or es,auto).");
+            throw new ArgumentException($"--stages '{text}' has no mask stage: 'mp', 'loc' or both are required, or 'auto' (e.g. --stages es,mp, es,loc,rf or es,auto).");
         }
 
         if (stages.HasFlag(Stage.Pr) && !stages.HasFlag(Stage.Pa))
