@@ -2,6 +2,7 @@ using SamMpa.Grains.Datasets;
 using SamMpa.Grains.Datasets.Phases;
 using SamMpa.Storage;
 using SamMpa.Tests.Evaluation;
+using Xunit.Abstractions;
 using static SamMpa.Tests.Cluster.PipelineFlow;
 
 namespace SamMpa.Tests.Cluster;
@@ -11,7 +12,7 @@ namespace SamMpa.Tests.Cluster;
 /// every candidate, the queries run with the choice, the trial leaves no blob behind, and the same supports give the same
 /// choice and masks twice.
 /// </summary>
-public sealed class AutoPipelineTests(PipelineClusterFixture fixture) : IClassFixture<PipelineClusterFixture>
+public sealed class AutoPipelineTests(PipelineClusterFixture fixture, ITestOutputHelper output) : IClassFixture<PipelineClusterFixture>
 {
     private const int Shots = 3;
     private static readonly RunSettings Auto = new() { Auto = true };
@@ -31,6 +32,7 @@ public sealed class AutoPipelineTests(PipelineClusterFixture fixture) : IClassFi
         var report = await ReportAsync(dataset);
         var auto = report.Auto;
         Assert.NotNull(auto);
+        output.WriteLine(SamMpa.Client.Evaluation.AutoLine.Format(auto));
         var candidates = PipelineCandidates.For(Shots, runAtlases: 1, canLocalise: true);
         Assert.Equal(candidates.Select(c => c.Name), auto.Candidates.Select(c => c.Pipeline));
         Assert.All(auto.Candidates, c => Assert.True(c.Failed == 0 && c.LeaveOneOutDice is > 0 and <= 1, $"{c.Pipeline}: Dice {c.LeaveOneOutDice}, {c.Failed} failed ({c.FirstFailure})"));
