@@ -18,7 +18,7 @@ internal sealed partial class DatasetGrain
     private async Task ChoosePipelineAsync(IReadOnlyList<string> images, SelectionFile selection, string runId, CancellationToken cancellationToken)
     {
         var s = state.State;
-        if (!s.Run!.Auto || s.Pipeline?.RunId == runId)
+        if (!s.Run!.Auto || s.Run.Method.IsBaseline() || s.Pipeline?.RunId == runId)
         {
             return;
         }
@@ -39,6 +39,7 @@ internal sealed partial class DatasetGrain
         else
         {
             var candidates = PipelineCandidates.For(s.SupportNames.Count, runAtlases, canLocalise);
+            s.Message = $"auto: trying {candidates.Count} pipelines on the {s.SupportNames.Count} supports, each left out in turn";
             var scores = await PipelineTrial.RunAsync(
                 candidates,
                 s.SupportNames,
@@ -56,6 +57,7 @@ internal sealed partial class DatasetGrain
 
         cancellationToken.ThrowIfCancellationRequested();
         s.Pipeline = choice;
+        s.Message = null;
         s.Run = s.Run with { Register = choice.Chosen.Register, Localise = choice.Chosen.Localise, GraphCut = choice.Chosen.GraphCut };
         await SaveAsync();
         logger.LogInformation(
