@@ -146,7 +146,9 @@ internal sealed class ClusterEval(ClusterConnection cluster, EvalOptions options
             Method = options.Method,
             UseSam = useSam && !baseline,
             Refine = options.Stages.HasFlag(Stage.Pr) && !baseline ? options.Refine : 0,
-            Register = baseline || options.Stages.HasFlag(Stage.Mp),
+            Auto = options.Stages.HasFlag(Stage.Auto) && !baseline,
+            // An auto run's stages are replaced by the choice; mp stands until then.
+            Register = baseline || options.Stages.HasFlag(Stage.Mp) || options.Stages.HasFlag(Stage.Auto),
             Localise = options.Stages.HasFlag(Stage.Loc) && !baseline,
             GraphCut = options.Stages.HasFlag(Stage.Rf) && !baseline,
             Prompts = new SamPromptSettings
@@ -190,7 +192,8 @@ internal sealed class ClusterEval(ClusterConnection cluster, EvalOptions options
             runWall,
             results.Sum(r => r.RegistrationSeconds),
             options.Registration.MaxDegreeOfParallelism,
-            options.Atlases);
+            report.Atlases,
+            report.Auto);
         return (summary, results);
     }
 }

@@ -23,7 +23,7 @@ internal static class EvalCommand
         };
         var stages = new Option<string?>("--stages")
         {
-            Description = "Stages to run: es (support selection; without it supports are random with a fixed seed), mp (mask propagation), loc (localisation from the supports' dense features; with mp the two are averaged), rf (GrabCut refinement without SAM), pa (SAM prompted by the coarse mask; needs --sam), pr (post-refinement). Default: es,mp,pa,pr with --sam, else es,mp.",
+            Description = "Stages to run: es (support selection; without it supports are random with a fixed seed), mp (mask propagation), loc (localisation from the supports' dense features; with mp the two are averaged), rf (GrabCut refinement without SAM), pa (SAM prompted by the coarse mask; needs --sam), pr (post-refinement); auto instead of mp/loc/rf chooses among them (and 1 or up to 3 atlases) per dataset by leave-one-out on the supports. Default: es,mp,pa,pr with --sam, else es,mp.",
         };
         var output = new Option<DirectoryInfo>("--out")
         {

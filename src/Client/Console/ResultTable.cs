@@ -37,6 +37,11 @@ internal static class ResultTable
             WriteRow(writer, row, widths);
         }
 
+        foreach (var run in report.Runs.Where(r => r.Auto is not null))
+        {
+            writer.WriteLine(AutoLine.Format(run.Auto!, report.Runs.Count > 1 ? run.Run : null));
+        }
+
         writer.WriteLine();
         writer.WriteLine($"results: {outputDirectory}");
     }

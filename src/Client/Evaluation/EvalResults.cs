@@ -1,3 +1,5 @@
+using SamMpa.Grains.Datasets;
+
 namespace SamMpa.Client.Evaluation;
 
 /// <summary>
@@ -43,7 +45,8 @@ public sealed record RunSummary(
     double RegistrationWallSeconds,
     double RegistrationSecondsSum,
     int Parallelism,
-    int Atlases);
+    int Atlases,
+    DatasetReport.AutoChoice? Auto = null);
 
 /// <summary>Builds a run's summary from its per-query results (statistics over the queries that did not fail).</summary>
 public static class RunSummaries
@@ -61,7 +64,8 @@ public static class RunSummaries
         double registrationWallSeconds,
         double registrationSecondsSum,
         int parallelism,
-        int atlases)
+        int atlases,
+        DatasetReport.AutoChoice? auto = null)
     {
         ArgumentNullException.ThrowIfNull(results);
         var succeeded = results.Where(r => !r.Failed).ToArray();
@@ -87,7 +91,8 @@ public static class RunSummaries
             registrationWallSeconds,
             registrationSecondsSum,
             parallelism,
-            atlases);
+            atlases,
+            auto);
     }
 }
 

@@ -23,6 +23,9 @@ public enum Stage
 
     /// <summary>Refinement without SAM: GrabCut on the query seeded by the soft mask.</summary>
     Rf = 32,
+
+    /// <summary>The pipeline (mp, loc, rf, atlases) chosen per dataset by leave-one-out on its own supports.</summary>
+    Auto = 64,
 }
 
 public static class StageParser
@@ -35,9 +38,13 @@ public static class StageParser
         ["rf"] = Stage.Rf,
         ["pa"] = Stage.Pa,
         ["pr"] = Stage.Pr,
+        ["auto"] = Stage.Auto,
     };
 
-    /// <summary>Parses "es,mp,loc,rf,pa,pr"; an unknown stage is an error that names it and lists the known ones.</summary>
+    /// <summary>The stages <c>auto</c> chooses among, so they are not named with it.</summary>
+    private const Stage Chosen = Stage.Mp | Stage.Loc | Stage.Rf;
+
+    /// <summary>Parses "es,mp,loc,rf,pa,pr" or "es,auto" (pa, pr may follow auto); an unknown stage is an error that names it and lists the known ones.</summary>
     public static Stage Parse(string text)
     {
         var stages = Stage.None;
@@ -53,9 +60,15 @@ public static class StageParser
             }
         }
 
-        if (!stages.HasFlag(Stage.Mp) && !stages.HasFlag(Stage.Loc))
+        if (stages.HasFlag(Stage.Auto) && (stages & Chosen) != Stage.None)
         {
-            throw new ArgumentException($"--stages '{text}' has no mask stage: 'mp', 'loc' or both are required (e.g. --stages es,mp or es,loc,rf).");
+            throw new ArgumentException(
+                $"--stages '{text}': 'auto' chooses mp, loc and rf itself, so it takes none of them ({Format(stages & Chosen)}); e.g. --stages es,auto.");
+        }
+
+        if (!stages.HasFlag(Stage.Mp) && !stages.HasFlag(Stage.Loc) && !stages.HasFlag(Stage.Auto))
+        {
+            throw new ArgumentException($"--stages '{text}' has no mask stage: 'mp', 'loc' or both are required, or 'auto' (e.g. --stages es,mp, es,loc,rf or es,auto).");
         }
 
         if (stages.HasFlag(Stage.Pr) && !stages.HasFlag(Stage.Pa))

@@ -36,6 +36,14 @@ public sealed record RunSettings
     [Id(6)]
     public bool Register { get; init; } = true;
 
+    /// <summary>
+    /// Stage AUTO: the pipeline (MP, LOC, RF and the atlases) is chosen per dataset by leave-one-out on its supports
+    /// before the queries run; <see cref="Register"/>, <see cref="Localise"/> and <see cref="GraphCut"/> are replaced
+    /// by the choice.
+    /// </summary>
+    [Id(7)]
+    public bool Auto { get; init; }
+
     /// <summary>Whether the run decodes with SAM: the SAM stages of SAM-MPA, or any baseline.</summary>
     public bool NeedsSam => UseSam || Method.IsBaseline();
 }

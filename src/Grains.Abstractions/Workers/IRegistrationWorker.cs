@@ -57,6 +57,13 @@ public sealed record QueryJob
     /// <summary>Stage RF: GrabCut refines the soft mask.</summary>
     [Id(9)]
     public bool GraphCut { get; init; }
+
+    /// <summary>
+    /// A leave-one-out trial of stage AUTO (the image is a support, scored against its own annotation): scored and
+    /// returned, nothing written, so no mask or failure blob of a real query is touched.
+    /// </summary>
+    [Id(10)]
+    public bool Trial { get; init; }
 }
 
 /// <summary>What the few-shot pixel model is fitted on: every support of the run, in the selection's order.</summary>

@@ -290,6 +290,7 @@ internal sealed partial class DatasetGrain : IJobHost
         var supports = s.Supports.ToHashSet();
         var failed = s.EmbeddingFailures.Select(f => f.Index).ToHashSet();
         var queries = Enumerable.Range(0, images.Count).Where(i => !supports.Contains(i) && !failed.Contains(i)).ToArray();
+        await ChoosePipelineAsync(images, selection, runId, cancellationToken);
         var calls = new SegmentationCalls(
             (i, ct) => SegmentImageAsync(images, selection, i, runId, ct),
             (i, outcome, ct) => PublishAsync(new ImageSegmented { EventId = $"{runId}/{images[i]}", Dataset = Id, RunId = runId, Outcome = outcome }, ct),
@@ -317,7 +318,7 @@ internal sealed partial class DatasetGrain : IJobHost
     {
         var s = state.State;
         var image = images[i];
-        var atlases = selection.Atlases[i];
+        var atlases = QueryAtlases(selection, i);
         var request = new SegmentImage
         {
             RunId = runId,

@@ -250,6 +250,7 @@ internal sealed partial class DatasetGrain(
         s.CoarseDiceMean = null;
         s.FinalDiceMean = null;
         s.RunSeconds = null;
+        s.Pipeline = null;
         s.Phase = DatasetPhase.Running;
         s.Message = null;
         await SaveAsync();

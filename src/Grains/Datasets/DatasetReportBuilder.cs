@@ -13,7 +13,7 @@ internal static class DatasetReportBuilder
         state.WorkingSize,
         state.SupportNames,
         state.Selection?.ByEmbedding ?? true,
-        state.Selection?.Atlases ?? 1,
+        state.Pipeline is { Chosen.Register: true } auto ? auto.Chosen.Atlases : state.Selection?.Atlases ?? 1,
         state.Run?.UseSam ?? false,
         state.Run?.Refine ?? 0,
         outcomes.Count,
@@ -40,5 +40,11 @@ internal static class DatasetReportBuilder
             o.Uncertainty)).ToArray(),
         state.Run?.Register ?? true,
         state.Run?.Localise ?? false,
-        state.Run?.GraphCut ?? false);
+        state.Run?.GraphCut ?? false,
+        state.Pipeline is { } choice
+            ? new DatasetReport.AutoChoice(
+                choice.Chosen.Name,
+                choice.Candidates.Select(c => new DatasetReport.AutoCandidate(c.Candidate.Name, c.MeanDice, c.Failed, c.FirstFailure)).ToArray(),
+                choice.Note)
+            : null);
 }

@@ -107,6 +107,10 @@ public sealed class DatasetState
     [Id(27)]
     public List<Files.EmbeddingFailure> EmbeddingFailures { get; set; } = [];
 
+    /// <summary>Stage AUTO's choice for the run <see cref="PipelineChoice.RunId"/> and every candidate's leave-one-out Dice.</summary>
+    [Id(30)]
+    public PipelineChoice? Pipeline { get; set; }
+
     public void AddFailure(ImageFailure failure)
     {
         if (RecentFailures.Contains(failure))

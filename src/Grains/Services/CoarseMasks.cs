@@ -19,7 +19,8 @@ namespace SamMpa.Grains.Services;
 /// (<see cref="QueryLocalisation"/>); with both, their average is the soft mask; with RF, GrabCut on the query refines
 /// it. The result is brought to the query's grid and written as the coarse mask, scored against ground truth; the soft
 /// mask for SAM when it follows, the final mask otherwise. Blobs are replaced whole, so a repeated job leaves one copy of
-/// each. A failing stage fails this query alone, with the stage and a reason naming the item.
+/// each. A failing stage fails this query alone, with the stage and a reason naming the item. A trial job (stage AUTO's
+/// leave-one-out) is scored and returned without writing any blob.
 /// </summary>
 public sealed class CoarseMasks(
     IBlobStore blobs, IMaskPropagator propagator, RegistrationSlots slots, QueryLocalisation localisation, FailureRecords failures, IOptions<ImageOptions> imageOptions)
@@ -49,7 +50,7 @@ public sealed class CoarseMasks(
                     if (registered is null)
                     {
                         var text = string.Join(Environment.NewLine, propagated.Select(p => p.Error));
-                        return new CoarseResult { Outcome = outcome with { Error = await failures.RecordAsync(job.Dataset, job.Image, StageNames.Register, text, cancellationToken) } };
+                        return new CoarseResult { Outcome = outcome with { Error = await RecordAsync(job, StageNames.Register, text, cancellationToken) } };
                     }
 
                     // Without a map, how much the two best atlases disagree says how far to trust the fused mask.
@@ -89,7 +90,7 @@ public sealed class CoarseMasks(
         }
         catch (InvalidImageException e)
         {
-            var error = await failures.RecordAsync(job.Dataset, job.Image, stage, e.Message, cancellationToken);
+            var error = await RecordAsync(job, stage, e.Message, cancellationToken);
             return new CoarseResult { Outcome = outcome with { Error = error } };
         }
         finally
@@ -99,6 +100,10 @@ public sealed class CoarseMasks(
             refined?.Dispose();
         }
     }
+
+    /// <summary>The failure as one line; its whole text in the image's failure blob, except for a trial (which writes nothing).</summary>
+    private async Task<ImageError> RecordAsync(QueryJob job, string stage, string text, CancellationToken cancellationToken) =>
+        job.Trial ? new ImageError(stage, ImageError.OneLine(text)) : await failures.RecordAsync(job.Dataset, job.Image, stage, text, cancellationToken);
 
     /// <summary>GrabCut off the grain's scheduler; OpenCV's failures (its native library missing, say) name the query.</summary>
     private static async Task<GrayImage> RefineAsync(GrayImage queryWorking, GrayImage soft, string image, CancellationToken cancellationToken)
@@ -172,6 +177,16 @@ public sealed class CoarseMasks(
         }
 
         var overlap = truth is null ? (Overlap?)null : SegmentationMetrics.Compare(coarse.Pixels, truth.Pixels);
+        if (job.Trial)
+        {
+            return new CoarseResult
+            {
+                Outcome = outcome with { CoarseDice = overlap?.Dice, CoarseIou = overlap?.IoU, FinalDice = overlap?.Dice, FinalIou = overlap?.IoU, SegmentationSeconds = clock.Elapsed.TotalSeconds },
+                Width = coarse.Width,
+                Height = coarse.Height,
+            };
+        }
+
         var coarseBlob = DatasetBlobLayout.CoarseMask(job.Dataset, job.Image);
         var png = MaskFile.EncodePng(coarse);
         cancellationToken.ThrowIfCancellationRequested();

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Orleans.Concurrency;
 using SamMpa.Grains.Datasets.Files;
+using SamMpa.Grains.Datasets.Phases;
 using SamMpa.Grains.Placement;
 using SamMpa.Grains.Services;
 using SamMpa.Imaging.Embeddings;
@@ -67,13 +68,15 @@ internal sealed class SelectionWorker(IBlobStore blobs) : Grain, ISelectionWorke
         }
 
         // Off the grain's scheduler: selection is O(N K d) arithmetic.
-        var (supports, ranked) = await Task.Run(
+        var (supports, ranked, leftOutRanked) = await Task.Run(
             () =>
             {
                 var selection = job.ByEmbedding
                     ? SupportSelector.Select(embeddings, job.K)
                     : SupportSelector.SelectRandom(embeddings, job.K, job.Seed);
-                return (selection.Supports.ToArray(), AtlasRanking.Rank(embeddings, selection, job.Atlases));
+                // Stage AUTO leaves each support out in turn; it may try up to PipelineCandidates.MaxAtlases atlases.
+                var leftOut = AtlasRanking.LeaveOneOut(embeddings, selection, Math.Max(job.Atlases, PipelineCandidates.MaxAtlases));
+                return (selection.Supports.ToArray(), AtlasRanking.Rank(embeddings, selection, job.Atlases), leftOut);
             },
             cancellationToken);
         var atlases = Enumerable.Range(0, images.Count).Select(_ => Array.Empty<int>()).ToArray();
@@ -83,7 +86,8 @@ internal sealed class SelectionWorker(IBlobStore blobs) : Grain, ISelectionWorke
         }
 
         var supportImages = supports.Select(c => candidates[c]).ToArray();
-        await DatasetFiles.WriteSelectionAsync(blobs, job.Dataset, new SelectionFile(supportImages, atlases), cancellationToken);
+        var leftOutAtlases = leftOutRanked.Select(r => r.Select(a => candidates[a]).ToArray()).ToArray();
+        await DatasetFiles.WriteSelectionAsync(blobs, job.Dataset, new SelectionFile(supportImages, atlases, leftOutAtlases), cancellationToken);
         return new SelectionOutcome { Supports = supportImages, Seconds = clock.Elapsed.TotalSeconds };
     }
 

@@ -41,4 +41,29 @@ public static class AtlasRanking
 
         return ranked;
     }
+
+    /// <summary>
+    /// For every support (in the selection's order), up to <paramref name="atlases"/> of the other supports, nearest
+    /// first (ties to the earlier support): the atlases it gets when it is left out and segmented from the others.
+    /// </summary>
+    public static int[][] LeaveOneOut(IReadOnlyList<float[]> embeddings, SupportSelection selection, int atlases)
+    {
+        ArgumentNullException.ThrowIfNull(selection);
+        if (atlases < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(atlases), $"--atlases must be at least 1, not {atlases}.");
+        }
+
+        var matrix = new EmbeddingMatrix(embeddings);
+        return selection.Supports
+            .Select(left => selection.Supports
+                .Where(s => s != left)
+                .Select((s, order) => (Support: s, Order: order, Distance: matrix.Distance(left, s)))
+                .OrderBy(c => c.Distance)
+                .ThenBy(c => c.Order)
+                .Take(atlases)
+                .Select(c => c.Support)
+                .ToArray())
+            .ToArray();
+    }
 }

@@ -28,18 +28,18 @@ internal static class PipelineFlow
     }
 
     /// <summary>Create, wait for embeddings, select K supports, annotate them from the ground truth and accept.</summary>
-    public static async Task<DatasetStatus> PrepareAsync(IClusterClient client, IBlobStore blobs, string dataset)
+    public static async Task<DatasetStatus> PrepareAsync(IClusterClient client, IBlobStore blobs, string dataset, int k = K)
     {
-        var selected = await SelectAsync(client, dataset);
+        var selected = await SelectAsync(client, dataset, k);
         return await AnnotateFromTruthAsync(client, blobs, dataset, selected.Supports);
     }
 
     /// <summary>Create, wait for embeddings and select K supports; the status names them.</summary>
-    public static async Task<DatasetStatus> SelectAsync(IClusterClient client, string dataset)
+    public static async Task<DatasetStatus> SelectAsync(IClusterClient client, string dataset, int k = K)
     {
         var grain = client.GetGrain<IDatasetGrain>(dataset);
         await grain.CreateAsync(new CreateDataset { TruthPrefix = DatasetBlobLayout.TruthPrefix(dataset), WorkingSize = 64 });
-        await grain.SelectSupportsAsync(new SelectSupports { K = K });
+        await grain.SelectSupportsAsync(new SelectSupports { K = k });
         var status = await WaitAsync(grain, s => s.Phase is DatasetPhase.AwaitingAnnotations or DatasetPhase.Failed);
         Assert.True(status.Phase == DatasetPhase.AwaitingAnnotations, $"expected supports to be selected, got {status.Phase}: {status.Message}");
         return status;

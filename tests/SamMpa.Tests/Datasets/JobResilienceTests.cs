@@ -1,4 +1,3 @@
-using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Logging.Abstractions;
 using SamMpa.Grains.Datasets.Phases;
 using SamMpa.Grains.Options;
@@ -103,25 +102,5 @@ public sealed class JobResilienceTests
             throw new IOException("storage gone");
         }, CancellationToken.None));
         Assert.Equal((2, 1), (attempts, reloads));
-    }
-
-    private sealed class TestMeterFactory : IMeterFactory
-    {
-        private readonly List<Meter> _meters = [];
-
-        public Meter Create(MeterOptions options)
-        {
-            var meter = new Meter(options);
-            _meters.Add(meter);
-            return meter;
-        }
-
-        public void Dispose()
-        {
-            foreach (var meter in _meters)
-            {
-                meter.Dispose();
-            }
-        }
     }
 }

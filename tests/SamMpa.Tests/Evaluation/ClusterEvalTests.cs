@@ -51,6 +51,31 @@ public sealed class ClusterEvalTests
     }
 
     [Fact]
+    public async Task Eval_with_auto_carries_the_choice_and_the_candidates_dice_into_summary_json()
+    {
+        using var data = new PhantomDataset(count: 6);
+
+        var report = await Run(data, shots: [1, 3], stages: Stage.Es | Stage.Auto);
+
+        Assert.Equal(["k1-es-auto", "k3-es-auto"], report.Runs.Select(r => r.Run));
+        Assert.All(report.Runs, r => Assert.Equal(0, r.Failed));
+        var single = report.Runs[0].Auto!;
+        Assert.Equal("mp", single.Chosen);
+        Assert.Empty(single.Candidates);
+        Assert.Contains("K = 1", single.Note, StringComparison.Ordinal);
+        var trial = report.Runs[1].Auto!;
+        Assert.Equal("mp", trial.Candidates[0].Pipeline);
+        Assert.Contains(trial.Chosen, trial.Candidates.Select(c => c.Pipeline));
+        Assert.StartsWith($"auto: chose {trial.Chosen} (leave-one-out Dice ", AutoLine.Format(trial), StringComparison.Ordinal);
+
+        using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(data.OutputDirectory, "summary.json")));
+        var auto = summary.RootElement.GetProperty("runs")[1].GetProperty("auto");
+        Assert.Equal(trial.Chosen, auto.GetProperty("chosen").GetString());
+        Assert.Equal(trial.Candidates.Count, auto.GetProperty("candidates").GetArrayLength());
+        Assert.True(auto.GetProperty("candidates")[0].TryGetProperty("leave_one_out_dice", out _), "summary.json names each candidate's leave-one-out Dice");
+    }
+
+    [Fact]
     public async Task With_a_sam_package_the_final_masks_are_scored_and_written()
     {
         using var data = new PhantomDataset(count: 5);

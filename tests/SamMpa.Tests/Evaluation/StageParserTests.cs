@@ -14,6 +14,9 @@ public sealed class StageParserTests
     [InlineData("es,loc,rf", Stage.Es | Stage.Loc | Stage.Rf)]
     [InlineData("es,mp,loc,rf", Stage.Es | Stage.Mp | Stage.Loc | Stage.Rf)]
     [InlineData("mp,rf", Stage.Mp | Stage.Rf)]
+    [InlineData("auto", Stage.Auto)]
+    [InlineData("es,auto", Stage.Es | Stage.Auto)]
+    [InlineData("es,auto,pa,pr", Stage.Es | Stage.Auto | Stage.Pa | Stage.Pr)]
     public void Known_stages_parse(string text, Stage expected) => Assert.Equal(expected, StageParser.Parse(text));
 
     [Fact]
@@ -27,6 +30,9 @@ public sealed class StageParserTests
     [InlineData("es", "'mp', 'loc' or both are required")]
     [InlineData("es,rf", "'mp', 'loc' or both are required")]
     [InlineData("es,mp,pr", "needs 'pa'")]
+    [InlineData("es,auto,mp", "'auto' chooses mp, loc and rf itself, so it takes none of them (mp)")]
+    [InlineData("auto,loc,rf", "takes none of them (loc,rf)")]
+    [InlineData("auto,pr", "needs 'pa'")]
     public void Bad_stages_are_named(string text, string expected)
     {
         var error = Assert.Throws<ArgumentException>(() => StageParser.Parse(text));

@@ -38,6 +38,21 @@ public sealed class AtlasRankingTests
     }
 
     [Fact]
+    public void A_left_out_support_gets_the_other_supports_nearest_first_never_itself()
+    {
+        var ranked = AtlasRanking.LeaveOneOut(Embeddings, Selection, atlases: 2);
+
+        Assert.Equal(4, ranked.Length);
+        Assert.Equal([1, 3], ranked[0]);
+        Assert.Equal([0, 2], ranked[1]);
+        Assert.All(AtlasRanking.LeaveOneOut(Embeddings, Selection, atlases: 10).Select((r, s) => (r, s)), x =>
+        {
+            Assert.Equal(3, x.r.Length);
+            Assert.DoesNotContain(Selection.Supports[x.s], x.r);
+        });
+    }
+
+    [Fact]
     public void Zero_atlases_is_a_clear_error()
     {
         var error = Assert.Throws<ArgumentOutOfRangeException>(() => AtlasRanking.Rank(Embeddings, Selection, atlases: 0));

@@ -63,6 +63,7 @@ public sealed record EmbeddingFailure(
 
 /// <summary>
 /// The supports (indexes into the image list) and, for every image, the supports registered to it (empty for a
-/// support or an image without an embedding).
+/// support or an image without an embedding); and for every support (in <see cref="Supports"/>' order) the other
+/// supports nearest first, its atlases when stage AUTO leaves it out (null in a selection made before AUTO existed).
 /// </summary>
-public sealed record SelectionFile(IReadOnlyList<int> Supports, IReadOnlyList<int[]> Atlases);
+public sealed record SelectionFile(IReadOnlyList<int> Supports, IReadOnlyList<int[]> Atlases, IReadOnlyList<int[]>? LeftOutAtlases = null);
