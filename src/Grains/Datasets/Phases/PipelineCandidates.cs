@@ -1,8 +1,8 @@
 namespace SamMpa.Grains.Datasets.Phases;
 
 /// <summary>
-/// The pipelines stage AUTO tries, in one place, cheapest first (a tie goes to the earlier): MP alone, LOC, LOC+RF,
-/// MP+LOC, MP+LOC+RF; then the MP ones again with more atlases when the run's atlases setting allows more than one and
+/// The pipelines stage AUTO tries, in one place and a fixed order (a tie goes to the earlier, so the plain method
+/// before what adds to it): MP alone, LOC, LOC+RF, MP+LOC, MP+LOC+RF; then the MP ones again with more atlases when the run's atlases setting allows more than one and
 /// each left-out support has that many others.
 /// </summary>
 public static class PipelineCandidates

@@ -6,7 +6,7 @@ namespace SamMpa.Grains.Datasets.Phases;
 /// Stage AUTO's leave-one-out trial: every candidate pipeline segments every support from the other supports, scored
 /// against the support's own annotation, with the calls in flight the cluster admits and the job's retries. A trial that
 /// fails (its outcome, or the call after its retries) counts as Dice 0 for its candidate and is named in the score. The
-/// best mean Dice is chosen; a tie goes to the earlier (cheaper) candidate.
+/// best mean Dice is chosen; a tie goes to the earlier candidate.
 /// </summary>
 public static class PipelineTrial
 {
@@ -50,7 +50,7 @@ public static class PipelineTrial
             .ToArray();
     }
 
-    /// <summary>The best mean Dice; on a tie the earlier candidate (the list is cheapest first).</summary>
+    /// <summary>The best mean Dice; on a tie the earlier candidate (the plain method before what adds to it).</summary>
     public static CandidateScore Choose(IReadOnlyList<CandidateScore> scores)
     {
         ArgumentNullException.ThrowIfNull(scores);
