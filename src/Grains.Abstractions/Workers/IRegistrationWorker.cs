@@ -77,6 +77,13 @@ public sealed record LocalisationJob
 
     [Id(1)]
     public required IReadOnlyList<SupportRef> Supports { get; init; }
+
+    /// <summary>
+    /// The run the model is fitted for: a silo fits once per run, so annotations corrected and accepted again between
+    /// two runs are learnt anew, not served from the last run's model.
+    /// </summary>
+    [Id(2)]
+    public required string RunId { get; init; }
 }
 
 /// <summary>What stage MP gave one query: the outcome so far, and where SAM finds the fused soft mask.</summary>

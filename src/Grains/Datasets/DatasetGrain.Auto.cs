@@ -44,7 +44,7 @@ internal sealed partial class DatasetGrain
                 candidates,
                 s.SupportNames,
                 this,
-                new TrialCalls((candidate, k, ct) => TrySupportAsync(images, selection, candidate, k, ct), [SiloRoles.Cpu]),
+                new TrialCalls((candidate, k, ct) => TrySupportAsync(images, selection, runId, candidate, k, ct), [SiloRoles.Cpu]),
                 cancellationToken);
             choice = new PipelineChoice
             {
@@ -76,7 +76,7 @@ internal sealed partial class DatasetGrain
 
     /// <summary>Segments support <paramref name="k"/> from the others with <paramref name="candidate"/>, scored against its annotation; writes nothing.</summary>
     private async Task<ImageOutcome> TrySupportAsync(
-        IReadOnlyList<string> images, SelectionFile selection, PipelineCandidate candidate, int k, CancellationToken cancellationToken)
+        IReadOnlyList<string> images, SelectionFile selection, string runId, PipelineCandidate candidate, int k, CancellationToken cancellationToken)
     {
         var s = state.State;
         var image = s.SupportNames[k];
@@ -95,7 +95,7 @@ internal sealed partial class DatasetGrain
             Supports = atlases,
             WorkingSize = s.WorkingSize,
             Register = candidate.Register,
-            Localise = candidate.Localise ? new LocalisationJob { FeatureExtractor = s.FeatureExtractor!, Supports = others.Select(SupportOf).ToArray() } : null,
+            Localise = candidate.Localise ? new LocalisationJob { FeatureExtractor = s.FeatureExtractor!, Supports = others.Select(SupportOf).ToArray(), RunId = runId } : null,
             GraphCut = candidate.GraphCut,
             Trial = true,
         };

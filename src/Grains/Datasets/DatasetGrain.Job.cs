@@ -334,6 +334,7 @@ internal sealed partial class DatasetGrain : IJobHost
                 {
                     FeatureExtractor = s.FeatureExtractor!,
                     Supports = s.SupportNames.Select(n => new SupportRef(n, ImageBlob(n), DatasetBlobLayout.Annotation(Id, n))).ToArray(),
+                    RunId = runId,
                 }
                 : null,
         };

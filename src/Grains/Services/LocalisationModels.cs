@@ -9,7 +9,7 @@ using SamMpa.Storage;
 namespace SamMpa.Grains.Services;
 
 /// <summary>
-/// The silo's fitted few-shot pixel models (a DI singleton), one per dataset, feature extractor, working size and
+/// The silo's fitted few-shot pixel models (a DI singleton), one per dataset, run, feature extractor, working size and
 /// ordered support list: every query of a run shares one fit, done once by the first query that needs it (the others
 /// await it). Fitting is deterministic, so a silo that fits again gets the same model. A failed fit is forgotten so the
 /// next query tries again; the few most recent models are kept.
@@ -24,7 +24,7 @@ public sealed class LocalisationModels(IBlobStore blobs, IOptions<ImageOptions> 
     public Task<FittedLocalisation> GetAsync(string dataset, LocalisationJob job, int workingSize)
     {
         ArgumentNullException.ThrowIfNull(job);
-        var key = string.Join('\n', [dataset, job.FeatureExtractor, workingSize.ToString(System.Globalization.CultureInfo.InvariantCulture), .. job.Supports.Select(s => s.Image)]);
+        var key = string.Join('\n', [dataset, job.RunId, job.FeatureExtractor, workingSize.ToString(System.Globalization.CultureInfo.InvariantCulture), .. job.Supports.Select(s => s.Image)]);
         lock (_models)
         {
             if (_models.TryGetValue(key, out var known) && !known.IsFaulted && !known.IsCanceled)
