@@ -1,9 +1,5 @@
-using System.Collections.Concurrent;
-using System.Diagnostics.Metrics;
-using Microsoft.Extensions.DependencyInjection;
 using SamMpa.Grains;
 using SamMpa.Grains.Images;
-using SamMpa.Grains.Telemetry;
 using SamMpa.Grains.Datasets;
 using SamMpa.Grains.Events;
 using SamMpa.Storage;
@@ -46,39 +42,12 @@ public sealed class DatasetPipelineTests(PipelineClusterFixture fixture) : IClas
     [Fact]
     public async Task Each_worker_runs_only_on_silos_of_its_role()
     {
-        // Stateless workers are not in the management grain's statistics; each silo's own meter tells where a stage ran.
-        var meters = fixture.Cluster.Silos.ToDictionary(
-            s => s.ServiceProvider.GetRequiredService<SamMpaMetrics>().Meter,
-            s => TwoRoleCluster.RoleOf(s.Name));
-        var seen = new ConcurrentBag<(string Role, string Stage)>();
-        using var listener = new MeterListener();
-        listener.InstrumentPublished = (instrument, l) =>
-        {
-            if (instrument.Name == SamMpaMetrics.ImagesProcessedName && meters.ContainsKey(instrument.Meter))
-            {
-                l.EnableMeasurementEvents(instrument);
-            }
-        };
-        listener.SetMeasurementEventCallback<long>((instrument, _, tags, _) =>
-        {
-            foreach (var tag in tags)
-            {
-                if (tag.Key == SamMpaMetrics.StageTag)
-                {
-                    seen.Add((meters[instrument.Meter], (string)tag.Value!));
-                }
-            }
-        });
-        listener.Start();
+        using var stages = new StageRoleRecorder(fixture.Cluster);
 
         var (dataset, events, _) = await AnnotatedDatasetAsync();
         await RunToEndAsync(fixture.Client, dataset, events, new RunSettings { UseSam = true });
 
-        foreach (var (stage, role) in new[] { (StageNames.Embed, SiloRoles.Gpu), (StageNames.Register, SiloRoles.Cpu), (StageNames.Segment, SiloRoles.Gpu) })
-        {
-            var roles = seen.Where(m => m.Stage == stage).Select(m => m.Role).Distinct().ToArray();
-            Assert.True(roles.SequenceEqual([role]), $"expected stage {stage} only on the {role} silo, it ran on: {string.Join(", ", roles)}");
-        }
+        stages.AssertOnlyOn((StageNames.Embed, SiloRoles.Gpu), (StageNames.Register, SiloRoles.Cpu), (StageNames.Segment, SiloRoles.Gpu));
     }
 
     [Fact]

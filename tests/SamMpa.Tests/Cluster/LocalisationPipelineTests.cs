@@ -1,11 +1,7 @@
-using System.Collections.Concurrent;
-using System.Diagnostics.Metrics;
-using Microsoft.Extensions.DependencyInjection;
 using SamMpa.Grains;
 using SamMpa.Grains.Datasets;
 using SamMpa.Grains.Events;
 using SamMpa.Grains.Images;
-using SamMpa.Grains.Telemetry;
 using SamMpa.Imaging.Localisation;
 using SamMpa.Storage;
 using SamMpa.Tests.Evaluation;
@@ -28,29 +24,7 @@ public sealed class LocalisationPipelineTests(PipelineClusterFixture fixture) : 
     [Fact]
     public async Task Features_are_written_on_the_gpu_silo_and_loc_and_rf_run_on_the_cpu_silo_with_masks_above_the_floor()
     {
-        var meters = fixture.Cluster.Silos.ToDictionary(
-            s => s.ServiceProvider.GetRequiredService<SamMpaMetrics>().Meter,
-            s => TwoRoleCluster.RoleOf(s.Name));
-        var seen = new ConcurrentBag<(string Role, string Stage)>();
-        using var listener = new MeterListener();
-        listener.InstrumentPublished = (instrument, l) =>
-        {
-            if (instrument.Name == SamMpaMetrics.ImagesProcessedName && meters.ContainsKey(instrument.Meter))
-            {
-                l.EnableMeasurementEvents(instrument);
-            }
-        };
-        listener.SetMeasurementEventCallback<long>((instrument, _, tags, _) =>
-        {
-            foreach (var tag in tags)
-            {
-                if (tag.Key == SamMpaMetrics.StageTag)
-                {
-                    seen.Add((meters[instrument.Meter], (string)tag.Value!));
-                }
-            }
-        });
-        listener.Start();
+        using var stages = new StageRoleRecorder(fixture.Cluster);
 
         var (dataset, events) = await AnnotatedDatasetAsync();
         var features = await FeatureBlobsAsync(dataset);
@@ -72,11 +46,7 @@ public sealed class LocalisationPipelineTests(PipelineClusterFixture fixture) : 
             Assert.All(events.Items.Skip(run).OfType<ImageSegmented>(), e => Assert.NotNull(e.Outcome.Uncertainty));
         }
 
-        foreach (var (stage, role) in new[] { (StageNames.Embed, SiloRoles.Gpu), (StageNames.Localise, SiloRoles.Cpu), (StageNames.GraphCut, SiloRoles.Cpu) })
-        {
-            var roles = seen.Where(m => m.Stage == stage).Select(m => m.Role).Distinct().ToArray();
-            Assert.True(roles.SequenceEqual([role]), $"expected stage {stage} only on the {role} silo, it ran on: {string.Join(", ", roles)}");
-        }
+        stages.AssertOnlyOn((StageNames.Embed, SiloRoles.Gpu), (StageNames.Localise, SiloRoles.Cpu), (StageNames.GraphCut, SiloRoles.Cpu));
     }
 
     [Fact]
