@@ -94,6 +94,40 @@ public sealed class AzureBlobStore : IBlobStore
         }
     }
 
+    /// <remarks>
+    /// One streaming download: its response headers give the length, and a blob above the limit is refused before its
+    /// body is read (the connection is dropped with the response).
+    /// </remarks>
+    public async Task<byte[]?> ReadAsync(string name, long maxBytes, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(maxBytes);
+        var blob = BlobOf(name);
+        await EnsureContainerAsync(name, cancellationToken);
+        try
+        {
+            var result = await blob.DownloadStreamingAsync(cancellationToken: cancellationToken);
+            using var download = result.Value;
+            var length = download.Details.ContentLength;
+            // A byte array holds at most Array.MaxLength bytes, whatever the caller accepts.
+            if (length > Math.Min(maxBytes, Array.MaxLength))
+            {
+                throw new BlobTooLargeException(name, length, Math.Min(maxBytes, Array.MaxLength));
+            }
+
+            var content = GC.AllocateUninitializedArray<byte>((int)length);
+            await download.Content.ReadExactlyAsync(content, cancellationToken);
+            return content;
+        }
+        catch (RequestFailedException e) when (e.Status == (int)HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+        catch (Exception e) when (e is not BlobTooLargeException && IsStorageFailure(e))
+        {
+            throw Failure("read", name, e);
+        }
+    }
+
     public async Task<bool> ExistsAsync(string name, CancellationToken cancellationToken)
     {
         var blob = BlobOf(name);

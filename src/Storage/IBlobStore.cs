@@ -18,6 +18,13 @@ public interface IBlobStore
     /// <summary>The blob's content, or null when there is no such blob.</summary>
     Task<byte[]?> ReadAsync(string name, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The blob's content, or null when there is no such blob; a blob longer than <paramref name="maxBytes"/> is refused
+    /// from its length, before its content is transferred, so a huge blob never reaches memory.
+    /// </summary>
+    /// <exception cref="BlobTooLargeException">The blob is longer than <paramref name="maxBytes"/>.</exception>
+    Task<byte[]?> ReadAsync(string name, long maxBytes, CancellationToken cancellationToken);
+
     Task<bool> ExistsAsync(string name, CancellationToken cancellationToken);
 
     /// <summary>Names of the blobs under <paramref name="prefix"/> (a folder, ending in '/'), in ordinal order.</summary>

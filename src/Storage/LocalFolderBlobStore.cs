@@ -72,6 +72,36 @@ public sealed class LocalFolderBlobStore : IBlobStore
         }
     }
 
+    public async Task<byte[]?> ReadAsync(string name, long maxBytes, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(maxBytes);
+        var path = PathOf(name);
+        FileStream stream;
+        try
+        {
+            stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, useAsync: true);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null;
+        }
+
+        await using (stream)
+        {
+            // The length of the file as opened: a blob is replaced by a rename, so this file's content cannot change.
+            var length = stream.Length;
+            // A byte array holds at most Array.MaxLength bytes, whatever the caller accepts.
+            if (length > Math.Min(maxBytes, Array.MaxLength))
+            {
+                throw new BlobTooLargeException(name, length, Math.Min(maxBytes, Array.MaxLength));
+            }
+
+            var content = GC.AllocateUninitializedArray<byte>((int)length);
+            await stream.ReadExactlyAsync(content, cancellationToken);
+            return content;
+        }
+    }
+
     public Task<bool> ExistsAsync(string name, CancellationToken cancellationToken) => Task.FromResult(File.Exists(PathOf(name)));
 
     public async IAsyncEnumerable<string> ListAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken)

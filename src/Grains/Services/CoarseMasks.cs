@@ -143,7 +143,7 @@ public sealed class CoarseMasks(
         try
         {
             using var image = await BlobImages.ReadImageAsync(blobs, support.ImageBlob, imageOptions.Value.Limits, cancellationToken);
-            using var annotation = await BlobImages.ReadMaskAsync(blobs, support.AnnotationBlob, cancellationToken);
+            using var annotation = await BlobImages.ReadMaskAsync(blobs, support.AnnotationBlob, imageOptions.Value.Limits, cancellationToken);
             if (annotation.Width != image.Width || annotation.Height != image.Height)
             {
                 throw new InvalidImageException(
@@ -170,7 +170,7 @@ public sealed class CoarseMasks(
     {
         var clock = Stopwatch.StartNew();
         using var coarse = geometry.ToOriginal(fused);
-        using var truth = job.TruthBlob is null ? null : await BlobImages.ReadMaskAsync(blobs, job.TruthBlob, cancellationToken);
+        using var truth = job.TruthBlob is null ? null : await BlobImages.ReadMaskAsync(blobs, job.TruthBlob, imageOptions.Value.Limits, cancellationToken);
         if (truth is not null && (truth.Width != coarse.Width || truth.Height != coarse.Height))
         {
             throw new InvalidImageException(job.TruthBlob!, $"ground-truth mask is {truth.Width}x{truth.Height} but the image is {coarse.Width}x{coarse.Height}");

@@ -81,7 +81,7 @@ public sealed class LocalisationModels(IBlobStore blobs, IOptions<ImageOptions> 
     {
         var features = await FeatureBlobs.ReadAsync(blobs, DatasetBlobLayout.Features(dataset, extractor, support.Image), CancellationToken.None);
         using var image = await BlobImages.ReadImageAsync(blobs, support.ImageBlob, imageOptions.Value.Limits, CancellationToken.None);
-        using var annotation = await BlobImages.ReadMaskAsync(blobs, support.AnnotationBlob, CancellationToken.None);
+        using var annotation = await BlobImages.ReadMaskAsync(blobs, support.AnnotationBlob, imageOptions.Value.Limits, CancellationToken.None);
         if (annotation.Width != image.Width || annotation.Height != image.Height)
         {
             throw new InvalidImageException(

@@ -88,7 +88,7 @@ public sealed class SamMasks(IBlobStore blobs, FailureRecords failures, IOptions
             throw new InvalidImageException(job.ImageBlob, $"--method {SegmentationMethods.Format(job.Method)} prompts from the ground truth, and this dataset has none");
         }
 
-        using var truth = await BlobImages.ReadMaskAsync(blobs, job.TruthBlob, cancellationToken);
+        using var truth = await BlobImages.ReadMaskAsync(blobs, job.TruthBlob, imageOptions.Value.Limits, cancellationToken);
         using var truthWorking = geometry.MaskToWorking(truth);
         var kind = job.Method switch
         {
@@ -107,7 +107,7 @@ public sealed class SamMasks(IBlobStore blobs, FailureRecords failures, IOptions
         var support = job.Support ?? throw new InvalidImageException(job.ImageBlob, "PerSAM needs the query's support, and none was given");
         var supportEmbedding = await ReadEmbeddingAsync(decoder, job.SupportEmbeddingBlob!, cancellationToken);
         using var supportImage = await BlobImages.ReadImageAsync(blobs, support.ImageBlob, imageOptions.Value.Limits, cancellationToken);
-        using var annotation = await BlobImages.ReadMaskAsync(blobs, support.AnnotationBlob, cancellationToken);
+        using var annotation = await BlobImages.ReadMaskAsync(blobs, support.AnnotationBlob, imageOptions.Value.Limits, cancellationToken);
         var supportGeometry = WorkingGeometry.For(supportImage, job.WorkingSize);
         using var supportMask = supportGeometry.MaskToWorking(annotation);
         using var queryWorking = geometry.ToWorking(query);
@@ -118,7 +118,7 @@ public sealed class SamMasks(IBlobStore blobs, FailureRecords failures, IOptions
     private async Task<ImageOutcome> WriteFinalAsync(
         string dataset, string image, string? truthBlob, GrayImage final, ImageOutcome outcome, Stopwatch clock, CancellationToken cancellationToken)
     {
-        using var truth = truthBlob is null ? null : await BlobImages.ReadMaskAsync(blobs, truthBlob, cancellationToken);
+        using var truth = truthBlob is null ? null : await BlobImages.ReadMaskAsync(blobs, truthBlob, imageOptions.Value.Limits, cancellationToken);
         if (truth is not null && (truth.Width != final.Width || truth.Height != final.Height))
         {
             throw new InvalidImageException(truthBlob!, $"ground-truth mask is {truth.Width}x{truth.Height} but the image is {final.Width}x{final.Height}");

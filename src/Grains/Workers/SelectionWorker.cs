@@ -1,7 +1,9 @@
 using System.Diagnostics;
+using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
 using SamMpa.Grains.Datasets.Files;
 using SamMpa.Grains.Datasets.Phases;
+using SamMpa.Grains.Options;
 using SamMpa.Grains.Placement;
 using SamMpa.Grains.Services;
 using SamMpa.Imaging.Embeddings;
@@ -14,7 +16,7 @@ namespace SamMpa.Grains.Workers;
 /// <summary>Stage ES on a cpu silo: loads the dataset's embeddings (optionally pooled) and picks the supports.</summary>
 [StatelessWorker(1)]
 [CpuPlacement]
-internal sealed class SelectionWorker(IBlobStore blobs) : Grain, ISelectionWorker
+internal sealed class SelectionWorker(IBlobStore blobs, IOptions<ImageOptions> imageOptions) : Grain, ISelectionWorker
 {
     private const int ParallelReads = 16;
 
@@ -95,8 +97,8 @@ internal sealed class SelectionWorker(IBlobStore blobs) : Grain, ISelectionWorke
     {
         try
         {
-            using var image = await BlobImages.ReadImageAsync(blobs, check.ImageBlob, cancellationToken);
-            using var annotation = await BlobImages.ReadMaskAsync(blobs, check.AnnotationBlob, cancellationToken);
+            using var image = await BlobImages.ReadImageAsync(blobs, check.ImageBlob, imageOptions.Value.Limits, cancellationToken);
+            using var annotation = await BlobImages.ReadMaskAsync(blobs, check.AnnotationBlob, imageOptions.Value.Limits, cancellationToken);
             if (annotation.Width != image.Width || annotation.Height != image.Height)
             {
                 return $"{check.AnnotationBlob}: annotation is {annotation.Width}x{annotation.Height} but image {check.Image} is {image.Width}x{image.Height}";

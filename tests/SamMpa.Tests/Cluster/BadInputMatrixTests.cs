@@ -65,7 +65,7 @@ public sealed class BadInputMatrixTests(PipelineClusterFixture fixture) : IClass
             }
         });
 
-        using var decoded = await BlobImages.ReadImageAsync(fixture.Blobs, DatasetBlobLayout.Image(sixteenBit.Dataset, BadName), default);
+        using var decoded = await BlobImages.ReadImageAsync(fixture.Blobs, DatasetBlobLayout.Image(sixteenBit.Dataset, BadName), ImageLimits.Default, default);
         using var original = new PhantomDataset(ImageCount);
         using var eight = ImageFile.Read(ImagePath(original, Bad));
         for (var j = 0; j < decoded.Length; j++)

@@ -37,6 +37,8 @@ public sealed class HealthEndpointTests
 
         public Task<byte[]?> ReadAsync(string name, CancellationToken cancellationToken) => throw new NotSupportedException();
 
+        public Task<byte[]?> ReadAsync(string name, long maxBytes, CancellationToken cancellationToken) => throw new NotSupportedException();
+
         public IAsyncEnumerable<string> ListAsync(string prefix, CancellationToken cancellationToken) => throw new NotSupportedException();
 
         public Task<bool> DeleteAsync(string name, CancellationToken cancellationToken) => throw new NotSupportedException();

@@ -42,6 +42,14 @@ public sealed class AzureBlobStoreTests : BlobStoreContract, IAsyncLifetime
     public override Task A_missing_blob_reads_as_null() => base.A_missing_blob_reads_as_null();
 
     [AzuriteFact]
+    public override Task A_bounded_read_gives_a_blob_up_to_the_limit_and_null_for_a_missing_one() =>
+        base.A_bounded_read_gives_a_blob_up_to_the_limit_and_null_for_a_missing_one();
+
+    [AzuriteFact]
+    public override Task A_bounded_read_refuses_a_longer_blob_naming_it_and_its_length() =>
+        base.A_bounded_read_refuses_a_longer_blob_naming_it_and_its_length();
+
+    [AzuriteFact]
     public override Task Create_if_absent_writes_once_and_keeps_the_first_content() =>
         base.Create_if_absent_writes_once_and_keeps_the_first_content();
 

@@ -27,6 +27,26 @@ public abstract class BlobStoreContract
         Assert.Null(await Store.ReadAsync("datasets/none/images/x.png", None));
 
     [Fact]
+    public virtual async Task A_bounded_read_gives_a_blob_up_to_the_limit_and_null_for_a_missing_one()
+    {
+        await Store.WriteAsync("datasets/d9/images/a.png", "abcd"u8.ToArray(), None);
+
+        Assert.Equal("abcd"u8.ToArray(), await Store.ReadAsync("datasets/d9/images/a.png", maxBytes: 4, None));
+        Assert.Null(await Store.ReadAsync("datasets/d9/images/none.png", maxBytes: 4, None));
+    }
+
+    [Fact]
+    public virtual async Task A_bounded_read_refuses_a_longer_blob_naming_it_and_its_length()
+    {
+        await Store.WriteAsync("datasets/d10/images/big.png", new byte[5000], None);
+
+        var error = await Assert.ThrowsAsync<BlobTooLargeException>(() => Store.ReadAsync("datasets/d10/images/big.png", maxBytes: 4999, None));
+
+        Assert.Equal(("datasets/d10/images/big.png", 5000L, 4999L), (error.Name, error.Length, error.MaxBytes));
+        Assert.Contains("datasets/d10/images/big.png", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public virtual async Task Create_if_absent_writes_once_and_keeps_the_first_content()
     {
         Assert.True(await Store.TryCreateAsync("datasets/d2/masks/a.png", "first"u8.ToArray(), None));
