@@ -177,6 +177,48 @@ internal static class TestImages
         return pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
     }
 
+    /// <summary>A PNG file made of exactly <paramref name="chunks"/> (type and data; lengths and CRCs filled in) after the signature.</summary>
+    public static byte[] PngOf(params (string Type, byte[] Data)[] chunks)
+    {
+        using var file = new MemoryStream();
+        file.Write([0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A]);
+        foreach (var (type, data) in chunks)
+        {
+            WriteChunk(file, type, data);
+        }
+
+        return file.ToArray();
+    }
+
+    /// <summary>An IHDR chunk's data, whatever the PNG specification allows or not.</summary>
+    public static byte[] Ihdr(int width, int height, int bitDepth, int colorType, int interlace = 0)
+    {
+        var header = new byte[13];
+        BinaryPrimitives.WriteInt32BigEndian(header, width);
+        BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(4), height);
+        (header[8], header[9], header[12]) = ((byte)bitDepth, (byte)colorType, (byte)interlace);
+        return header;
+    }
+
+    /// <summary>
+    /// An IDAT chunk's data: the zlib stream of <paramref name="rows"/> rows of <paramref name="rowBytes"/> zero bytes,
+    /// each after a filter byte of 0, compressed as it goes (a few kilobytes hold a huge image).
+    /// </summary>
+    public static byte[] ZeroRows(long rows, int rowBytes)
+    {
+        using var compressed = new MemoryStream();
+        using (var zlib = new ZLibStream(compressed, CompressionLevel.SmallestSize, leaveOpen: true))
+        {
+            var row = new byte[1 + rowBytes];
+            for (var y = 0L; y < rows; y++)
+            {
+                zlib.Write(row);
+            }
+        }
+
+        return compressed.ToArray();
+    }
+
     private static void WriteChunk(Stream stream, string type, byte[] data)
     {
         Span<byte> word = stackalloc byte[4];
