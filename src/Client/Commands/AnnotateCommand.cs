@@ -34,15 +34,22 @@ internal static class AnnotateCommand
             {
                 await using var connection = await ClusterOptions.ConnectAsync(parse.GetValue(settings), progress, cancellationToken);
                 var session = new DatasetSession(connection, datasetId, progress);
+                // Copied as they are (the silos decode them through the image gate); only their length is capped here.
                 Func<string, CancellationToken, Task<byte[]?>> annotationFor = folder is null
-                    ? (support, ct) => connection.Blobs.ReadAsync(DatasetBlobLayout.Truth(session.Dataset, support), ct)
-                    : async (support, ct) => FindMask(folder, support) is { } path ? await File.ReadAllBytesAsync(path, ct) : null;
+                    ? (support, ct) => connection.Blobs.ReadAsync(DatasetBlobLayout.Truth(session.Dataset, support), ImageLimits.DefaultMaxBytes, ct)
+                    : async (support, ct) => FindMask(folder, support) is { } path ? await ReadMaskFileAsync(path, ct) : null;
                 return await session.AnnotateAsync(annotationFor, cancellationToken);
             });
             StatusView.Write(status);
             return status.Phase == DatasetPhase.Annotated || status.MissingAnnotations.Count == 0 ? ExitCodes.Success : ExitCodes.InvalidInput;
         }));
         return command;
+    }
+
+    private static Task<byte[]> ReadMaskFileAsync(string path, CancellationToken cancellationToken)
+    {
+        ImageLimits.Default.CheckBytes(new FileInfo(path).Length, path);
+        return File.ReadAllBytesAsync(path, cancellationToken);
     }
 
     private static string? FindMask(DirectoryInfo folder, string image)
