@@ -24,7 +24,9 @@ internal static class Png16Decoder
         {
             return DecodeCore(file, header, name);
         }
-        catch (InvalidDataException ex)
+        // zlib reports corrupt data as InvalidDataException, and some states of its inflater as ZLibException (an
+        // IOException); the data comes from memory, so no IOException here is a real I/O failure.
+        catch (Exception ex) when (ex is InvalidDataException or IOException)
         {
             throw new InvalidImageException(name, "not a readable image (corrupt 16-bit PNG data)", ex);
         }

@@ -219,6 +219,22 @@ internal static class TestImages
         return compressed.ToArray();
     }
 
+    /// <summary>Rewrites the CRC of every whole chunk of <paramref name="png"/> in place, so a mutated file gets past CRC checks.</summary>
+    public static void FixPngCrcs(byte[] png)
+    {
+        for (var offset = 8; offset + 12 <= png.Length;)
+        {
+            var length = BinaryPrimitives.ReadUInt32BigEndian(png.AsSpan(offset));
+            if (length > png.Length - offset - 12L)
+            {
+                return;
+            }
+
+            BinaryPrimitives.WriteUInt32BigEndian(png.AsSpan(offset + 8 + (int)length), Crc32(png.AsSpan(offset + 4, 4 + (int)length)));
+            offset += 12 + (int)length;
+        }
+    }
+
     private static void WriteChunk(Stream stream, string type, byte[] data)
     {
         Span<byte> word = stackalloc byte[4];
