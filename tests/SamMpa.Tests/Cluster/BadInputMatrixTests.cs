@@ -186,6 +186,38 @@ public sealed class BadInputMatrixTests(PipelineClusterFixture fixture) : IClass
         await Assert.ThrowsAsync<KeyNotFoundException>(() => grain.GetStatusAsync());
     }
 
+    [Fact]
+    public async Task Item15_a_2_kb_16_bit_png_with_a_second_ihdr_fails_alone_at_embedding_naming_it_and_the_rest_is_segmented()
+    {
+        // A first IHDR of 16x16 for the size check, a second of 1000x1000 that the decoder used to read.
+        var bomb = TestImages.PngOf(
+            ("IHDR", TestImages.Ihdr(16, 16, 16, TestImages.PngGray)),
+            ("IHDR", TestImages.Ihdr(1000, 1000, 16, TestImages.PngGray)),
+            ("IDAT", TestImages.ZeroRows(1000, 2000)),
+            ("IEND", []));
+
+        var failure = await RunWithBadImageAsync(p => File.WriteAllBytes(ImagePath(p, Bad), bomb));
+
+        Assert.Contains("not a valid PNG (a second IHDR chunk", failure.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Item16_an_interlaced_16_bit_png_of_50000x50000_fails_alone_at_embedding_naming_it_and_the_rest_is_segmented()
+    {
+        var giant = TestImages.PngOf(
+            ("IHDR", TestImages.Ihdr(50_000, 50_000, 16, TestImages.PngGray, interlace: 1)), ("IDAT", TestImages.ZeroRows(8, 64)), ("IEND", []));
+
+        var failure = await RunWithBadImageAsync(p => File.WriteAllBytes(ImagePath(p, Bad), giant));
+
+        Assert.Contains("image is 50000x50000 pixels (2,500,000,000), above the limit of 40,000,000 pixels (Images:MaxPixels)", failure.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public Task Item17_a_7000x7000_support_annotation_is_refused_at_annotate_from_its_header_naming_it_and_the_limit() =>
+        AssertAnnotationRefusedAsync(
+            TestImages.PngOf(("IHDR", TestImages.Ihdr(7000, 7000, 8, TestImages.PngGray)), ("IDAT", TestImages.ZeroRows(7000, 7000)), ("IEND", [])),
+            _ => "image is 7000x7000 pixels (49,000,000), above the limit of 40,000,000 pixels (Images:MaxPixels)");
+
     /// <summary>
     /// Runs a dataset whose image <see cref="Bad"/> was damaged; asserts that it failed alone (at embedding, named), left
     /// no blob of its own, and that every other query got its mask. Returns its failure.
