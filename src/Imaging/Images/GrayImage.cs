@@ -1,13 +1,21 @@
+using System.Buffers;
+using System.Numerics;
+
 namespace SamMpa.Imaging.Images;
 
 /// <summary>
-/// A single-channel float image, row-major, on a buffer of exactly width x height floats (not rented from the shared
-/// array pool, which rounds up to a power of two: a 40-megapixel image would take 256 MiB instead of 160 MB).
+/// A single-channel float image, row-major, on a buffer of exactly width x height floats: rented from the shared array
+/// pool when that size is a power of two (the pool's own sizes, so nothing is wasted: the 256x256 working images of the
+/// hot paths), allocated otherwise (the pool would round a 40-megapixel image up to 256 MiB instead of 160 MB).
 /// Intensities are on a 0..255 scale for every bit depth (16-bit values / 257, precision kept); masks use 0..1.
-/// Dispose drops the buffer; an image must not be used after that.
+/// Dispose returns a rented buffer; an image must not be used after that.
 /// </summary>
 public sealed class GrayImage : IDisposable
 {
+    /// <summary>Largest buffer rented (4 MiB of floats); bigger ones are rare and allocated.</summary>
+    private const long MaxPooledLength = 1 << 20;
+
+    private readonly bool _pooled;
     private float[]? _buffer;
 
     public GrayImage(int width, int height)
@@ -25,7 +33,16 @@ public sealed class GrayImage : IDisposable
 
         Width = width;
         Height = height;
-        _buffer = new float[length];
+        _pooled = BitOperations.IsPow2(length) && length <= MaxPooledLength;
+        if (_pooled)
+        {
+            _buffer = ArrayPool<float>.Shared.Rent((int)length);
+            Pixels.Clear();
+        }
+        else
+        {
+            _buffer = new float[length];
+        }
     }
 
     public int Width { get; }
@@ -53,5 +70,12 @@ public sealed class GrayImage : IDisposable
         return copy;
     }
 
-    public void Dispose() => _buffer = null;
+    public void Dispose()
+    {
+        var buffer = Interlocked.Exchange(ref _buffer, null);
+        if (buffer is not null && _pooled)
+        {
+            ArrayPool<float>.Shared.Return(buffer);
+        }
+    }
 }
