@@ -49,8 +49,8 @@ public static class DatasetReport
     /// <summary>Stage AUTO: the pipeline chosen and every candidate's leave-one-out Dice on the supports, in the tried order.</summary>
     public sealed record AutoChoice(string Chosen, IReadOnlyList<AutoCandidate> Candidates, string? Note = null);
 
-    /// <summary>One candidate's mean leave-one-out Dice; its failed trials counted 0, the first one named.</summary>
-    public sealed record AutoCandidate(string Pipeline, double LeaveOneOutDice, int Failed = 0, string? FirstFailure = null);
+    /// <summary>One candidate's mean leave-one-out Dice; its failed trials counted 0, the first one named; each support's Dice in the supports' order.</summary>
+    public sealed record AutoCandidate(string Pipeline, double LeaveOneOutDice, int Failed = 0, string? FirstFailure = null, IReadOnlyList<double>? SupportDice = null);
 
     public sealed record Entry(
         string Image,

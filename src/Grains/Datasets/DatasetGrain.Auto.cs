@@ -46,12 +46,14 @@ internal sealed partial class DatasetGrain
                 this,
                 new TrialCalls((candidate, k, ct) => TrySupportAsync(images, selection, runId, candidate, k, ct), [SiloRoles.Cpu]),
                 cancellationToken);
+            var chosen = PipelineTrial.Choose(scores);
+            string?[] notes = [canLocalise ? null : "the dataset has no dense feature maps, so only the mp pipelines were tried", PipelineTrial.Reason(scores, chosen)];
             choice = new PipelineChoice
             {
                 RunId = runId,
-                Chosen = PipelineTrial.Choose(scores).Candidate,
+                Chosen = chosen.Candidate,
                 Candidates = scores,
-                Note = canLocalise ? null : "the dataset has no dense feature maps, so only the mp pipelines were tried",
+                Note = notes.Any(n => n is not null) ? string.Join("; ", notes.OfType<string>()) : null,
             };
         }
 

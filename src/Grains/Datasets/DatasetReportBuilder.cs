@@ -44,7 +44,7 @@ internal static class DatasetReportBuilder
         state.Pipeline is { } choice
             ? new DatasetReport.AutoChoice(
                 choice.Chosen.Name,
-                choice.Candidates.Select(c => new DatasetReport.AutoCandidate(c.Candidate.Name, c.MeanDice, c.Failed, c.FirstFailure)).ToArray(),
+                choice.Candidates.Select(c => new DatasetReport.AutoCandidate(c.Candidate.Name, c.MeanDice, c.Failed, c.FirstFailure, c.SupportDice)).ToArray(),
                 choice.Note)
             : null);
 }

@@ -31,14 +31,18 @@ public sealed record PipelineCandidate(
     }
 }
 
-/// <summary>A candidate's leave-one-out score: mean Dice over the supports (a failed trial counts 0) and its failures.</summary>
+/// <summary>
+/// A candidate's leave-one-out score: mean Dice over the supports (a failed trial counts 0), its failures, and each
+/// support's Dice in the supports' order (so two candidates are compared support by support).
+/// </summary>
 [GenerateSerializer]
 [Alias("sammpa.CandidateScore")]
 public sealed record CandidateScore(
     [property: Id(0)] PipelineCandidate Candidate,
     [property: Id(1)] double MeanDice,
     [property: Id(2)] int Failed = 0,
-    [property: Id(3)] string? FirstFailure = null);
+    [property: Id(3)] string? FirstFailure = null,
+    [property: Id(4)] IReadOnlyList<double>? SupportDice = null);
 
 /// <summary>
 /// What stage AUTO chose for a run, stored in the dataset's state with the run's id, so a restarted job goes on with the

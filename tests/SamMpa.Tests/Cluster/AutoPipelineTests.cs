@@ -36,8 +36,11 @@ public sealed class AutoPipelineTests(PipelineClusterFixture fixture, ITestOutpu
         var candidates = PipelineCandidates.For(Shots, runAtlases: 1, canLocalise: true);
         Assert.Equal(candidates.Select(c => c.Name), auto.Candidates.Select(c => c.Pipeline));
         Assert.All(auto.Candidates, c => Assert.True(c.Failed == 0 && c.LeaveOneOutDice is > 0 and <= 1, $"{c.Pipeline}: Dice {c.LeaveOneOutDice}, {c.Failed} failed ({c.FirstFailure})"));
-        var best = auto.Candidates.First(c => c.LeaveOneOutDice == auto.Candidates.Max(d => d.LeaveOneOutDice));
-        Assert.Equal(best.Pipeline, auto.Chosen);
+        Assert.All(auto.Candidates, c => Assert.Equal(Shots, c.SupportDice?.Count ?? 0));
+        var rule = PipelineTrial.Choose(auto.Candidates
+            .Select(c => new CandidateScore(candidates.Single(d => d.Name == c.Pipeline), c.LeaveOneOutDice, c.Failed, c.FirstFailure, c.SupportDice))
+            .ToArray());
+        Assert.Equal(rule.Candidate.Name, auto.Chosen);
 
         var chosen = candidates.Single(c => c.Name == auto.Chosen);
         Assert.True(

@@ -14,14 +14,14 @@ public sealed class PipelineTrialTests
     private static readonly string[] Supports = ["a.png", "b.png", "c.png"];
 
     [Fact]
-    public void The_candidates_are_listed_cheapest_first_with_more_atlases_only_where_the_run_allows()
+    public void The_candidates_are_listed_in_the_priors_order_with_more_atlases_only_where_the_run_allows()
     {
-        Assert.Equal(["mp", "loc", "loc+rf", "mp+loc", "mp+loc+rf"], Names(PipelineCandidates.For(k: 10, runAtlases: 1, canLocalise: true)));
+        Assert.Equal(["loc+rf", "loc", "mp", "mp+loc", "mp+loc+rf"], Names(PipelineCandidates.For(k: 10, runAtlases: 1, canLocalise: true)));
         Assert.Equal(
-            ["mp", "loc", "loc+rf", "mp+loc", "mp+loc+rf", "mp3", "mp3+loc", "mp3+loc+rf"],
+            ["loc+rf", "loc", "mp", "mp+loc", "mp+loc+rf", "mp3", "mp3+loc", "mp3+loc+rf"],
             Names(PipelineCandidates.For(k: 10, runAtlases: 5, canLocalise: true)));
         // A left-out support of K = 3 has two others to register.
-        Assert.Equal(["mp", "loc", "loc+rf", "mp+loc", "mp+loc+rf", "mp2", "mp2+loc", "mp2+loc+rf"], Names(PipelineCandidates.For(k: 3, runAtlases: 3, canLocalise: true)));
+        Assert.Equal(["loc+rf", "loc", "mp", "mp+loc", "mp+loc+rf", "mp2", "mp2+loc", "mp2+loc+rf"], Names(PipelineCandidates.For(k: 3, runAtlases: 3, canLocalise: true)));
         Assert.Equal(["mp"], Names(PipelineCandidates.For(k: 3, runAtlases: 1, canLocalise: false)));
     }
 
@@ -60,11 +60,12 @@ public sealed class PipelineTrialTests
 
         Assert.Equal(candidates.Count * Supports.Length, seen.Distinct().Count());
         Assert.Equal(candidates.Select(c => c.Name), scores.Select(s => s.Candidate.Name));
-        Assert.Equal(0.6, scores[0].MeanDice, 6);
-        Assert.Equal(0.8, scores[1].MeanDice, 6);
+        Assert.Equal(0.8, scores[0].MeanDice, 6);
+        Assert.Equal(0.6, scores[2].MeanDice, 6);
+        Assert.Equal([0.5, 0.6, 0.7], scores[2].SupportDice!.Select(d => Math.Round(d, 6)));
         Assert.InRange(mostInFlight, 1, 2);
-        // loc, loc+rf, mp+loc and mp+loc+rf tie at 0.8: the earlier (cheaper) wins.
-        Assert.Equal("loc", PipelineTrial.Choose(scores).Candidate.Name);
+        // loc+rf, loc, mp+loc and mp+loc+rf tie at 0.8: the earlier in the prior's order wins.
+        Assert.Equal("loc+rf", PipelineTrial.Choose(scores).Candidate.Name);
     }
 
     [Fact]
@@ -87,13 +88,45 @@ public sealed class PipelineTrialTests
                 []),
             CancellationToken.None);
 
-        Assert.Equal(0.9, scores[0].MeanDice, 6);
+        Assert.Equal(0.6, scores[0].MeanDice, 6);
+        Assert.Equal(1, scores[0].Failed);
+        Assert.Contains("c.png: gave up: no answer", scores[0].FirstFailure, StringComparison.Ordinal);
         Assert.Equal(0.6, scores[1].MeanDice, 6);
         Assert.Equal(1, scores[1].Failed);
         Assert.Contains("b.png: localise: b.png: feature map is damaged", scores[1].FirstFailure, StringComparison.Ordinal);
-        Assert.Equal(1, scores[2].Failed);
-        Assert.Contains("c.png: gave up: no answer", scores[2].FirstFailure, StringComparison.Ordinal);
+        Assert.Equal(0.9, scores[2].MeanDice, 6);
+        // The candidates that failed somewhere are left out while one did not fail.
         Assert.Equal("mp", PipelineTrial.Choose(scores).Candidate.Name);
+    }
+
+    [Fact]
+    public void The_prior_stands_on_noise_and_the_supports_overrule_it_on_a_clear_difference()
+    {
+        PipelineCandidate locRf = new(false, true, true, 0), loc = new(false, true, false, 0), mp = new(true, false, false, 1);
+        CandidateScore Score(PipelineCandidate c, params double[] dice) => new(c, dice.Average(), SupportDice: dice);
+
+        // loc is ahead on the mean (0.62 against 0.57) but not support by support: the prior's loc+rf stays.
+        var noisy = new[]
+        {
+            Score(locRf, 0.9, 0.1, 0.8, 0.4, 0.7, 0.3, 0.9, 0.5, 0.6, 0.5),
+            Score(loc, 0.6, 0.5, 0.7, 0.6, 0.5, 0.6, 0.8, 0.6, 0.7, 0.6),
+            Score(mp, 0.2, 0.3, 0.2, 0.1, 0.3, 0.2, 0.2, 0.3, 0.1, 0.2),
+        };
+        Assert.False(PipelineTrial.ClearlyBetter(noisy[1], noisy[0]));
+        Assert.Equal("loc+rf", PipelineTrial.Choose(noisy).Candidate.Name);
+
+        // mp is ahead on every support: it is chosen over both.
+        var clear = new[]
+        {
+            Score(locRf, 0.5, 0.4, 0.6, 0.5, 0.4),
+            Score(loc, 0.5, 0.5, 0.5, 0.5, 0.5),
+            Score(mp, 0.8, 0.7, 0.8, 0.9, 0.8),
+        };
+        Assert.True(PipelineTrial.ClearlyBetter(clear[2], clear[0]));
+        Assert.Equal("mp", PipelineTrial.Choose(clear).Candidate.Name);
+
+        // Without per-support figures (a choice stored before they were kept): the best mean.
+        Assert.Equal("loc", PipelineTrial.Choose([new CandidateScore(locRf, 0.5), new CandidateScore(loc, 0.6)]).Candidate.Name);
     }
 
     [Fact]
