@@ -71,8 +71,8 @@ public sealed class CoarseMasks(
             if (job.Localise is { } localise)
             {
                 stage = StageNames.Localise;
-                probability = await localisation.LocaliseAsync(job, localise, queryWorking, cancellationToken);
-                uncertainty = LocalisationUncertainty.Contrast(probability);
+                (probability, var localised) = await localisation.LocaliseAsync(job, localise, queryWorking, cancellationToken);
+                uncertainty = localised;
             }
 
             using var soft = registered is not null && probability is not null

@@ -12,8 +12,8 @@ namespace SamMpa.Grains.Services;
 /// </summary>
 public sealed class QueryLocalisation(IBlobStore blobs, LocalisationModels models)
 {
-    /// <summary>The probability map (0..1) on <paramref name="queryWorking"/>'s grid.</summary>
-    public async Task<GrayImage> LocaliseAsync(QueryJob job, LocalisationJob localisation, GrayImage queryWorking, CancellationToken cancellationToken)
+    /// <summary>The probability map (0..1) on <paramref name="queryWorking"/>'s grid, and how far to trust it (<see cref="LocalisationUncertainty.OfLocalisation"/>).</summary>
+    public async Task<(GrayImage Probability, double Uncertainty)> LocaliseAsync(QueryJob job, LocalisationJob localisation, GrayImage queryWorking, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(job);
         ArgumentNullException.ThrowIfNull(localisation);
@@ -28,6 +28,7 @@ public sealed class QueryLocalisation(IBlobStore blobs, LocalisationModels model
         }
 
         var map = fitted.Model.Predict(new LocalisationImage(features, queryWorking));
-        return map.ToWorking(queryWorking.Width, queryWorking.Height);
+        var probability = map.ToWorking(queryWorking.Width, queryWorking.Height);
+        return (probability, LocalisationUncertainty.OfLocalisation(map, probability));
     }
 }

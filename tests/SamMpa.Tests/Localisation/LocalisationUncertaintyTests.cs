@@ -59,4 +59,17 @@ public sealed class LocalisationUncertaintyTests
         Assert.Equal(0, LocalisationUncertainty.Disagreement([0, 0], [0, 0]));
         Assert.Throws<ArgumentException>(() => LocalisationUncertainty.Disagreement(a, [1f]));
     }
+
+    [Fact]
+    public void A_localised_query_is_the_mean_of_its_contrast_and_its_two_models_disagreement()
+    {
+        using var probability = Blob(0.98f, 0.02f);
+        float[] regression = [1, 1, 0, 0];
+        float[] prototype = [1, 0, 0, 0];
+        var map = new ProbabilityMap(2, 2, [1, 0.5f, 0, 0], regression, prototype);
+
+        var expected = (LocalisationUncertainty.Contrast(probability) + LocalisationUncertainty.Disagreement(regression, prototype)) / 2;
+        Assert.Equal(expected, LocalisationUncertainty.OfLocalisation(map, probability), 9);
+        Assert.InRange(LocalisationUncertainty.OfLocalisation(map, probability), 0, 1);
+    }
 }
