@@ -23,7 +23,7 @@ internal static class EvalCommand
         };
         var stages = new Option<string?>("--stages")
         {
-            Description = "Stages to run: es (support selection; without it supports are random with a fixed seed), mp (mask propagation), loc (localisation from the supports' dense features; with mp the two are averaged), rf (GrabCut refinement without SAM), pa (SAM prompted by the coarse mask; needs --sam), pr (post-refinement); auto instead of mp/loc/rf chooses among them (and 1 or up to 3 atlases) per dataset by leave-one-out on the supports. Default: es,mp,pa,pr with --sam, else es,mp.",
+            Description = "Stages to run: es (support selection; without it supports are random with a fixed seed), mp (mask propagation), loc (localisation from the supports' dense features; with mp the two are averaged), rf (GrabCut refinement without SAM), pa (SAM prompted by the coarse mask; needs --sam), pr (post-refinement); auto instead of mp/loc/rf chooses among them (and 1 or up to 3 atlases) per dataset by leave-one-out on the supports. Default: es,auto,pa,pr with --sam, else es,auto.",
         };
         var output = new Option<DirectoryInfo>("--out")
         {
@@ -111,7 +111,7 @@ internal static class EvalCommand
                     MasksDirectory = parse.GetValue(masks)!.FullName,
                     OutputDirectory = parse.GetValue(output)!.FullName,
                     Shots = parse.GetValue(shots)!,
-                    Stages = StageParser.Parse(parse.GetValue(stages) ?? (parse.GetValue(sam) is null ? "es,mp" : "es,mp,pa,pr")),
+                    Stages = StageParser.Parse(parse.GetValue(stages) ?? (parse.GetValue(sam) is null ? StageParser.Default : StageParser.DefaultWithSam)),
                     WorkingSize = parse.GetValue(workingSize),
                     SamEncoderPath = parse.GetValue(samEncoder)?.FullName,
                     Device = CommonOptions.ParseDevice(parse.GetValue(device)!),

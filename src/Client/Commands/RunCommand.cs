@@ -1,6 +1,7 @@
 using System.CommandLine;
 using SamMpa.Client.Cluster;
 using SamMpa.Client.Console;
+using SamMpa.Client.Evaluation;
 using SamMpa.Grains.Datasets;
 
 namespace SamMpa.Client.Commands;
@@ -18,16 +19,26 @@ internal static class RunCommand
         var maskDilation = new Option<int>("--mask-dilation") { Description = "Radius the coarse mask is dilated by before it becomes prompts.", DefaultValueFactory = _ => 0 };
         var interior = new Option<bool>("--interior-point") { Description = "Foreground point at the most interior pixel instead of the centroid." };
         var noWait = new Option<bool>("--no-wait") { Description = "Return once the run has started." };
+        var stages = new Option<string>("--stages")
+        {
+            Description = "The mask stages: mp (registration), loc (localisation), rf (GrabCut refinement) joined by commas, or auto (chosen per dataset by leave-one-out on the supports). SAM is --sam.",
+            DefaultValueFactory = _ => "auto",
+        };
         var command = new Command("run", "Segment every query: propagate the supports' masks (and prompt SAM with --sam). Follows progress on the completion stream.")
         {
-            dataset, settings, sam, refine, boxMargin, maskDilation, interior, noWait,
+            dataset, settings, stages, sam, refine, boxMargin, maskDilation, interior, noWait,
         };
         command.SetAction(async (parse, cancellationToken) => await CommandErrors.RunAsync(parse, cancellationToken, async () =>
         {
             // Checked before connecting: a bad id is the user's to fix, whatever the state of the cluster.
             var datasetId = Storage.ResourceId.Validate(parse.GetValue(dataset), "dataset");
+            var mask = MaskStages(parse.GetValue(stages)!);
             var run = new RunSettings
             {
+                Auto = mask.HasFlag(Stage.Auto),
+                Register = mask.HasFlag(Stage.Mp) || mask.HasFlag(Stage.Auto),
+                Localise = mask.HasFlag(Stage.Loc),
+                GraphCut = mask.HasFlag(Stage.Rf),
                 UseSam = parse.GetValue(sam),
                 Refine = parse.GetValue(refine),
                 Prompts = new SamPromptSettings
@@ -62,5 +73,19 @@ internal static class RunCommand
             return status.Failed > 0 ? ExitCodes.SomeImagesFailed : ExitCodes.Success;
         }));
         return command;
+    }
+
+    /// <summary>The mask stages of <c>--stages</c>; es, pa and pr belong to select and --sam, and are refused naming them.</summary>
+    private static Stage MaskStages(string text)
+    {
+        var parsed = StageParser.Parse(text);
+        var other = parsed & (Stage.Es | Stage.Pa | Stage.Pr);
+        if (other != Stage.None)
+        {
+            throw new ArgumentException(
+                $"--stages '{text}': run takes only mp, loc, rf or auto; {StageParser.Format(other)} belong elsewhere (es to select, pa and pr to --sam).");
+        }
+
+        return parsed;
     }
 }

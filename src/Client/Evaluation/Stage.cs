@@ -41,6 +41,12 @@ public static class StageParser
         ["auto"] = Stage.Auto,
     };
 
+    /// <summary>What <c>eval</c> runs without <c>--stages</c>: the pipeline chosen per dataset.</summary>
+    public const string Default = "es,auto";
+
+    /// <summary>The default with a SAM package: SAM prompted by the chosen pipeline's mask, then refined.</summary>
+    public const string DefaultWithSam = "es,auto,pa,pr";
+
     /// <summary>The stages <c>auto</c> chooses among, so they are not named with it.</summary>
     private const Stage Chosen = Stage.Mp | Stage.Loc | Stage.Rf;
 

@@ -40,7 +40,7 @@ public sealed class CancellationTests : IDisposable
         foreach (var argument in new[]
                  {
                      "--default-signal=INT,TERM", "dotnet", typeof(SammpaCommandLine).Assembly.Location, "eval", "--images", PhantomDataset.ImagesDirectory(data),
-                     "--masks", PhantomDataset.MasksDirectory(data), "--shots", "2", "--out", Path.Combine(_root, "out"),
+                     "--masks", PhantomDataset.MasksDirectory(data), "--shots", "2", "--stages", "es,mp", "--out", Path.Combine(_root, "out"),
                      "--home", Path.Combine(_root, "home"),
                  })
         {

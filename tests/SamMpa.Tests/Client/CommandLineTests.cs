@@ -34,6 +34,19 @@ public sealed class CommandLineTests : IDisposable
         Assert.Equal(ExitCodes.InvalidInput, exit);
     }
 
+    [Theory]
+    [InlineData("es,mp")]
+    [InlineData("mp,pa")]
+    [InlineData("auto,rf")]
+    public async Task Run_takes_only_mask_stages_and_refuses_the_others_before_connecting(string stages)
+    {
+        var exit = await SammpaCommandLine.Build()
+            .Parse(["run", "--dataset", "d1", "--stages", stages, "--settings", Path.Combine(_root, "no-such-settings.json")])
+            .InvokeAsync();
+
+        Assert.Equal(ExitCodes.InvalidInput, exit);
+    }
+
     [Fact]
     public async Task Sam_fixture_writes_a_package_that_loads()
     {
