@@ -64,6 +64,23 @@ public sealed class RunScopeTests(PipelineClusterFixture fixture) : IClassFixtur
         }
     }
 
+    [Fact]
+    public async Task Creating_a_dataset_again_over_a_folder_that_gained_an_image_is_refused_naming_it()
+    {
+        var dataset = NewDatasetId();
+        using var phantoms = new PhantomDataset(3);
+        await UploadAsync(fixture.Blobs, dataset, phantoms, count: 2);
+        var grain = fixture.Client.GetGrain<IDatasetGrain>(dataset);
+        await grain.CreateAsync(new CreateDataset());
+        var foreign = DatasetBlobLayout.Image(dataset, PhantomDataset.Name(2));
+        await fixture.Blobs.WriteAsync(foreign, await File.ReadAllBytesAsync(Path.Combine(phantoms.ImagesDirectory, PhantomDataset.Name(2))), default);
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => grain.CreateAsync(new CreateDataset()));
+
+        Assert.Contains(foreign, error.Message, StringComparison.Ordinal);
+        Assert.Contains("--new-version", error.Message, StringComparison.Ordinal);
+    }
+
     private static byte[] Inverted(byte[] png)
     {
         using var mask = ImageFile.DecodeMask(png, "late mask", ImageLimits.Default);
