@@ -7,14 +7,17 @@ namespace SamMpa.Storage;
 /// datasets/{dataset}/annotations/{stem}.png    the supports' annotations (0 background, nonzero foreground)
 /// datasets/{dataset}/embeddings/{encoder}/{image}.f16
 /// datasets/{dataset}/features/{extractor}/{image}.smpf  dense feature maps (float16) for localisation
-/// datasets/{dataset}/coarse/{stem}.png         propagated (coarse) masks, 0/255
-/// datasets/{dataset}/masks/{stem}.png          final masks, 0/255
-/// datasets/{dataset}/soft/{stem}.f32           fused soft masks on the working grid, read by SAM
+/// datasets/{dataset}/coarse/{stem}.png         propagated (coarse) masks of the last completed run, 0/255
+/// datasets/{dataset}/masks/{stem}.png          final masks of the last completed run, 0/255
+/// datasets/{dataset}/runs/{run}/coarse/{stem}.png, masks/{stem}.png, soft/{stem}.f32
+///                                              what the workers of run {run} write (soft: fused soft masks on the
+///                                              working grid, read by SAM); the dataset grain copies a completed run's
+///                                              masks to coarse/ and masks/, then deletes runs/
 /// datasets/{dataset}/failures/{stem}.txt       the whole text of an image's last failure
 /// datasets/{dataset}/images.json               the dataset's image list, written once at creation
 /// datasets/{dataset}/embedding.json            which images could not be embedded, written when embedding ends
 /// datasets/{dataset}/selection.json            the supports and each image's atlases, written per selection
-/// datasets/{dataset}/report.json               every outcome of the last run.
+/// datasets/{dataset}/report.json               every outcome of the last completed run; names the masks in coarse/ and masks/.
 /// Every id is validated (<see cref="ResourceId"/>) before a name is built.
 /// </summary>
 public static class DatasetBlobLayout
@@ -47,9 +50,6 @@ public static class DatasetBlobLayout
 
     public static string FinalMask(string dataset, string image) => Item(dataset, "masks", MaskName(image));
 
-    public static string SoftMask(string dataset, string image) =>
-        $"{Prefix(dataset)}soft/{Path.ChangeExtension(ResourceId.Validate(image, "image"), ".f32")}";
-
     public static string FailureDetail(string dataset, string image) =>
         $"{Prefix(dataset)}failures/{Path.ChangeExtension(ResourceId.Validate(image, "image"), ".txt")}";
 
@@ -60,6 +60,18 @@ public static class DatasetBlobLayout
     public static string Selection(string dataset) => Prefix(dataset) + "selection.json";
 
     public static string Report(string dataset) => Prefix(dataset) + "report.json";
+
+    /// <summary>The folder of run <paramref name="runId"/>'s worker output: a late write of one run never touches another's.</summary>
+    public static string RunPrefix(string dataset, string runId) => $"{Prefix(dataset)}runs/{ResourceId.Validate(runId, "run")}/";
+
+    public static string RunsPrefix(string dataset) => Prefix(dataset) + "runs/";
+
+    public static string RunCoarseMask(string dataset, string runId, string image) => RunPrefix(dataset, runId) + "coarse/" + MaskName(image);
+
+    public static string RunFinalMask(string dataset, string runId, string image) => RunPrefix(dataset, runId) + "masks/" + MaskName(image);
+
+    public static string RunSoftMask(string dataset, string runId, string image) =>
+        $"{RunPrefix(dataset, runId)}soft/{Path.ChangeExtension(ResourceId.Validate(image, "image"), ".f32")}";
 
     private static string Item(string dataset, string folder, string image) =>
         $"{Prefix(dataset)}{folder}/{ResourceId.Validate(image, "image")}";

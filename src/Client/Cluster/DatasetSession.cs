@@ -28,14 +28,7 @@ internal sealed class DatasetSession(ClusterConnection cluster, string dataset, 
     /// </summary>
     public async Task<(int Uploaded, int Kept)> UploadAsync(IReadOnlyList<string> imagePaths, IReadOnlyDictionary<string, string>? truthByImage, CancellationToken cancellationToken)
     {
-        foreach (var path in imagePaths)
-        {
-            ResourceId.Validate(Path.GetFileName(path), "image");
-        }
-
-        var items = imagePaths.Select(p => (Path: p, Blob: DatasetBlobLayout.Image(Dataset, Path.GetFileName(p))))
-            .Concat(truthByImage?.Select(t => (Path: t.Value, Blob: DatasetBlobLayout.Truth(Dataset, t.Key))) ?? [])
-            .ToArray();
+        var items = DatasetContent.Items(Dataset, imagePaths, truthByImage);
         progress.StageStarted("upload", items.Length);
         var uploaded = 0;
         await Parallel.ForEachAsync(items, new ParallelOptions { MaxDegreeOfParallelism = ParallelUploads, CancellationToken = cancellationToken }, async (item, ct) =>

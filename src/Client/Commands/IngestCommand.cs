@@ -20,9 +20,13 @@ internal static class IngestCommand
         var prefix = new Option<string?>("--prefix") { Description = "Create the dataset over images already in blob storage under this folder (e.g. archive/site-a/) instead of uploading." };
         var workingSize = new Option<int>("--working-size") { Description = "Side of the working grid.", DefaultValueFactory = _ => 256 };
         var noWait = new Option<bool>("--no-wait") { Description = "Return once the dataset is created; embedding goes on in the cluster." };
+        var newVersion = new Option<bool>("--new-version")
+        {
+            Description = "When the dataset id already holds other images, ingest the folder as a new dataset {id}-v2 (or the first of -v3, -v4, ... that is free or holds this folder) instead of refusing.",
+        };
         var command = new Command("ingest", "Upload images and create a dataset; its images are embedded on the gpu silos.")
         {
-            dataset, settings, images, masks, prefix, workingSize, noWait,
+            dataset, settings, images, masks, prefix, workingSize, noWait, newVersion,
         };
         command.SetAction(async (parse, cancellationToken) => await CommandErrors.RunAsync(parse, cancellationToken, async () =>
         {
@@ -37,7 +41,6 @@ internal static class IngestCommand
             else if (parse.GetValue(images) is { } folder)
             {
                 upload = ListFolder(folder, parse.GetValue(masks));
-                request = request with { TruthPrefix = upload.Value.Truth is null ? null : DatasetBlobLayout.TruthPrefix(datasetId) };
             }
             else
             {
@@ -45,18 +48,33 @@ internal static class IngestCommand
             }
 
             (int Uploaded, int Kept)? uploadedFiles = null;
-            var status = await ProgressDisplay.RunAsync(async progress =>
+            var ingested = await ProgressDisplay.RunAsync(async progress =>
             {
                 await using var connection = await ClusterOptions.ConnectAsync(parse.GetValue(settings), progress, cancellationToken);
-                var session = new DatasetSession(connection, datasetId, progress);
+                var target = datasetId;
+                DatasetSession session;
                 if (upload is { } files)
                 {
+                    // Checked before anything is written: a refused folder leaves the dataset's folders as they were.
+                    target = await TargetAsync(connection.Blobs, datasetId, files.Paths, files.Truth, parse.GetValue(newVersion), cancellationToken);
+                    request = request with { TruthPrefix = files.Truth is null ? null : DatasetBlobLayout.TruthPrefix(target) };
+                    session = new DatasetSession(connection, target, progress);
                     uploadedFiles = await session.UploadAsync(files.Paths, files.Truth, cancellationToken);
+                }
+                else
+                {
+                    session = new DatasetSession(connection, target, progress);
                 }
 
                 var created = await session.Grain.CreateAsync(request);
-                return parse.GetValue(noWait) ? created : await session.WaitForEmbeddingsAsync(created, cancellationToken);
+                return (Target: target, Status: parse.GetValue(noWait) ? created : await session.WaitForEmbeddingsAsync(created, cancellationToken));
             });
+            if (ingested.Target != datasetId)
+            {
+                System.Console.Error.WriteLine($"Dataset '{datasetId}' holds other images: ingested as '{ingested.Target}'");
+            }
+
+            var status = ingested.Status;
             if (uploadedFiles is { } counts)
             {
                 System.Console.Error.WriteLine($"{counts.Uploaded} files uploaded, {counts.Kept} already there");
@@ -67,6 +85,23 @@ internal static class IngestCommand
             return status.Failed > 0 ? ExitCodes.SomeImagesFailed : ExitCodes.Success;
         }));
         return command;
+    }
+
+    /// <summary>
+    /// The dataset id the folder goes to: the one asked for unless it holds other images, which is refused naming the
+    /// first differing file (nothing is uploaded), or with --new-version answered by the next free version.
+    /// </summary>
+    internal static async Task<string> TargetAsync(
+        IBlobStore blobs, string dataset, IReadOnlyList<string> paths, IReadOnlyDictionary<string, string>? truth, bool newVersion, CancellationToken cancellationToken)
+    {
+        if (newVersion)
+        {
+            return await DatasetContent.FreeVersionAsync(blobs, dataset, paths, truth, cancellationToken);
+        }
+
+        return await DatasetContent.FirstDifferenceAsync(blobs, dataset, paths, truth, cancellationToken) is { } difference
+            ? throw new DatasetException($"Dataset '{dataset}' already holds other images: {difference}. Nothing was uploaded; use another dataset id, or --new-version to ingest this folder as a new version of it.")
+            : dataset;
     }
 
     private static (IReadOnlyList<string> Images, IReadOnlyDictionary<string, string>? Truth) ListFolder(DirectoryInfo images, DirectoryInfo? masks)

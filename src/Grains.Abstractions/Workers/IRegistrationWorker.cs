@@ -64,6 +64,13 @@ public sealed record QueryJob
     /// </summary>
     [Id(10)]
     public bool Trial { get; init; }
+
+    /// <summary>
+    /// The run the masks belong to: they are written under the run's own folder (<c>DatasetBlobLayout.RunPrefix</c>), so
+    /// a late write of a cancelled run never lands on another run's masks. Required unless nothing is written (a trial).
+    /// </summary>
+    [Id(11)]
+    public string? RunId { get; init; }
 }
 
 /// <summary>What the few-shot pixel model is fitted on: every support of the run, in the selection's order.</summary>

@@ -52,6 +52,13 @@ public sealed record SamJob
     /// <summary>Stage MP's outcome (coarse blob and scores), completed with SAM's.</summary>
     [Id(8)]
     public required ImageOutcome Coarse { get; init; }
+
+    /// <summary>
+    /// The run the masks belong to: they are written under the run's own folder (<c>DatasetBlobLayout.RunPrefix</c>), so
+    /// a late write of a cancelled run never lands on another run's masks. Required unless nothing is written (a trial).
+    /// </summary>
+    [Id(9)]
+    public string? RunId { get; init; }
 }
 
 /// <summary>One query segmented by a baseline: manual prompts from its ground truth, or PerSAM from its support.</summary>
@@ -86,4 +93,11 @@ public sealed record BaselineJob
 
     [Id(8)]
     public string? SupportEmbeddingBlob { get; init; }
+
+    /// <summary>
+    /// The run the masks belong to: they are written under the run's own folder (<c>DatasetBlobLayout.RunPrefix</c>), so
+    /// a late write of a cancelled run never lands on another run's masks. Required unless nothing is written (a trial).
+    /// </summary>
+    [Id(9)]
+    public string? RunId { get; init; }
 }

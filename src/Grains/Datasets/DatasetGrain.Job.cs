@@ -299,18 +299,35 @@ internal sealed partial class DatasetGrain : IJobHost
         await SegmentationPhase.RunAsync(s, images, queries, _segmentation, this, calls, _outcomes, cancellationToken);
 
         cancellationToken.ThrowIfCancellationRequested();
-        var report = await SegmentationPhase.CollectAsync(images, queries, this, calls, _outcomes, cancellationToken);
-        s.CoarseDiceMean = Mean(report.Select(o => o.CoarseDice));
-        s.FinalDiceMean = Mean(report.Select(o => o.FinalDice));
+        var collected = await SegmentationPhase.CollectAsync(images, queries, this, calls, _outcomes, cancellationToken);
+        s.CoarseDiceMean = Mean(collected.Select(o => o.CoarseDice));
+        s.FinalDiceMean = Mean(collected.Select(o => o.FinalDice));
         s.RunSeconds = (DateTimeOffset.UtcNow - s.RunStarted!.Value).TotalSeconds;
-        await blobs.WriteAsync(DatasetBlobLayout.Report(Id), DatasetReport.Serialize(DatasetReportBuilder.Build(Id, s, report)), cancellationToken);
+        // Every outcome is in: publishing is short and is not cut by a cancel (which waits for it), so the masks and
+        // report.json never stay half-published; after a lost silo the resumed job publishes again.
+        var report = await RunPublication.PublishAsync(blobs, Id, collected, CancellationToken.None);
+        await blobs.WriteAsync(DatasetBlobLayout.Report(Id), DatasetReport.Serialize(DatasetReportBuilder.Build(Id, s, report)), CancellationToken.None);
         s.Phase = DatasetPhase.Completed;
         s.Message = null;
         s.CompletionPending = true;
         await SaveAsync();
+        await DeleteRunFoldersAsync();
         logger.LogInformation(
             "Dataset {Dataset}: run {Run} completed, {Done} segmented, {Failed} failed, coarse Dice {Coarse}, in {Seconds:F1} s",
             Id, runId, s.Segmentation.Done, s.Segmentation.Failed, s.CoarseDiceMean, s.RunSeconds);
+    }
+
+    /// <summary>The runs' own folders once their masks are published; a failure leaves garbage, not a wrong mask, so it is only logged.</summary>
+    private async Task DeleteRunFoldersAsync()
+    {
+        try
+        {
+            await RunPublication.DeleteRunFoldersAsync(blobs, Id, CancellationToken.None);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogWarning("Dataset {Dataset}: the runs' folders could not be deleted ({Reason}); they are deleted after the next run", Id, ImageError.OneLine(e.Message));
+        }
     }
 
     /// <summary>Asks image <paramref name="i"/> for its outcome in the run, within the call's deadline (the same request every time, so a repeat is recognised).</summary>

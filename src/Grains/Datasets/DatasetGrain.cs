@@ -55,9 +55,15 @@ internal sealed partial class DatasetGrain(
                 && request.TruthPrefix == state.State.TruthPrefix
                 && request.WorkingSize == state.State.WorkingSize
                 && (request.Images is null || request.Images.SequenceEqual(await ImagesAsync()));
-            return same
-                ? Status()
-                : throw new InvalidOperationException($"Dataset '{Id}' already exists ({state.State.Phase}, {state.State.ImageCount} images) with other settings; use another dataset id.");
+            if (!same)
+            {
+                throw new InvalidOperationException($"Dataset '{Id}' already exists ({state.State.Phase}, {state.State.ImageCount} images) with other settings; use another dataset id.");
+            }
+
+            // The folder again: images added to or removed from it since the dataset was created are not taken in silently.
+            return request.Images is null && await FirstForeignImageAsync() is { } foreign
+                ? throw new InvalidOperationException($"Dataset '{Id}' already holds other images: {foreign}; use another dataset id (sammpa ingest --new-version).")
+                : Status();
         }
 
         if (request.WorkingSize is < 32 or > 4096)
@@ -332,6 +338,18 @@ internal sealed partial class DatasetGrain(
 
         var duplicate = images.GroupBy(i => i, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
         return duplicate is null ? images.ToList() : throw new ArgumentException($"Image '{duplicate.Key}' is listed twice.");
+    }
+
+    /// <summary>The first image (ordinal) that is in the dataset's folder but not in the dataset, or the other way round; null when they agree.</summary>
+    private async Task<string?> FirstForeignImageAsync()
+    {
+        var (listed, _) = await ListImagesAsync(state.State.ImagePrefix);
+        var known = (await ImagesAsync()).ToHashSet(StringComparer.Ordinal);
+        var present = listed.ToHashSet(StringComparer.Ordinal);
+        var first = known.Union(present, StringComparer.Ordinal).Where(i => !(known.Contains(i) && present.Contains(i))).Order(StringComparer.Ordinal).FirstOrDefault();
+        return first is null ? null
+            : known.Contains(first) ? $"{state.State.ImagePrefix}{first} is in the dataset but no longer in its folder"
+            : $"{state.State.ImagePrefix}{first} is in its folder but not in the dataset";
     }
 
     private async Task<(List<string> Images, List<string> Skipped)> ListImagesAsync(string prefix)

@@ -112,6 +112,7 @@ internal sealed class ImageGrain(
                 Register = request.Settings.Register,
                 Localise = request.Settings.Localise ? request.Localisation : null,
                 GraphCut = request.Settings.GraphCut,
+                RunId = request.RunId,
             },
             cancellationToken);
         if (!request.Settings.UseSam || coarse.Outcome.Failed)
@@ -131,6 +132,7 @@ internal sealed class ImageGrain(
                 EmbeddingBlob = request.EmbeddingBlob!,
                 Settings = request.Settings,
                 Coarse = coarse.Outcome,
+                RunId = request.RunId,
             },
             cancellationToken);
     }
@@ -151,6 +153,7 @@ internal sealed class ImageGrain(
                 Method = request.Settings.Method,
                 Support = support,
                 SupportEmbeddingBlob = support is null ? null : DatasetBlobLayout.Embedding(dataset, request.Encoder!, support.Image),
+                RunId = request.RunId,
             },
             cancellationToken);
     }

@@ -187,7 +187,8 @@ public sealed class CoarseMasks(
             };
         }
 
-        var coarseBlob = DatasetBlobLayout.CoarseMask(job.Dataset, job.Image);
+        var runId = job.RunId ?? throw new ArgumentException($"The query job of {job.Image} has no run id; masks are written per run.", nameof(job));
+        var coarseBlob = DatasetBlobLayout.RunCoarseMask(job.Dataset, runId, job.Image);
         var png = MaskFile.EncodePng(coarse);
         cancellationToken.ThrowIfCancellationRequested();
         await blobs.WriteAsync(coarseBlob, png, cancellationToken);
@@ -195,12 +196,12 @@ public sealed class CoarseMasks(
         string? finalBlob = null;
         if (job.SamFollows)
         {
-            softBlob = DatasetBlobLayout.SoftMask(job.Dataset, job.Image);
+            softBlob = DatasetBlobLayout.RunSoftMask(job.Dataset, runId, job.Image);
             await blobs.WriteAsync(softBlob, SoftMaskCodec.Encode(fused), cancellationToken);
         }
         else
         {
-            finalBlob = DatasetBlobLayout.FinalMask(job.Dataset, job.Image);
+            finalBlob = DatasetBlobLayout.RunFinalMask(job.Dataset, runId, job.Image);
             await blobs.WriteAsync(finalBlob, png, cancellationToken);
         }
 

@@ -36,7 +36,7 @@ public sealed class SamMasks(IBlobStore blobs, FailureRecords failures, IOptions
             {
                 // An empty coarse mask gives SAM nothing to prompt with: the coarse mask is the answer.
                 var coarseBlob = job.Coarse.CoarseMaskBlob!;
-                var finalBlob = DatasetBlobLayout.FinalMask(job.Dataset, job.Image);
+                var finalBlob = RunFinalMask(job.Dataset, job.RunId, job.Image);
                 await blobs.WriteAsync(finalBlob, await ReadAsync(coarseBlob, cancellationToken), cancellationToken);
                 return outcome with
                 {
@@ -48,7 +48,7 @@ public sealed class SamMasks(IBlobStore blobs, FailureRecords failures, IOptions
             }
 
             using var final = geometry.ToOriginal(logits);
-            return await WriteFinalAsync(job.Dataset, job.Image, job.TruthBlob, final, outcome, clock, cancellationToken);
+            return await WriteFinalAsync(job.Dataset, job.RunId, job.Image, job.TruthBlob, final, outcome, clock, cancellationToken);
         }
         catch (InvalidImageException e)
         {
@@ -72,7 +72,7 @@ public sealed class SamMasks(IBlobStore blobs, FailureRecords failures, IOptions
                 : await ManualAsync(decoder, job, geometry, embedding, cancellationToken);
             // An empty ground truth gives nothing to click: the baseline answers with an empty mask.
             using var final = logits is null ? new GrayImage(query.Width, query.Height) : geometry.ToOriginal(logits);
-            return await WriteFinalAsync(job.Dataset, job.Image, job.TruthBlob, final, outcome, clock, cancellationToken);
+            return await WriteFinalAsync(job.Dataset, job.RunId, job.Image, job.TruthBlob, final, outcome, clock, cancellationToken);
         }
         catch (InvalidImageException e)
         {
@@ -116,7 +116,7 @@ public sealed class SamMasks(IBlobStore blobs, FailureRecords failures, IOptions
     }
 
     private async Task<ImageOutcome> WriteFinalAsync(
-        string dataset, string image, string? truthBlob, GrayImage final, ImageOutcome outcome, Stopwatch clock, CancellationToken cancellationToken)
+        string dataset, string? runId, string image, string? truthBlob, GrayImage final, ImageOutcome outcome, Stopwatch clock, CancellationToken cancellationToken)
     {
         using var truth = truthBlob is null ? null : await BlobImages.ReadMaskAsync(blobs, truthBlob, imageOptions.Value.Limits, cancellationToken);
         if (truth is not null && (truth.Width != final.Width || truth.Height != final.Height))
@@ -125,7 +125,7 @@ public sealed class SamMasks(IBlobStore blobs, FailureRecords failures, IOptions
         }
 
         var overlap = truth is null ? (Overlap?)null : SegmentationMetrics.Compare(final.Pixels, truth.Pixels, threshold: 0f);
-        var finalBlob = DatasetBlobLayout.FinalMask(dataset, image);
+        var finalBlob = RunFinalMask(dataset, runId, image);
         cancellationToken.ThrowIfCancellationRequested();
         await blobs.WriteAsync(finalBlob, MaskFile.EncodePng(final, threshold: 0f), cancellationToken);
         return outcome with
@@ -164,6 +164,9 @@ public sealed class SamMasks(IBlobStore blobs, FailureRecords failures, IOptions
             ? embedding
             : throw new InvalidImageException(blob, $"{embedding.Length} values, SAM's decoder needs {decoder.EmbeddingLength}; the dataset was embedded by another encoder");
     }
+
+    private static string RunFinalMask(string dataset, string? runId, string image) =>
+        DatasetBlobLayout.RunFinalMask(dataset, runId ?? throw new ArgumentException($"The SAM job of {image} has no run id; masks are written per run.", nameof(runId)), image);
 
     private async Task<byte[]> ReadAsync(string blob, CancellationToken cancellationToken) =>
         await blobs.ReadAsync(blob, cancellationToken) ?? throw new InvalidImageException(blob, "no such blob");

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Orleans.Runtime;
 using Orleans.TestingHost;
 using SamMpa.Grains;
@@ -9,7 +10,8 @@ namespace SamMpa.Tests.Cluster;
 /// <summary>
 /// The product's silos in one process: Silo_0 has role gpu (with the SAM fixture package, so SAM embeds and decodes),
 /// Silo_1 role cpu, both on the development providers over one temporary folder (blobs, grain state, reminders) and
-/// memory streams. Tests use a fresh dataset id each.
+/// memory streams; their blob store passes through a <see cref="LateWriteBlobStore"/> (inert unless a test arms it for its
+/// dataset). Tests use a fresh dataset id each.
 /// </summary>
 public sealed class PipelineClusterFixture : IAsyncLifetime
 {
@@ -37,7 +39,8 @@ public sealed class PipelineClusterFixture : IAsyncLifetime
                 ["Job:RetryDelay"] = "00:00:00.200",
                 ["Models:SamPackage"] = role == SiloRoles.Gpu ? samPackage : null,
             },
-            client => client.AddMemoryStreams(Constants.StreamProviderName));
+            client => client.AddMemoryStreams(Constants.StreamProviderName),
+            configureSilo: silo => silo.Services.AddSingleton<IBlobStore>(new LateWriteBlobStore(new LocalFolderBlobStore(Root))));
     }
 
     /// <summary>Placement learns roles from membership after start (and after a restart): wait (bounded) until every silo sees both.</summary>

@@ -23,8 +23,9 @@ internal static class TwoRoleCluster
     /// </summary>
     /// <param name="settingsOfRole">The configuration of a silo of the given role; its Orleans:Metadata:role is set here.</param>
     /// <param name="configureClient">The client's streams and storage, as the silos have them.</param>
+    /// <param name="configureSilo">Services a test puts in the silos after the product's (a blob store that holds a write, say).</param>
     public static async Task<InProcessTestCluster> DeployAsync(
-        Func<string, IReadOnlyDictionary<string, string?>> settingsOfRole, Action<IClientBuilder> configureClient, TimeSpan? settleTimeout = null)
+        Func<string, IReadOnlyDictionary<string, string?>> settingsOfRole, Action<IClientBuilder> configureClient, TimeSpan? settleTimeout = null, Action<ISiloBuilder>? configureSilo = null)
     {
         var builder = new InProcessTestClusterBuilder(2);
         builder.Options.ConfigureFileLogging = false;
@@ -33,6 +34,7 @@ internal static class TwoRoleCluster
             var role = RoleOf(options.SiloName);
             var settings = new Dictionary<string, string?>(settingsOfRole(role)) { ["Orleans:Metadata:role"] = role };
             silo.AddSamMpa(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
+            configureSilo?.Invoke(silo);
         });
         builder.ConfigureClient(configureClient);
         var cluster = builder.Build();

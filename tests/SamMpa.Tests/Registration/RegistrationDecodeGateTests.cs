@@ -123,6 +123,7 @@ public sealed class RegistrationDecodeGateTests : IDisposable
             TruthBlob = DatasetBlobLayout.Truth(Dataset, "q.png"),
             Supports = [new SupportRef("s.png", DatasetBlobLayout.Image(Dataset, "s.png"), DatasetBlobLayout.Annotation(Dataset, "s.png"))],
             WorkingSize = 64,
+            RunId = "run-decode-gate",
         };
         await _blobs.WriteAsync(job.ImageBlob, query ?? MaskFile.EncodeGrayPng(image), CancellationToken.None);
         await _blobs.WriteAsync(job.TruthBlob, truth ?? MaskFile.EncodePng(disc), CancellationToken.None);
