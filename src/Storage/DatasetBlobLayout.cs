@@ -12,7 +12,8 @@ namespace SamMpa.Storage;
 /// datasets/{dataset}/runs/{run}/coarse/{stem}.png, masks/{stem}.png, soft/{stem}.f32
 ///                                              what the workers of run {run} write (soft: fused soft masks on the
 ///                                              working grid, read by SAM); the dataset grain copies a completed run's
-///                                              masks to coarse/ and masks/, then deletes runs/
+///                                              masks to coarse/ and masks/, then deletes the other runs' folders
+///                                              (the published run's stays until the next publication: its events name it)
 /// datasets/{dataset}/failures/{stem}.txt       the whole text of an image's last failure
 /// datasets/{dataset}/images.json               the dataset's image list, written once at creation
 /// datasets/{dataset}/embedding.json            which images could not be embedded, written when embedding ends

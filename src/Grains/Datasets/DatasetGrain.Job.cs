@@ -311,18 +311,18 @@ internal sealed partial class DatasetGrain : IJobHost
         s.Message = null;
         s.CompletionPending = true;
         await SaveAsync();
-        await DeleteRunFoldersAsync();
+        await DeleteRunFoldersAsync(runId);
         logger.LogInformation(
             "Dataset {Dataset}: run {Run} completed, {Done} segmented, {Failed} failed, coarse Dice {Coarse}, in {Seconds:F1} s",
             Id, runId, s.Segmentation.Done, s.Segmentation.Failed, s.CoarseDiceMean, s.RunSeconds);
     }
 
-    /// <summary>The runs' own folders once their masks are published; a failure leaves garbage, not a wrong mask, so it is only logged.</summary>
-    private async Task DeleteRunFoldersAsync()
+    /// <summary>The other runs' folders once a run is published; a failure leaves garbage, not a wrong mask, so it is only logged.</summary>
+    private async Task DeleteRunFoldersAsync(string publishedRun)
     {
         try
         {
-            await RunPublication.DeleteRunFoldersAsync(blobs, Id, CancellationToken.None);
+            await RunPublication.DeleteRunFoldersAsync(blobs, Id, publishedRun, CancellationToken.None);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

@@ -11,6 +11,8 @@ namespace SamMpa.Grains.Datasets;
 /// </summary>
 internal static class RunPublication
 {
+    private const int CopiesInFlight = 16;
+
     /// <summary>Copies the run's masks into place and returns the outcomes naming the published blobs; report.json is gone until the caller writes it.</summary>
     public static async Task<IReadOnlyList<ImageOutcome>> PublishAsync(IBlobStore blobs, string dataset, IReadOnlyList<ImageOutcome> outcomes, CancellationToken cancellationToken)
     {
@@ -18,15 +20,18 @@ internal static class RunPublication
         ArgumentNullException.ThrowIfNull(outcomes);
         await blobs.DeleteAsync(DatasetBlobLayout.Report(dataset), cancellationToken);
         var published = new ImageOutcome[outcomes.Count];
-        var kept = new HashSet<string>(StringComparer.Ordinal);
-        for (var i = 0; i < outcomes.Count; i++)
-        {
-            var outcome = outcomes[i];
-            var coarse = await CopyAsync(blobs, outcome.CoarseMaskBlob, DatasetBlobLayout.CoarseMask(dataset, outcome.Image), cancellationToken);
-            var mask = await CopyAsync(blobs, outcome.MaskBlob, DatasetBlobLayout.FinalMask(dataset, outcome.Image), cancellationToken);
-            kept.UnionWith(new[] { coarse, mask }.OfType<string>());
-            published[i] = outcome with { CoarseMaskBlob = coarse, MaskBlob = mask };
-        }
+        // Copies are storage round trips, not CPU: several at once, so a large dataset is not published one mask at a time.
+        await Parallel.ForEachAsync(
+            Enumerable.Range(0, outcomes.Count),
+            new ParallelOptions { MaxDegreeOfParallelism = CopiesInFlight, CancellationToken = cancellationToken },
+            async (i, ct) =>
+            {
+                var outcome = outcomes[i];
+                var coarse = await CopyAsync(blobs, outcome.CoarseMaskBlob, DatasetBlobLayout.CoarseMask(dataset, outcome.Image), ct);
+                var mask = await CopyAsync(blobs, outcome.MaskBlob, DatasetBlobLayout.FinalMask(dataset, outcome.Image), ct);
+                published[i] = outcome with { CoarseMaskBlob = coarse, MaskBlob = mask };
+            });
+        var kept = new HashSet<string>(published.SelectMany(o => new[] { o.CoarseMaskBlob, o.MaskBlob }).OfType<string>(), StringComparer.Ordinal);
 
         foreach (var folder in new[] { "coarse/", "masks/" })
         {
@@ -42,13 +47,21 @@ internal static class RunPublication
         return published;
     }
 
-    /// <summary>Deletes every run's folder (the completed run's, copied, and any late writes of cancelled runs).</summary>
-    public static async Task DeleteRunFoldersAsync(IBlobStore blobs, string dataset, CancellationToken cancellationToken)
+    /// <summary>
+    /// Deletes every run's folder but <paramref name="keptRun"/>'s (late writes of cancelled runs, earlier runs): the
+    /// published run's stays until the next run is published, because its ImageSegmented events name those blobs and a
+    /// subscriber may read them after the run completed.
+    /// </summary>
+    public static async Task DeleteRunFoldersAsync(IBlobStore blobs, string dataset, string keptRun, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(blobs);
+        var kept = DatasetBlobLayout.RunsPrefix(dataset) + keptRun + "/";
         foreach (var name in await ListAsync(blobs, DatasetBlobLayout.RunsPrefix(dataset), cancellationToken))
         {
-            await blobs.DeleteAsync(name, cancellationToken);
+            if (!name.StartsWith(kept, StringComparison.Ordinal))
+            {
+                await blobs.DeleteAsync(name, cancellationToken);
+            }
         }
     }
 

@@ -88,13 +88,13 @@ public sealed class AutoPipelineTests(PipelineClusterFixture fixture, ITestOutpu
     private async Task<DatasetReport.Report> ReportAsync(string dataset) =>
         DatasetReport.Deserialize(await fixture.Blobs.ReadAsync(DatasetBlobLayout.Report(dataset), default) ?? []);
 
-    /// <summary>The coarse and final masks' names, and every blob under soft/ and failures/.</summary>
+    /// <summary>The coarse and final masks' names, and every blob under runs/ (the workers' own writes) and failures/.</summary>
     private async Task<(string[] Coarse, string[] Final, List<string> Other)> WrittenAsync(string dataset)
     {
         var prefix = DatasetBlobLayout.Prefix(dataset);
         var coarse = (await ListAsync(fixture.Blobs, prefix + "coarse/")).Select(n => Path.GetFileName(n)).Order(StringComparer.Ordinal).ToArray();
         var final = (await ListAsync(fixture.Blobs, prefix + "masks/")).Select(n => Path.GetFileName(n)).Order(StringComparer.Ordinal).ToArray();
-        var other = (await ListAsync(fixture.Blobs, prefix + "soft/")).Concat(await ListAsync(fixture.Blobs, prefix + "failures/")).ToList();
+        var other = (await ListAsync(fixture.Blobs, DatasetBlobLayout.RunsPrefix(dataset))).Concat(await ListAsync(fixture.Blobs, prefix + "failures/")).ToList();
         return (coarse, final, other);
     }
 
