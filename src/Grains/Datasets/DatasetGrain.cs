@@ -60,10 +60,7 @@ internal sealed partial class DatasetGrain(
                 : throw new InvalidOperationException($"Dataset '{Id}' already exists ({state.State.Phase}, {state.State.ImageCount} images) with other settings; use another dataset id.");
         }
 
-        if (request.WorkingSize is < 32 or > 4096)
-        {
-            throw new ArgumentOutOfRangeException(nameof(request), $"Working size must be 32..4096, not {request.WorkingSize}.");
-        }
+        SettingRanges.RequireWorkingSize(nameof(CreateDataset), request.WorkingSize);
 
         var prefix = request.ImagePrefix ?? DatasetBlobLayout.ImagesPrefix(Id);
         BlobName.PrefixSegments(prefix);
@@ -117,10 +114,7 @@ internal sealed partial class DatasetGrain(
             throw new ArgumentOutOfRangeException(nameof(request), $"Dataset '{Id}': atlases must be 1..K ({request.K}), not {request.Atlases}.");
         }
 
-        if (request.PooledDimension < 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(request), $"Pooled dimension must be 0 (none) or more, not {request.PooledDimension}.");
-        }
+        SettingRanges.Require($"{nameof(SelectSupports)}.{nameof(request.PooledDimension)}", request.PooledDimension, 0, SettingRanges.MaxPooledDimension);
 
         switch (s.Phase)
         {
@@ -211,10 +205,7 @@ internal sealed partial class DatasetGrain(
             throw new InvalidOperationException($"Dataset '{Id}' is {s.Phase}: every support needs an accepted annotation before a run (annotate, then accept).");
         }
 
-        if (settings.Refine is < 0 or > 100)
-        {
-            throw new ArgumentOutOfRangeException(nameof(settings), $"Refine must be 0..100, not {settings.Refine}.");
-        }
+        SettingRanges.RequireRun("run", settings);
 
         if (!Enum.IsDefined(settings.Method))
         {
