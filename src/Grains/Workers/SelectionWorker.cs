@@ -16,15 +16,9 @@ namespace SamMpa.Grains.Workers;
 /// <summary>Stage ES on a cpu silo: loads the dataset's embeddings (optionally pooled) and picks the supports.</summary>
 [StatelessWorker(1)]
 [CpuPlacement]
-internal sealed class SelectionWorker(IBlobStore blobs, IOptions<ImageOptions> imageOptions) : Grain, ISelectionWorker
+internal sealed class SelectionWorker(IBlobStore blobs, IOptions<ImageOptions> imageOptions, IOptions<JobOptions> jobOptions) : Grain, ISelectionWorker
 {
     private const int ParallelReads = 16;
-
-    /// <summary>
-    /// Memory the embeddings a selection holds may take: SAM's (1,048,576 floats each) unpooled reach it at about 256
-    /// images, where PooledDimension is the answer.
-    /// </summary>
-    internal const long MaxEmbeddingBytes = 1L << 30;
 
     public async Task<SelectionOutcome> SelectAsync(SelectionJob job, CancellationToken cancellationToken = default)
     {
@@ -32,6 +26,7 @@ internal sealed class SelectionWorker(IBlobStore blobs, IOptions<ImageOptions> i
         SettingRanges.Require($"{nameof(SelectionJob)}.{nameof(job.PooledDimension)}", job.PooledDimension, 0, SettingRanges.MaxPooledDimension);
         SettingRanges.Require($"{nameof(SelectionJob)}.{nameof(job.Atlases)}", job.Atlases, 1, Math.Max(1, job.K));
         var clock = Stopwatch.StartNew();
+        var maxBytes = jobOptions.Value.MaxSelectionBytes;
         var images = await DatasetFiles.ReadImagesAsync(blobs, job.Dataset, job.ImageCount, cancellationToken);
         var failed = (await DatasetFiles.ReadEmbeddingAsync(blobs, job.Dataset, cancellationToken)).FailedIndexes();
         // Images whose embedding failed are neither supports nor queries.
@@ -62,11 +57,11 @@ internal sealed class SelectionWorker(IBlobStore blobs, IOptions<ImageOptions> i
                     var kept = job.PooledDimension > 0 ? EmbeddingPooling.Pool(values, job.PooledDimension) : values;
                     // All of them would take this much: refused from the first one read, none kept, the reads end.
                     var bytes = (long)candidates.Length * kept.Length * sizeof(float);
-                    if (bytes > MaxEmbeddingBytes)
+                    if (bytes > maxBytes)
                     {
                         overBudget ??= $"{nameof(SelectionJob)}.{nameof(job.PooledDimension)} {job.PooledDimension} keeps {candidates.Length} embeddings of {kept.Length} values "
-                            + $"({bytes >> 20} MiB), above the {MaxEmbeddingBytes >> 20} MiB a selection may hold: "
-                            + $"set it to 1..{Math.Max(1, MaxEmbeddingBytes / sizeof(float) / candidates.Length)}";
+                            + $"({bytes} bytes), above the {maxBytes} a selection may hold (Job:MaxSelectionBytes): "
+                            + $"set it to 1..{Math.Max(1, maxBytes / sizeof(float) / candidates.Length)}";
                         await stopReads.CancelAsync();
                         return;
                     }
