@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Runtime;
 using Orleans.Runtime.MembershipService.SiloMetadata;
@@ -101,8 +102,10 @@ public static class SiloHosting
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => new StorageStartupCheck(sp.GetRequiredService<IBlobStore>(), storage));
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => ActivatorUtilities.CreateInstance<RegistrationWorkFolderSweep>(sp, role));
         services.Configure<ModelOptions>(configuration.GetSection(ModelOptions.Section));
-        services.Configure<JobOptions>(configuration.GetSection(JobOptions.Section));
-        services.Configure<ImageOptions>(configuration.GetSection(ImageOptions.Section));
+        services.AddOptions<JobOptions>().Bind(configuration.GetSection(JobOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<JobOptions>>(new RangeValidation<JobOptions>(ConfiguredRanges.Problems));
+        services.AddOptions<ImageOptions>().Bind(configuration.GetSection(ImageOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ImageOptions>>(new RangeValidation<ImageOptions>(ConfiguredRanges.Problems));
         if (SiloRoles.Serves(role, SiloRoles.Cpu) && registration.Engine == RegistrationEngine.Elastix)
         {
             // A cpu silo without elastix would fail every registration: refuse to start, naming what is missing.
@@ -150,7 +153,9 @@ public static class SiloHosting
         var section = configuration.GetSection("Registration");
         var options = section.Get<RegistrationOptions>(o => o.ErrorOnUnknownConfiguration = false) ?? new RegistrationOptions();
         var files = section.GetSection(nameof(RegistrationOptions.ParameterFiles)).Get<string[]>();
-        return files is { Length: > 0 } ? options with { ParameterFiles = files } : options with { ParameterFiles = new RegistrationOptions().ParameterFiles };
+        return ConfiguredRanges.Require(
+            files is { Length: > 0 } ? options with { ParameterFiles = files } : options with { ParameterFiles = new RegistrationOptions().ParameterFiles },
+            ConfiguredRanges.Problems);
     }
 
     /// <summary>The silo's role from <c>Orleans:Metadata:role</c>, checked.</summary>

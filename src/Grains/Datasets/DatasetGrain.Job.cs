@@ -164,6 +164,7 @@ internal sealed partial class DatasetGrain : IJobHost
                 $"{phase}",
                 async ct =>
                 {
+                    await CountPhaseAttemptAsync();
                     await PublishPendingEventsAsync(ct);
                     await (state.State.Phase switch
                     {
@@ -172,19 +173,53 @@ internal sealed partial class DatasetGrain : IJobHost
                         DatasetPhase.Running => SegmentAllAsync(ct),
                         _ => Task.CompletedTask,
                     });
+                    // Finished: the next phase, or the next run of this one, starts its count afresh (saved with the events).
+                    state.State.PhaseAttempts = 0;
                     await PublishPendingEventsAsync(ct);
                 },
                 cancellationToken);
         }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Stopped on purpose (cancel, deactivation): no failed try; what runs next counts afresh.
+            state.State.PhaseAttempts = 0;
+            throw;
+        }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            logger.LogError(e, "Dataset {Dataset}: {Phase} failed after {Attempts} attempts; the dataset fails", Id, phase, jobOptions.Value.MaxPhaseAttempts);
+            logger.LogError(e, "Dataset {Dataset}: {Phase} failed after {Attempts} attempts; the dataset fails", Id, phase, state.State.PhaseAttempts);
             state.State.Phase = IsActive(state.State.Phase) ? DatasetPhase.Failed : state.State.Phase;
-            state.State.Message = $"{phase} failed after {jobOptions.Value.MaxPhaseAttempts} attempts: {ImageError.OneLine(e.Message)}";
+            state.State.Message = $"{phase} failed after {state.State.PhaseAttempts} attempts: {ImageError.OneLine(e.Message)}";
+            state.State.PhaseAttempts = 0;
             state.State.SupportsSelectedPending = false;
             state.State.CompletionPending = false;
             await SaveAsync();
         }
+    }
+
+    /// <summary>
+    /// Counts one try of the active phase in the stored state before it starts, so the count survives a silo that dies
+    /// during it; past Job:MaxPhaseAttempts the phase ends with <see cref="PhaseAttemptsExhaustedException"/>, which
+    /// is not retried, and the dataset fails with the reason.
+    /// </summary>
+    private async Task CountPhaseAttemptAsync()
+    {
+        var s = state.State;
+        if (s.AttemptedPhase != s.Phase)
+        {
+            s.AttemptedPhase = s.Phase;
+            s.PhaseAttempts = 0;
+        }
+
+        var max = jobOptions.Value.MaxPhaseAttempts;
+        if (s.PhaseAttempts >= max)
+        {
+            throw new PhaseAttemptsExhaustedException(
+                $"{s.Phase} was started {s.PhaseAttempts} times (Job:MaxPhaseAttempts {max}) without finishing: the silos running it failed or stopped each time");
+        }
+
+        s.PhaseAttempts++;
+        await SaveAsync();
     }
 
     /// <summary>Reads the stored state again after a failed phase, keeping the failure's message.</summary>

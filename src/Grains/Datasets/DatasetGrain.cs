@@ -66,10 +66,7 @@ internal sealed partial class DatasetGrain(
                 : Status();
         }
 
-        if (request.WorkingSize is < 32 or > 4096)
-        {
-            throw new ArgumentOutOfRangeException(nameof(request), $"Working size must be 32..4096, not {request.WorkingSize}.");
-        }
+        SettingRanges.RequireWorkingSize(nameof(CreateDataset), request.WorkingSize);
 
         var prefix = request.ImagePrefix ?? DatasetBlobLayout.ImagesPrefix(Id);
         BlobName.PrefixSegments(prefix);
@@ -123,10 +120,7 @@ internal sealed partial class DatasetGrain(
             throw new ArgumentOutOfRangeException(nameof(request), $"Dataset '{Id}': atlases must be 1..K ({request.K}), not {request.Atlases}.");
         }
 
-        if (request.PooledDimension < 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(request), $"Pooled dimension must be 0 (none) or more, not {request.PooledDimension}.");
-        }
+        SettingRanges.Require($"{nameof(SelectSupports)}.{nameof(request.PooledDimension)}", request.PooledDimension, 0, SettingRanges.MaxPooledDimension);
 
         switch (s.Phase)
         {
@@ -217,10 +211,7 @@ internal sealed partial class DatasetGrain(
             throw new InvalidOperationException($"Dataset '{Id}' is {s.Phase}: every support needs an accepted annotation before a run (annotate, then accept).");
         }
 
-        if (settings.Refine is < 0 or > 100)
-        {
-            throw new ArgumentOutOfRangeException(nameof(settings), $"Refine must be 0..100, not {settings.Refine}.");
-        }
+        SettingRanges.RequireRun("run", settings);
 
         if (!Enum.IsDefined(settings.Method))
         {

@@ -111,6 +111,18 @@ public sealed class DatasetState
     [Id(30)]
     public PipelineChoice? Pipeline { get; set; }
 
+    /// <summary>
+    /// Tries of the active phase so far, kept across activations: a phase whose silo dies each time (a crash the job
+    /// cannot catch) would otherwise start again with a fresh count at every resume, for ever. Ids from 40: room for
+    /// the fields other branches add.
+    /// </summary>
+    [Id(40)]
+    public int PhaseAttempts { get; set; }
+
+    /// <summary>The phase <see cref="PhaseAttempts"/> counts.</summary>
+    [Id(41)]
+    public DatasetPhase AttemptedPhase { get; set; }
+
     public void AddFailure(ImageFailure failure)
     {
         if (RecentFailures.Contains(failure))

@@ -30,6 +30,8 @@ internal sealed class ImageGrain(
 
     public Task<EmbeddingOutcome> EmbedAsync(EmbedImage request, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(request);
+        SettingRanges.RequireWorkingSize(nameof(EmbedImage), request.WorkingSize);
         if (state.State.Embedding is { Error: null } done)
         {
             return Task.FromResult(done);
@@ -51,6 +53,9 @@ internal sealed class ImageGrain(
 
     public Task<ImageOutcome> SegmentAsync(SegmentImage request, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(request);
+        SettingRanges.RequireWorkingSize(nameof(SegmentImage), request.WorkingSize);
+        SettingRanges.RequireRun(nameof(SegmentImage), request.Settings);
         if (state.State.RunId == request.RunId && state.State.Outcome is { } done)
         {
             return Task.FromResult(done);

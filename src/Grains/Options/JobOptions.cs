@@ -43,4 +43,10 @@ public sealed class JobOptions
     /// Orleans' default failure detection takes to declare a killed silo dead (about 15-30 s), after which the call lands elsewhere.
     /// </summary>
     public int MaxAttempts { get; set; } = 8;
+
+    /// <summary>
+    /// Memory the embeddings a support selection holds may take, in bytes: SAM's (1,048,576 floats each) unpooled reach
+    /// the default at 256 images, where SelectSupports' PooledDimension is the answer.
+    /// </summary>
+    public long MaxSelectionBytes { get; set; } = 1L << 30;
 }

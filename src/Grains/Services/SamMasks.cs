@@ -23,6 +23,9 @@ public sealed class SamMasks(IBlobStore blobs, FailureRecords failures, IOptions
     {
         ArgumentNullException.ThrowIfNull(decoder);
         ArgumentNullException.ThrowIfNull(job);
+        SettingRanges.RequireRun(nameof(SamJob), job.Settings);
+        // The mask is mapped back to this size: checked before it becomes an allocation.
+        SettingRanges.RequireImageSize(nameof(SamJob), job.Width, job.Height, imageOptions.Value.MaxPixels);
         var clock = Stopwatch.StartNew();
         try
         {
@@ -60,6 +63,7 @@ public sealed class SamMasks(IBlobStore blobs, FailureRecords failures, IOptions
     {
         ArgumentNullException.ThrowIfNull(decoder);
         ArgumentNullException.ThrowIfNull(job);
+        SettingRanges.RequireWorkingSize(nameof(BaselineJob), job.WorkingSize);
         var clock = Stopwatch.StartNew();
         var outcome = new ImageOutcome { Image = job.Image, Supports = job.Support is { } s ? [s.Image] : [] };
         try

@@ -28,6 +28,8 @@ internal sealed class EmbeddingWorker(
 {
     public async Task<EmbeddingOutcome> EmbedAsync(EmbeddingJob job, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(job);
+        SettingRanges.RequireWorkingSize(nameof(EmbeddingJob), job.WorkingSize);
         var clock = Stopwatch.StartNew();
         // Loaded once per silo (at a gpu silo's start), on the thread pool.
         var encoder = await models.GetEncoderAsync();

@@ -23,6 +23,8 @@ internal sealed class RegistrationWorker(CoarseMasks coarseMasks, SamMpaMetrics 
 {
     public async Task<CoarseResult> SegmentQueryAsync(QueryJob job, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(job);
+        SettingRanges.RequireWorkingSize(nameof(QueryJob), job.WorkingSize);
         var clock = Stopwatch.StartNew();
         var result = await coarseMasks.SegmentAsync(job, cancellationToken);
         var seconds = clock.Elapsed.TotalSeconds;

@@ -16,38 +16,67 @@ namespace SamMpa.Grains.Workers;
 /// <summary>Stage ES on a cpu silo: loads the dataset's embeddings (optionally pooled) and picks the supports.</summary>
 [StatelessWorker(1)]
 [CpuPlacement]
-internal sealed class SelectionWorker(IBlobStore blobs, IOptions<ImageOptions> imageOptions) : Grain, ISelectionWorker
+internal sealed class SelectionWorker(IBlobStore blobs, IOptions<ImageOptions> imageOptions, IOptions<JobOptions> jobOptions) : Grain, ISelectionWorker
 {
     private const int ParallelReads = 16;
 
     public async Task<SelectionOutcome> SelectAsync(SelectionJob job, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(job);
+        SettingRanges.Require($"{nameof(SelectionJob)}.{nameof(job.PooledDimension)}", job.PooledDimension, 0, SettingRanges.MaxPooledDimension);
+        SettingRanges.Require($"{nameof(SelectionJob)}.{nameof(job.Atlases)}", job.Atlases, 1, Math.Max(1, job.K));
         var clock = Stopwatch.StartNew();
+        var maxBytes = jobOptions.Value.MaxSelectionBytes;
         var images = await DatasetFiles.ReadImagesAsync(blobs, job.Dataset, job.ImageCount, cancellationToken);
         var failed = (await DatasetFiles.ReadEmbeddingAsync(blobs, job.Dataset, cancellationToken)).FailedIndexes();
         // Images whose embedding failed are neither supports nor queries.
         var candidates = Enumerable.Range(0, images.Count).Where(i => !failed.Contains(i)).ToArray();
         var embeddings = new float[candidates.Length][];
         var problems = new List<string>();
-        await Parallel.ForEachAsync(
-            Enumerable.Range(0, candidates.Length),
-            new ParallelOptions { MaxDegreeOfParallelism = ParallelReads, CancellationToken = cancellationToken },
-            async (c, ct) =>
-            {
-                var name = DatasetBlobLayout.Embedding(job.Dataset, job.Encoder, images[candidates[c]]);
-                var values = EmbeddingCodec.Decode(await blobs.ReadAsync(name, ct) ?? []);
-                if (values is null)
+        string? overBudget = null;
+        using var stopReads = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        try
+        {
+            await Parallel.ForEachAsync(
+                Enumerable.Range(0, candidates.Length),
+                new ParallelOptions { MaxDegreeOfParallelism = ParallelReads, CancellationToken = stopReads.Token },
+                async (c, ct) =>
                 {
-                    lock (problems)
+                    var name = DatasetBlobLayout.Embedding(job.Dataset, job.Encoder, images[candidates[c]]);
+                    var values = EmbeddingCodec.Decode(await blobs.ReadAsync(name, ct) ?? []);
+                    if (values is null)
                     {
-                        problems.Add($"{name}: missing or unreadable embedding");
+                        lock (problems)
+                        {
+                            problems.Add($"{name}: missing or unreadable embedding");
+                        }
+
+                        return;
                     }
 
-                    return;
-                }
+                    var kept = job.PooledDimension > 0 ? EmbeddingPooling.Pool(values, job.PooledDimension) : values;
+                    // All of them would take this much: refused from the first one read, none kept, the reads end.
+                    var bytes = (long)candidates.Length * kept.Length * sizeof(float);
+                    if (bytes > maxBytes)
+                    {
+                        overBudget ??= $"{nameof(SelectionJob)}.{nameof(job.PooledDimension)} {job.PooledDimension} keeps {candidates.Length} embeddings of {kept.Length} values "
+                            + $"({bytes} bytes), above the {maxBytes} a selection may hold (Job:MaxSelectionBytes): "
+                            + $"set it to 1..{Math.Max(1, maxBytes / sizeof(float) / candidates.Length)}";
+                        await stopReads.CancelAsync();
+                        return;
+                    }
 
-                embeddings[c] = job.PooledDimension > 0 ? EmbeddingPooling.Pool(values, job.PooledDimension) : values;
-            });
+                    embeddings[c] = kept;
+                });
+        }
+        catch (OperationCanceledException) when (overBudget is not null && !cancellationToken.IsCancellationRequested)
+        {
+        }
+
+        if (overBudget is not null)
+        {
+            return new SelectionOutcome { Error = overBudget };
+        }
 
         if (problems.Count > 0)
         {

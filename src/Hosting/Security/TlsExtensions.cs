@@ -12,8 +12,8 @@ namespace SamMpa.Hosting.Security;
 /// </summary>
 public static class TlsExtensions
 {
-    private const string ServerAuthOid = "1.3.6.1.5.5.7.3.1";
-    private const string ClientAuthOid = "1.3.6.1.5.5.7.3.2";
+    internal const string ServerAuthOid = "1.3.6.1.5.5.7.3.1";
+    internal const string ClientAuthOid = "1.3.6.1.5.5.7.3.2";
     private const string SubjectAltNameOid = "2.5.29.17";
 
     /// <summary>
@@ -31,7 +31,10 @@ public static class TlsExtensions
 
         // A silo accepts connections and opens them: its certificate serves both ways.
         var certificate = LoadCertificate(settings, ServerAuthOid, ClientAuthOid);
-        var peers = PeerValidator(settings);
+        RequireTrustAnchor(settings);
+        // Every legitimate peer of a silo (a client, or a silo: serverAuth and clientAuth) carries clientAuth; one
+        // validator serves inbound and outbound connections, so clientAuth is what it can ask of all of them.
+        var peers = PeerValidator(settings, ClientAuthOid);
         return silo.UseTls(certificate, options => Configure(options, peers));
     }
 
@@ -49,7 +52,8 @@ public static class TlsExtensions
         }
 
         var certificate = LoadCertificate(settings, ClientAuthOid);
-        var peers = PeerValidator(settings);
+        // A client only ever connects to gateways: the other end is a server.
+        var peers = PeerValidator(settings, ServerAuthOid);
         return client.UseTls(certificate, options => Configure(options, peers));
     }
 
@@ -67,24 +71,42 @@ public static class TlsExtensions
         options.RemoteCertificateValidation = peers;
     }
 
-    private static RemoteCertificateValidator PeerValidator(TlsSettings settings)
+    /// <summary>
+    /// Refuses a silo whose TLS would accept any certificate that chains to the machine's trust store (a public CA's,
+    /// anyone's): it needs its own CA, allowed names, or both.
+    /// </summary>
+    internal static void RequireTrustAnchor(TlsSettings settings)
+    {
+        if (string.IsNullOrWhiteSpace(settings.TrustedCaPath) && !AllowedNamesOf(settings).Any())
+        {
+            throw new InvalidOperationException(
+                "Orleans:Tls:Enabled is true but neither Orleans:Tls:TrustedCaPath nor Orleans:Tls:AllowedNames is set: any certificate a public CA signed would be accepted. "
+                + "Give the cluster CA's PEM file (TrustedCaPath), the names peers' certificates must carry (AllowedNames), or both.");
+        }
+    }
+
+    private static IEnumerable<string> AllowedNamesOf(TlsSettings settings) =>
+        settings.AllowedNames.Where(n => !string.IsNullOrWhiteSpace(n)).Select(n => n.Trim());
+
+    private static RemoteCertificateValidator PeerValidator(TlsSettings settings, string requiredUsage)
     {
         var authorities = string.IsNullOrWhiteSpace(settings.TrustedCaPath) ? null : LoadTrustedCas(settings.TrustedCaPath);
-        var names = settings.AllowedNames.Where(n => !string.IsNullOrWhiteSpace(n)).Select(n => n.Trim()).ToArray();
-        return (certificate, chain, errors) => IsTrustedPeer(certificate, chain, errors, authorities, names);
+        var names = AllowedNamesOf(settings).ToArray();
+        return (certificate, chain, errors) => IsTrustedPeer(certificate, chain, errors, authorities, names, requiredUsage);
     }
 
     /// <summary>
     /// Whether the other end's certificate is accepted: it chains to one of <paramref name="authorities"/> (or, without
-    /// any, to the machine's trust store), is within its validity period, and carries one of
-    /// <paramref name="allowedNames"/> when there are any.
+    /// any, to the machine's trust store), is within its validity period, may be used for
+    /// <paramref name="requiredUsage"/> (an extended key usage OID), and carries one of <paramref name="allowedNames"/>
+    /// when there are any.
     /// </summary>
     internal static bool IsTrustedPeer(
         X509Certificate2 certificate, X509Chain? platformChain, SslPolicyErrors errors,
-        X509Certificate2Collection? authorities, IReadOnlyCollection<string> allowedNames)
+        X509Certificate2Collection? authorities, IReadOnlyCollection<string> allowedNames, string requiredUsage)
     {
         ArgumentNullException.ThrowIfNull(certificate);
-        if (errors.HasFlag(SslPolicyErrors.RemoteCertificateNotAvailable))
+        if (errors.HasFlag(SslPolicyErrors.RemoteCertificateNotAvailable) || !AllowsUsage(certificate, requiredUsage))
         {
             return false;
         }
@@ -192,11 +214,9 @@ public static class TlsExtensions
                     $"Orleans:Tls:CertificatePath '{path}' holds a certificate that expired on {certificate.NotAfter.ToUniversalTime():u} ({certificate.Subject}).");
             }
 
-            var usages = certificate.Extensions.OfType<X509EnhancedKeyUsageExtension>().ToArray();
             foreach (var usage in requiredUsages)
             {
-                // No extended key usage extension at all means any usage; with one, it must list what is needed.
-                if (usages.Length > 0 && !usages.Any(u => u.EnhancedKeyUsages.Cast<Oid>().Any(o => o.Value == usage)))
+                if (!AllowsUsage(certificate, usage))
                 {
                     var name = usage == ServerAuthOid ? "serverAuth" : "clientAuth";
                     throw new InvalidOperationException(
@@ -211,6 +231,16 @@ public static class TlsExtensions
             certificate.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Whether <paramref name="certificate"/> may be used for <paramref name="usage"/> (an extended key usage OID): no
+    /// extended key usage extension at all means any usage (RFC 5280); with one, it must list the usage.
+    /// </summary>
+    internal static bool AllowsUsage(X509Certificate2 certificate, string usage)
+    {
+        var usages = certificate.Extensions.OfType<X509EnhancedKeyUsageExtension>().ToArray();
+        return usages.Length == 0 || usages.Any(u => u.EnhancedKeyUsages.Cast<Oid>().Any(o => o.Value == usage));
     }
 
     /// <summary>The CA certificates of <paramref name="file"/>: PEM (one or several) or a single DER certificate.</summary>

@@ -68,6 +68,25 @@ public sealed class JobResilienceTests
     }
 
     [Fact]
+    public async Task A_phase_whose_stored_attempts_are_spent_is_not_tried_again()
+    {
+        // The dataset grain counts a phase's tries in its stored state (a silo that dies mid-phase leaves no exception
+        // to count): once they are spent the phase ends at once, whatever attempts the retry policy has left.
+        using var meters = new TestMeterFactory();
+        var resilience = new JobResilience("d", new JobOptions { MaxPhaseAttempts = 5, RetryDelay = TimeSpan.FromMilliseconds(1) }, new SamMpaMetrics(meters), NullLogger.Instance);
+        var attempts = 0;
+
+        var failure = await Assert.ThrowsAsync<PhaseAttemptsExhaustedException>(() => resilience.PhaseAsync("Running", _ =>
+        {
+            attempts++;
+            throw new PhaseAttemptsExhaustedException("Running was started 5 times");
+        }, CancellationToken.None));
+
+        Assert.Equal(1, attempts);
+        Assert.Equal("Running was started 5 times", failure.Message);
+    }
+
+    [Fact]
     public async Task Cancellation_is_never_retried()
     {
         using var meters = new TestMeterFactory();

@@ -76,6 +76,34 @@ public sealed class SiloStartupRefusalTests : IDisposable
         Assert.Contains($"Blob storage at {Endpoint}/sammpa is unreachable", message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_job_or_image_setting_out_of_its_range_stops_the_silo_at_start_naming_the_setting_and_the_range()
+    {
+        var message = await StartFailureAsync(new Dictionary<string, string?>
+        {
+            ["Orleans:Metadata:role"] = "gpu",
+            ["Job:MaxPhaseAttempts"] = "0",
+            ["Images:MaxPixels"] = "0",
+        });
+
+        Assert.Contains("Job:MaxPhaseAttempts is 0: allowed 1..1000.", message, StringComparison.Ordinal);
+        Assert.Contains("Images:MaxPixels is 0: allowed 256..2147483647.", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_registration_setting_out_of_its_range_stops_the_silo_at_start_naming_the_setting()
+    {
+        var message = await StartFailureAsync(new Dictionary<string, string?>
+        {
+            ["Orleans:Metadata:role"] = "gpu",
+            ["Registration:Timeout"] = "00:00:00",
+            ["Registration:MaxDegreeOfParallelism"] = "-1",
+        });
+
+        Assert.Contains("Registration:Timeout is 00:00:00: allowed 00:00:01..1.00:00:00.", message, StringComparison.Ordinal);
+        Assert.Contains("Registration:MaxDegreeOfParallelism is -1: allowed 1..1024.", message, StringComparison.Ordinal);
+    }
+
     /// <summary>Builds and starts a silo host from <paramref name="settings"/>; returns the messages of the error that stopped it.</summary>
     private async Task<string> StartFailureAsync(Dictionary<string, string?> settings)
     {

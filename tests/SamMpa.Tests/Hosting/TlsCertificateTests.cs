@@ -36,7 +36,7 @@ public sealed class TlsCertificateTests : IDisposable
         using var silo = _cluster.Issue("sammpa-silo");
 
         // The platform's own chain (the machine's trust store) does not know the private CA: that verdict is replaced.
-        Assert.True(TlsExtensions.IsTrustedPeer(silo, null, SslPolicyErrors.RemoteCertificateChainErrors, _authorities, []));
+        Assert.True(TlsExtensions.IsTrustedPeer(silo, null, SslPolicyErrors.RemoteCertificateChainErrors, _authorities, [], TlsExtensions.ClientAuthOid));
     }
 
     [Fact]
@@ -44,7 +44,7 @@ public sealed class TlsCertificateTests : IDisposable
     {
         using var stranger = _stranger.Issue("sammpa-silo");
 
-        Assert.False(TlsExtensions.IsTrustedPeer(stranger, null, SslPolicyErrors.None, _authorities, []));
+        Assert.False(TlsExtensions.IsTrustedPeer(stranger, null, SslPolicyErrors.None, _authorities, [], TlsExtensions.ClientAuthOid));
     }
 
     [Fact]
@@ -52,9 +52,9 @@ public sealed class TlsCertificateTests : IDisposable
     {
         using var silo = _cluster.Issue("sammpa-silo");
 
-        Assert.False(TlsExtensions.IsTrustedPeer(silo, null, SslPolicyErrors.RemoteCertificateChainErrors, null, []));
-        Assert.True(TlsExtensions.IsTrustedPeer(silo, null, SslPolicyErrors.RemoteCertificateNameMismatch, null, []));
-        Assert.False(TlsExtensions.IsTrustedPeer(silo, null, SslPolicyErrors.RemoteCertificateNotAvailable, _authorities, []));
+        Assert.False(TlsExtensions.IsTrustedPeer(silo, null, SslPolicyErrors.RemoteCertificateChainErrors, null, [], TlsExtensions.ClientAuthOid));
+        Assert.True(TlsExtensions.IsTrustedPeer(silo, null, SslPolicyErrors.RemoteCertificateNameMismatch, null, [], TlsExtensions.ClientAuthOid));
+        Assert.False(TlsExtensions.IsTrustedPeer(silo, null, SslPolicyErrors.RemoteCertificateNotAvailable, _authorities, [], TlsExtensions.ClientAuthOid));
     }
 
     [Theory]
@@ -68,7 +68,40 @@ public sealed class TlsCertificateTests : IDisposable
     {
         using var silo = _cluster.Issue("sammpa-silo");
 
-        Assert.Equal(accepted, TlsExtensions.IsTrustedPeer(silo, null, SslPolicyErrors.None, _authorities, [allowed, "unrelated"]));
+        Assert.Equal(accepted, TlsExtensions.IsTrustedPeer(silo, null, SslPolicyErrors.None, _authorities, [allowed, "unrelated"], TlsExtensions.ClientAuthOid));
+    }
+
+    [Theory]
+    [InlineData(TlsExtensions.ClientAuthOid, true)]
+    [InlineData(TlsExtensions.ServerAuthOid, false)]
+    public void A_peer_certificate_is_accepted_only_for_the_extended_key_usage_it_carries(string required, bool accepted)
+    {
+        using var clientOnly = _cluster.Issue("sammpa-client", TlsExtensions.ClientAuthOid);
+
+        Assert.Equal(accepted, TlsExtensions.IsTrustedPeer(clientOnly, null, SslPolicyErrors.None, _authorities, [], required));
+    }
+
+    [Fact]
+    public void A_server_only_certificate_cannot_act_as_a_client_of_a_silo()
+    {
+        using var serverOnly = _cluster.Issue("web-server", TlsExtensions.ServerAuthOid);
+        using var silo = _cluster.Issue("sammpa-silo");
+
+        Assert.False(TlsExtensions.IsTrustedPeer(serverOnly, null, SslPolicyErrors.None, _authorities, [], TlsExtensions.ClientAuthOid));
+        Assert.True(TlsExtensions.IsTrustedPeer(silo, null, SslPolicyErrors.None, _authorities, [], TlsExtensions.ClientAuthOid));
+        Assert.True(TlsExtensions.IsTrustedPeer(silo, null, SslPolicyErrors.None, _authorities, [], TlsExtensions.ServerAuthOid));
+    }
+
+    [Fact]
+    public void A_silo_with_tls_on_but_neither_a_CA_nor_allowed_names_refuses_to_start_naming_both_settings()
+    {
+        var failure = Assert.Throws<InvalidOperationException>(() =>
+            TlsExtensions.RequireTrustAnchor(new TlsSettings { Enabled = true, CertificatePath = "tls.pfx", AllowedNames = [" "] }));
+        Assert.Contains("Orleans:Tls:TrustedCaPath", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("Orleans:Tls:AllowedNames", failure.Message, StringComparison.Ordinal);
+
+        TlsExtensions.RequireTrustAnchor(new TlsSettings { Enabled = true, TrustedCaPath = _cluster.CaPath });
+        TlsExtensions.RequireTrustAnchor(new TlsSettings { Enabled = true, AllowedNames = ["sammpa-silo"] });
     }
 
     [Fact]

@@ -173,6 +173,26 @@ public sealed class TlsClusterTests : IDisposable
         }
     }
 
+    [Fact]
+    public void Tls_on_without_a_trusted_CA_or_allowed_names_stops_the_silo_at_start_naming_both_settings()
+    {
+        // A good certificate, but nothing that says whose certificates to accept: any a public CA signed would pass.
+        var tls = new TlsSettings { Enabled = true, CertificatePath = _cluster.IssuePfx("sammpa-silo") };
+        var ports = FreePorts.Take(2);
+
+        var failure = Assert.Throws<InvalidOperationException>(() =>
+        {
+            var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+            builder.UseOrleans(silo => silo
+                .UseLocalhostClustering(ports[0], ports[1], new IPEndPoint(IPAddress.Loopback, ports[0]), _clusterId, _clusterId)
+                .UseSamMpaTls(tls));
+            using var host = builder.Build();
+        });
+
+        Assert.Contains("Orleans:Tls:TrustedCaPath", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("Orleans:Tls:AllowedNames", failure.Message, StringComparison.Ordinal);
+    }
+
     private static TlsSettings Settings(string pfx, string? password, params string[] allowedNames) => new()
     {
         Enabled = true,

@@ -39,15 +39,24 @@ internal sealed class TlsTestCertificates : IDisposable
         return path;
     }
 
-    /// <summary>A leaf signed by the CA, with its private key: CN=<paramref name="name"/>, DNS names localhost and the name.</summary>
-    public X509Certificate2 Issue(string name)
+    /// <summary>
+    /// A leaf signed by the CA, with its private key: CN=<paramref name="name"/>, DNS names localhost and the name, the
+    /// extended key usages <paramref name="usages"/> (serverAuth and clientAuth when none are given).
+    /// </summary>
+    public X509Certificate2 Issue(string name, params string[] usages)
     {
+        var ekus = usages.Length == 0 ? ["1.3.6.1.5.5.7.3.1", "1.3.6.1.5.5.7.3.2"] : usages;
         using var key = RSA.Create(2048);
         var request = new CertificateRequest($"CN={name}", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(certificateAuthority: false, hasPathLengthConstraint: false, pathLengthConstraint: 0, critical: true));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyEncipherment, critical: true));
-        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension(
-            [new Oid("1.3.6.1.5.5.7.3.1", "serverAuth"), new Oid("1.3.6.1.5.5.7.3.2", "clientAuth")], critical: false));
+        var usageOids = new OidCollection();
+        foreach (var eku in ekus)
+        {
+            usageOids.Add(new Oid(eku));
+        }
+
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension(usageOids, critical: false));
         var names = new SubjectAlternativeNameBuilder();
         names.AddDnsName("localhost");
         names.AddDnsName(name);

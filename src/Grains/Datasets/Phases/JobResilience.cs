@@ -100,5 +100,6 @@ public sealed class JobResilience
             : Task.Factory.StartNew(work, CancellationToken.None, TaskCreationOptions.DenyChildAttach, scheduler).Unwrap();
 
     private static bool IsRetryable(Exception? exception, CancellationToken cancellationToken) =>
-        exception is not null && !(exception is OperationCanceledException && cancellationToken.IsCancellationRequested);
+        exception is not null and not PhaseAttemptsExhaustedException
+        && !(exception is OperationCanceledException && cancellationToken.IsCancellationRequested);
 }
