@@ -64,7 +64,7 @@ public static class ImageFile
         {
             if (PngHeader.HasSignature(content))
             {
-                var png = PngHeader.Parse(content, name);
+                var png = PngHeader.Parse(content, name, sizeOnly: true);
                 return (png.Width, png.Height);
             }
 

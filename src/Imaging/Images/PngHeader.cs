@@ -22,8 +22,13 @@ internal sealed record PngHeader(int Width, int Height, int BitDepth, int ColorT
 
     public static bool HasSignature(ReadOnlySpan<byte> content) => content.StartsWith(Signature);
 
+    /// <param name="sizeOnly">
+    /// Only the size is wanted (listing a dataset): the chunks are walked as far as the file goes, so a second or
+    /// misplaced IHDR is still refused, but a file cut short further on is not; it is refused when it is decoded, and
+    /// fails alone.
+    /// </param>
     /// <exception cref="InvalidImageException">The chunks are not a well-formed PNG's.</exception>
-    public static PngHeader Parse(ReadOnlySpan<byte> file, string name)
+    public static PngHeader Parse(ReadOnlySpan<byte> file, string name, bool sizeOnly = false)
     {
         if (!HasSignature(file))
         {
@@ -37,6 +42,11 @@ internal sealed record PngHeader(int Width, int Height, int BitDepth, int ColorT
         {
             if (file.Length - offset < 12)
             {
+                if (sizeOnly && header is not null)
+                {
+                    return header;
+                }
+
                 throw new InvalidImageException(name, "truncated image (incomplete data: the PNG ends before its IEND chunk)");
             }
 
@@ -45,6 +55,11 @@ internal sealed record PngHeader(int Width, int Height, int BitDepth, int ColorT
             var type = file.Slice(offset + 4, 4);
             if (length > int.MaxValue || length > file.Length - offset - 12L)
             {
+                if (sizeOnly && header is not null)
+                {
+                    return header;
+                }
+
                 throw new InvalidImageException(name, $"truncated image (incomplete data: chunk '{TypeName(type)}' at byte {offset} declares {length:N0} bytes, past the end of the file)");
             }
 
@@ -73,7 +88,7 @@ internal sealed record PngHeader(int Width, int Height, int BitDepth, int ColorT
             offset += 12 + (int)length;
         }
 
-        return header is not null && data.Count > 0
+        return header is not null && (data.Count > 0 || sizeOnly)
             ? header with { DataChunks = data }
             : throw new InvalidImageException(name, "not a valid PNG (no IDAT chunk: the file holds no image data)");
     }

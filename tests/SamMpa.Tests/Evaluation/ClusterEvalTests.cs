@@ -64,7 +64,8 @@ public sealed class ClusterEvalTests
         Assert.Empty(single.Candidates);
         Assert.Contains("K = 1", single.Note, StringComparison.Ordinal);
         var trial = report.Runs[1].Auto!;
-        Assert.Equal("mp", trial.Candidates[0].Pipeline);
+        // The candidates come in the prior's order, the first being the bench's best on both shared sets.
+        Assert.Equal("loc+rf", trial.Candidates[0].Pipeline);
         Assert.Contains(trial.Chosen, trial.Candidates.Select(c => c.Pipeline));
         Assert.StartsWith($"auto: chose {trial.Chosen} (leave-one-out Dice ", AutoLine.Format(trial), StringComparison.Ordinal);
 
@@ -73,6 +74,9 @@ public sealed class ClusterEvalTests
         Assert.Equal(trial.Chosen, auto.GetProperty("chosen").GetString());
         Assert.Equal(trial.Candidates.Count, auto.GetProperty("candidates").GetArrayLength());
         Assert.True(auto.GetProperty("candidates")[0].TryGetProperty("leave_one_out_dice", out _), "summary.json names each candidate's leave-one-out Dice");
+        Assert.True(
+            auto.GetProperty("candidates")[0].TryGetProperty("support_dice", out var perSupport) && perSupport.GetArrayLength() == 3,
+            "summary.json gives each candidate's Dice on each of the 3 supports");
     }
 
     [Fact]
