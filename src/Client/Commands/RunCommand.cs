@@ -24,7 +24,7 @@ internal static class RunCommand
             Description = "The mask stages: mp (registration), loc (localisation), rf (GrabCut refinement) joined by commas, or auto (chosen per dataset by leave-one-out on the supports). SAM is --sam.",
             DefaultValueFactory = _ => "auto",
         };
-        var command = new Command("run", "Segment every query: propagate the supports' masks (and prompt SAM with --sam). Follows progress on the completion stream.")
+        var command = new Command("run", "Segment every query with the mask stages (--stages, auto by default: chosen per dataset from the supports), and prompt SAM with --sam. Follows progress on the completion stream.")
         {
             dataset, settings, stages, sam, refine, boxMargin, maskDilation, interior, noWait,
         };
