@@ -73,17 +73,8 @@ public static class PipelineTrial
             throw new ArgumentException("No candidate was scored.", nameof(scores));
         }
 
-        // A candidate that failed on a support is chosen only when every candidate failed somewhere.
-        var eligible = scores.Any(s => s.Failed == 0) ? scores.Where(s => s.Failed == 0).ToArray() : scores.ToArray();
-        var best = eligible[0];
-        foreach (var score in eligible.Skip(1))
-        {
-            if (score.MeanDice > best.MeanDice)
-            {
-                best = score;
-            }
-        }
-
+        var eligible = Eligible(scores);
+        var best = BestMean(eligible);
         return eligible.First(score => ReferenceEquals(score, best) || !ClearlyBetter(best, score));
     }
 
@@ -92,8 +83,8 @@ public static class PipelineTrial
     {
         ArgumentNullException.ThrowIfNull(scores);
         ArgumentNullException.ThrowIfNull(chosen);
-        var best = scores.Where(s => s.Failed == 0 || chosen.Failed > 0).MaxBy(s => s.MeanDice);
-        if (best is null || ReferenceEquals(best, chosen) || best.MeanDice <= chosen.MeanDice)
+        var best = BestMean(Eligible(scores));
+        if (ReferenceEquals(best, chosen) || best.MeanDice <= chosen.MeanDice)
         {
             return null;
         }
@@ -104,6 +95,13 @@ public static class PipelineTrial
             ? $"{best.Candidate.Name} led {chosen.Candidate.Name} by {lead:F3} on the mean but only {value:F1} standard errors support by support (under {Significance:F0}), so {chosen.Candidate.Name}, earlier in the prior's order, stays"
             : null;
     }
+
+    /// <summary>The candidates that may be chosen: those that failed on no support, or all when every one failed somewhere.</summary>
+    private static CandidateScore[] Eligible(IReadOnlyList<CandidateScore> scores) =>
+        scores.Any(s => s.Failed == 0) ? scores.Where(s => s.Failed == 0).ToArray() : scores.ToArray();
+
+    /// <summary>The highest mean Dice; on a tie the earlier candidate.</summary>
+    private static CandidateScore BestMean(IReadOnlyList<CandidateScore> scores) => scores.MaxBy(s => s.MeanDice)!;
 
     /// <summary>Whether <paramref name="a"/> beats <paramref name="b"/> support by support by at least <see cref="Significance"/> standard errors.</summary>
     public static bool ClearlyBetter(CandidateScore a, CandidateScore b)
