@@ -28,6 +28,11 @@ public static class ClientHosting
 
             client.UseConnectionRetryFilter(new BoundedConnectionRetry(TimeSpan.FromSeconds(15)));
             client.UseSamMpaTls(TlsSettings.From(builder.Configuration));
+            if (AccessKeySettings.From(builder.Configuration) is { } accessKey)
+            {
+                client.AddOutgoingGrainCallFilter(new AccessKeyOutgoingFilter(accessKey));
+            }
+
             client.Configure<ClusterOptions>(o =>
             {
                 o.ClusterId = cluster.ClusterId;

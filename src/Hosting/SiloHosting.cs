@@ -81,6 +81,7 @@ public static class SiloHosting
         });
         silo.AddSiloRolePlacement();
         silo.UseSamMpaTls(TlsSettings.From(configuration));
+        silo.AddSamMpaTrustBoundary(configuration);
         if (storage.IsAzure)
         {
             silo.UseSamMpaAzureProviders(storage.Azure);
