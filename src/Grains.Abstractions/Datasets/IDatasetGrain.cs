@@ -1,3 +1,4 @@
+using Orleans.Concurrency;
 using SamMpa.Grains.Security;
 
 namespace SamMpa.Grains.Datasets;
@@ -48,4 +49,12 @@ public interface IDatasetGrain : IGrainWithStringKey
     /// <summary>Takes every role on this dataset from <paramref name="principal"/> (owner only; the owner keeps ownership).</summary>
     [Alias("RevokeGrant")]
     Task RevokeAsync(string principal);
+
+    /// <summary>
+    /// Throws <see cref="AccessDeniedException"/> unless the caller may read this dataset (viewer or more): the check
+    /// before a client subscribes to its completion stream. Interleaves: it only reads the owner and grants.
+    /// </summary>
+    [Alias("RequireViewer")]
+    [AlwaysInterleave]
+    Task RequireViewerAsync();
 }

@@ -37,6 +37,13 @@ internal sealed partial class DatasetGrain
         }
     }
 
+    public Task RequireViewerAsync()
+    {
+        RequireCreated();
+        RequireRole(DatasetRole.Viewer, "read");
+        return Task.CompletedTask;
+    }
+
     /// <summary>Throws <see cref="AccessDeniedException"/> unless the caller holds <paramref name="needed"/> (or more) on this dataset.</summary>
     private void RequireRole(DatasetRole needed, string what)
     {

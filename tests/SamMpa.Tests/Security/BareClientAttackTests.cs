@@ -1,4 +1,7 @@
+using Orleans.Streams;
+using SamMpa.Grains;
 using SamMpa.Grains.Datasets;
+using SamMpa.Grains.Events;
 using SamMpa.Grains.Images;
 using SamMpa.Grains.Security;
 using SamMpa.Grains.Workers;
@@ -13,7 +16,8 @@ namespace SamMpa.Tests.Security;
 /// The attack of issue 13, as an attacker would try it: a bare Orleans client given only the gateway port (no key, no
 /// storage settings) against a silo with the default settings, then against a silo with mutual TLS (with and without
 /// a client certificate). Workers are refused to it, the victim's masks stay as they were, the victim's status cannot
-/// be read and its job not cancelled; a principal the request context claims is not believed.
+/// be read, its job not cancelled, its completion stream not subscribed to; a principal the request context claims is
+/// not believed.
 /// </summary>
 public sealed class BareClientAttackTests : IDisposable
 {
@@ -121,6 +125,11 @@ public sealed class BareClientAttackTests : IDisposable
             await Assert.ThrowsAsync<AccessDeniedException>(() => dataset.CancelAsync());
             await Assert.ThrowsAsync<AccessDeniedException>(() => dataset.GrantAsync("mallory", DatasetRole.Owner));
             await Assert.ThrowsAsync<AccessDeniedException>(() => attacker.GetGrain<IAccessKeysGrain>(IAccessKeysGrain.ClusterKey).CreateAsync("mallory", admin: true));
+
+            // Listen to the victim's completion events.
+            var completions = attacker.GetStreamProvider(Constants.StreamProviderName)
+                .GetStream<CompletionEvent>(StreamId.Create(Constants.CompletionStreamNamespace, victim));
+            await Assert.ThrowsAsync<AccessDeniedException>(() => completions.SubscribeAsync((_, _) => Task.CompletedTask));
 
             Assert.Equal(VictimMask, await silo.Blobs.ReadAsync(DatasetBlobLayout.FinalMask(victim, query), default));
             Assert.Equal(VictimMask, await silo.Blobs.ReadAsync(DatasetBlobLayout.CoarseMask(victim, query), default));

@@ -1,4 +1,7 @@
+using Orleans.Streams;
+using SamMpa.Grains;
 using SamMpa.Grains.Datasets;
+using SamMpa.Grains.Events;
 using SamMpa.Grains.Security;
 
 namespace SamMpa.Tests.Security;
@@ -40,6 +43,14 @@ public sealed class DatasetGrantTests : IAsyncLifetime
         await RefusedAsync(viewer, () => grain.CancelAsync(), "viewer-vera", "owner");
         await RefusedAsync(viewer, async () => { await grain.GrantAsync("viewer-vera", DatasetRole.Owner); return true; }, "viewer-vera", "owner");
         Assert.Equal(DatasetPhase.Embedding, (await SecuredSilo.AsAsync(viewer, () => grain.GetStatusAsync())).Phase);
+
+        // A viewer may follow the dataset's completion events; a stranger may not.
+        var completions = _client.GetStreamProvider(Constants.StreamProviderName)
+            .GetStream<CompletionEvent>(StreamId.Create(Constants.CompletionStreamNamespace, dataset));
+        var subscription = await SecuredSilo.AsAsync(viewer, () => completions.SubscribeAsync((_, _) => Task.CompletedTask));
+        await SecuredSilo.AsAsync(viewer, () => subscription.UnsubscribeAsync());
+        var stranger = await SecuredSilo.KeyForAsync(_client, "stranger-stu");
+        await RefusedAsync(stranger, () => completions.SubscribeAsync((_, _) => Task.CompletedTask), "stranger-stu", "viewer");
     }
 
     [Fact]

@@ -82,13 +82,18 @@ internal sealed class SecuredSilo : IAsyncDisposable
         return new SecuredSilo(host, root, ports[1], clusterId);
     }
 
-    /// <summary>A client that knows the gateway port and, when given, <paramref name="tls"/>: no key, no storage settings.</summary>
+    /// <summary>
+    /// A client that knows the gateway port, the completion streams' provider name and, when given, <paramref name="tls"/>:
+    /// no key, no storage settings.
+    /// </summary>
     public async Task<IClusterClient> BareClientAsync(TlsSettings? tls = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.UseOrleansClient(client =>
         {
             client.UseLocalhostClustering(GatewayPort, _clusterId, _clusterId);
+            // The provider name is no secret: an attacker names the product's streams as its clients do.
+            client.AddMemoryStreams(Constants.StreamProviderName);
             if (tls is not null)
             {
                 client.UseSamMpaTls(tls);
