@@ -51,8 +51,9 @@ public interface IDatasetGrain : IGrainWithStringKey
     Task RevokeAsync(string principal);
 
     /// <summary>
-    /// Throws <see cref="AccessDeniedException"/> unless the caller may read this dataset (viewer or more): the check
-    /// before a client subscribes to its completion stream. Interleaves: it only reads the owner and grants.
+    /// Throws <see cref="AccessDeniedException"/> unless the caller may read this dataset (viewer or more), or it does not
+    /// exist yet: the check before a client subscribes to its completion stream. Interleaves: it only reads the owner and
+    /// grants.
     /// </summary>
     [Alias("RequireViewer")]
     [AlwaysInterleave]

@@ -39,8 +39,12 @@ internal sealed partial class DatasetGrain
 
     public Task RequireViewerAsync()
     {
-        RequireCreated();
-        RequireRole(DatasetRole.Viewer, "read");
+        // Not created yet: nothing to read, and its creator may listen from the start (a README limit says what follows).
+        if (state.State.Phase != DatasetPhase.None)
+        {
+            RequireRole(DatasetRole.Viewer, "read");
+        }
+
         return Task.CompletedTask;
     }
 
