@@ -12,6 +12,21 @@ using SamMpa.Tests.Hosting;
 
 namespace SamMpa.Tests.Security;
 
+/// <summary>A grain that is not the product's: what it calls on for a client must not count as the silo's own work.</summary>
+public interface IRelayProbeGrain : IGrainWithStringKey
+{
+    Task<DatasetStatus> StatusOfAsync(string dataset);
+
+    Task<DatasetStatus> CancelAsync(string dataset);
+}
+
+public sealed class RelayProbeGrain : Grain, IRelayProbeGrain
+{
+    public Task<DatasetStatus> StatusOfAsync(string dataset) => GrainFactory.GetGrain<IDatasetGrain>(dataset).GetStatusAsync();
+
+    public Task<DatasetStatus> CancelAsync(string dataset) => GrainFactory.GetGrain<IDatasetGrain>(dataset).CancelAsync();
+}
+
 /// <summary>
 /// The attack of issue 13, as an attacker would try it: a bare Orleans client given only the gateway port (no key, no
 /// storage settings) against a silo with the default settings, then against a silo with mutual TLS (with and without
@@ -125,6 +140,12 @@ public sealed class BareClientAttackTests : IDisposable
             await Assert.ThrowsAsync<AccessDeniedException>(() => dataset.CancelAsync());
             await Assert.ThrowsAsync<AccessDeniedException>(() => dataset.GrantAsync("mallory", DatasetRole.Owner));
             await Assert.ThrowsAsync<AccessDeniedException>(() => attacker.GetGrain<IAccessKeysGrain>(IAccessKeysGrain.ClusterKey).CreateAsync("mallory", admin: true));
+
+            // Go round through a grain that is not the product's.
+            var relay = attacker.GetGrain<IRelayProbeGrain>("relay");
+            var relayed = await Assert.ThrowsAsync<AccessDeniedException>(() => relay.StatusOfAsync(victim));
+            Assert.Contains(PrincipalNames.AnonymousClient, relayed.Message, StringComparison.Ordinal);
+            await Assert.ThrowsAsync<AccessDeniedException>(() => relay.CancelAsync(victim));
 
             // Listen to the victim's completion events.
             var completions = attacker.GetStreamProvider(Constants.StreamProviderName)
