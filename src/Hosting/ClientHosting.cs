@@ -6,7 +6,10 @@ using SamMpa.Hosting.Security;
 
 namespace SamMpa.Hosting;
 
-/// <summary>An Orleans client for the cluster that configuration names: Azure Table clustering, or a silo on localhost.</summary>
+/// <summary>
+/// An Orleans client for the cluster that configuration names: Azure Table clustering, or a silo on localhost. Its
+/// calls carry the access key of <see cref="AccessKeySettings"/>, else (local storage) a development silo's admin key.
+/// </summary>
 public static class ClientHosting
 {
     public static IHostApplicationBuilder AddSamMpaClient(this IHostApplicationBuilder builder)
@@ -28,6 +31,14 @@ public static class ClientHosting
 
             client.UseConnectionRetryFilter(new BoundedConnectionRetry(TimeSpan.FromSeconds(15)));
             client.UseSamMpaTls(TlsSettings.From(builder.Configuration));
+            // No key of its own: a client of a development silo on this machine uses the silo's admin key file.
+            var accessKey = AccessKeySettings.From(builder.Configuration)
+                ?? (storage.IsAzure ? null : DevelopmentAdminKey.Read(storage.ResolvedLocalRoot));
+            if (accessKey is not null)
+            {
+                client.AddOutgoingGrainCallFilter(new AccessKeyOutgoingFilter(accessKey));
+            }
+
             client.Configure<ClusterOptions>(o =>
             {
                 o.ClusterId = cluster.ClusterId;

@@ -37,6 +37,16 @@ public static class SiloHosting
         ArgumentNullException.ThrowIfNull(builder);
         var cluster = builder.Configuration.GetSection(ClusterSettings.Section).Get<ClusterSettings>() ?? new ClusterSettings();
         var storage = StorageOf(builder.Configuration);
+        if (!storage.IsAzure && builder.Configuration.GetSection("Security:AdminKeys").GetChildren().All(k => string.IsNullOrWhiteSpace(k.Value)))
+        {
+            // A development silo with no admin key configured: one in a 0600 file of its local root, which a client on
+            // this machine reads when it has no key of its own (DevelopmentAdminKey).
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["Security:AdminKeys:0"] = DevelopmentAdminKey.Ensure(storage.ResolvedLocalRoot),
+            });
+        }
+
         builder.UseOrleans(silo =>
         {
             if (storage.IsAzure)
@@ -81,6 +91,7 @@ public static class SiloHosting
         });
         silo.AddSiloRolePlacement();
         silo.UseSamMpaTls(TlsSettings.From(configuration));
+        silo.AddSamMpaTrustBoundary(configuration);
         if (storage.IsAzure)
         {
             silo.UseSamMpaAzureProviders(storage.Azure);

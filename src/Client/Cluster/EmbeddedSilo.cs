@@ -3,7 +3,9 @@ using System.Net.Sockets;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using SamMpa.Grains.Security;
 using SamMpa.Hosting;
+using SamMpa.Hosting.Security;
 using SamMpa.Imaging.Registration;
 
 namespace SamMpa.Client.Cluster;
@@ -11,7 +13,8 @@ namespace SamMpa.Client.Cluster;
 /// <summary>
 /// A one-silo cluster inside the client process (role all, localhost clustering on free ports, no metrics endpoint):
 /// what eval and demo run on when no cluster is given. Same grains, same workers as a deployed cluster. Its logs go to
-/// <c>logs</c> (the command's progress), Warning and above, Orleans' own only from Error.
+/// <c>logs</c> (the command's progress), Warning and above, Orleans' own only from Error. The process's calls (its
+/// in-process client) carry an admin key made at start and known to nothing else.
 /// </summary>
 internal static class EmbeddedSilo
 {
@@ -23,6 +26,7 @@ internal static class EmbeddedSilo
         CancellationToken cancellationToken)
     {
         var (siloPort, gatewayPort) = (FreePort(), FreePort());
+        var accessKey = AccessKeySecrets.NewSecret();
         var builder = CommandHost.CreateBuilder(settings, logs, LogLevel.Warning, frameworkMinimum: LogLevel.Error);
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>(overrides)
         {
@@ -30,12 +34,15 @@ internal static class EmbeddedSilo
             // Its ports are on loopback and its only client is this process: the cluster's TLS settings (which may be
             // in the same settings file, for --cluster) are not for it, and a client certificate could not serve it.
             ["Orleans:Tls:Enabled"] = "false",
+            // Its one client is this process: an admin key made for it alone, in memory for the silo's life.
+            ["Security:AdminKeys:0"] = accessKey,
         });
         var storage = SiloHosting.StorageOf(builder.Configuration);
         builder.UseOrleans(silo =>
         {
             silo.UseLocalhostClustering(siloPort, gatewayPort, new IPEndPoint(IPAddress.Loopback, siloPort), "sammpa-embedded", "sammpa-embedded");
             silo.AddSamMpa(builder.Configuration, storage, registration);
+            silo.AddOutgoingGrainCallFilter(new AccessKeyOutgoingFilter(accessKey));
         });
         var host = builder.Build();
         await host.StartAsync(cancellationToken);

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using SamMpa.Grains.Security;
 using SamMpa.Imaging.Evaluation;
 using SamMpa.Imaging.Images;
 using SamMpa.Imaging.Registration;
@@ -31,6 +32,11 @@ internal static class CommandErrors
         {
             error.WriteLine("Cancelled.");
             return ExitCodes.Cancelled;
+        }
+        catch (AccessDeniedException e)
+        {
+            error.WriteLine($"access denied: {e.Message}");
+            return ExitCodes.AccessDenied;
         }
         catch (Exception e) when (e is DatasetException or InvalidImageException or RegistrationToolMissingException
                                       or IOException or UnauthorizedAccessException or ArgumentException

@@ -10,6 +10,9 @@ internal static class ExitCodes
     /// <summary>The run finished, but some images could not be segmented; they are listed in per_image.csv.</summary>
     public const int SomeImagesFailed = 3;
 
+    /// <summary>The cluster refused the call: no access key, an unknown or revoked one, or too low a role on the dataset.</summary>
+    public const int AccessDenied = 4;
+
     /// <summary>Stopped by Ctrl-C (SIGINT), as a shell reports a process the signal ended: 128 + 2.</summary>
     public const int Cancelled = 130;
 

@@ -16,6 +16,8 @@ internal static class SammpaCommandLine
         root.Subcommands.Add(WatchCommand.Create());
         root.Subcommands.Add(DownloadCommand.Create());
         root.Subcommands.Add(CancelCommand.Create());
+        root.Subcommands.Add(GrantCommand.Create());
+        root.Subcommands.Add(KeysCommand.Create());
         root.Subcommands.Add(EvalCommand.Create());
         root.Subcommands.Add(DemoCommand.Create());
         root.Subcommands.Add(BenchRegistrationCommand.Create());

@@ -1,9 +1,14 @@
+using Orleans.Concurrency;
+using SamMpa.Grains.Security;
+
 namespace SamMpa.Grains.Datasets;
 
 /// <summary>
 /// Coordinates one dataset (key: the dataset id). Every long step is a job that the call starts and returns from
 /// at once; <see cref="GetStatusAsync"/> and the completion stream tell how it goes. Calls are idempotent: creating
-/// the same dataset twice, or starting a run that already runs, changes nothing.
+/// the same dataset twice, or starting a run that already runs, changes nothing. Every call checks the caller's
+/// principal against the dataset's owner and grants (<see cref="DatasetRole"/>); a refused call throws
+/// <see cref="AccessDeniedException"/>.
 /// </summary>
 [Alias("sammpa.IDatasetGrain")]
 public interface IDatasetGrain : IGrainWithStringKey
@@ -36,4 +41,21 @@ public interface IDatasetGrain : IGrainWithStringKey
     /// </summary>
     [Alias("Cancel")]
     Task<DatasetStatus> CancelAsync();
+
+    /// <summary>Gives <paramref name="principal"/> the role <paramref name="role"/> on this dataset (owner only).</summary>
+    [Alias("Grant")]
+    Task GrantAsync(string principal, DatasetRole role);
+
+    /// <summary>Takes every role on this dataset from <paramref name="principal"/> (owner only; the owner keeps ownership).</summary>
+    [Alias("RevokeGrant")]
+    Task RevokeAsync(string principal);
+
+    /// <summary>
+    /// Throws <see cref="AccessDeniedException"/> unless the caller may read this dataset (viewer or more), or it does not
+    /// exist yet: the check before a client subscribes to its completion stream. Interleaves: it only reads the owner and
+    /// grants.
+    /// </summary>
+    [Alias("RequireViewer")]
+    [AlwaysInterleave]
+    Task RequireViewerAsync();
 }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using SamMpa.Grains.Datasets.Files;
 using SamMpa.Grains.Datasets.Phases;
 using SamMpa.Grains.Options;
+using SamMpa.Grains.Security;
 using SamMpa.Grains.Placement;
 using SamMpa.Grains.Telemetry;
 using SamMpa.Imaging.Images;
@@ -50,6 +51,9 @@ internal sealed partial class DatasetGrain(
         ArgumentNullException.ThrowIfNull(request);
         if (state.State.Phase != DatasetPhase.None)
         {
+            // Another principal may not learn the dataset's settings, nor take it over.
+            RequireRole(DatasetRole.Owner, "create again");
+
             // Idempotent: the same request again is answered with the status; anything else would change a dataset in use.
             var same = (request.ImagePrefix ?? DatasetBlobLayout.ImagesPrefix(Id)) == state.State.ImagePrefix
                 && request.TruthPrefix == state.State.TruthPrefix
@@ -97,6 +101,7 @@ internal sealed partial class DatasetGrain(
             ImageCount = images.Count,
             TruthPrefix = request.TruthPrefix,
             WorkingSize = request.WorkingSize,
+            Owner = CallerContext.Current?.Name,
             Message = skipped.Count == 0 ? null : $"Skipped {skipped.Count} blobs that are not images (.png, .jpg, .jpeg, .bmp): {string.Join(", ", skipped.Take(5))}{(skipped.Count > 5 ? ", ..." : string.Empty)}",
         };
         await SaveAsync();
@@ -109,6 +114,7 @@ internal sealed partial class DatasetGrain(
     {
         ArgumentNullException.ThrowIfNull(request);
         RequireCreated();
+        RequireRole(DatasetRole.Owner, "select supports of");
         var s = state.State;
         if (request.K < 1 || request.K >= s.ImageCount)
         {
@@ -154,6 +160,7 @@ internal sealed partial class DatasetGrain(
     public async Task<DatasetStatus> AcceptAnnotationsAsync()
     {
         RequireCreated();
+        RequireRole(DatasetRole.Annotator, "accept annotations of");
         var s = state.State;
         if (s.Phase is not (DatasetPhase.AwaitingAnnotations or DatasetPhase.Annotated or DatasetPhase.Completed or DatasetPhase.Cancelled)
             || s.Supports.Count == 0)
@@ -200,6 +207,7 @@ internal sealed partial class DatasetGrain(
     {
         ArgumentNullException.ThrowIfNull(settings);
         RequireCreated();
+        RequireRole(DatasetRole.Owner, "run");
         var s = state.State;
         if (s.Phase == DatasetPhase.Running)
         {
@@ -259,12 +267,14 @@ internal sealed partial class DatasetGrain(
     public Task<DatasetStatus> GetStatusAsync()
     {
         RequireCreated();
+        RequireRole(DatasetRole.Viewer, "read the status of");
         return Task.FromResult(Status());
     }
 
     public async Task<DatasetStatus> CancelAsync()
     {
         RequireCreated();
+        RequireRole(DatasetRole.Owner, "cancel");
         if (!IsActive(state.State.Phase))
         {
             return Status();

@@ -123,6 +123,17 @@ public sealed class DatasetState
     [Id(41)]
     public DatasetPhase AttemptedPhase { get; set; }
 
+    /// <summary>
+    /// The principal that created the dataset; null for one created before datasets had owners (only admin keys may
+    /// touch it) or by the silo's own work.
+    /// </summary>
+    [Id(42)]
+    public string? Owner { get; set; }
+
+    /// <summary>Roles the owner gave other principals.</summary>
+    [Id(43)]
+    public Dictionary<string, Security.DatasetRole> Grants { get; set; } = new(StringComparer.Ordinal);
+
     public void AddFailure(ImageFailure failure)
     {
         if (RecentFailures.Contains(failure))

@@ -5,6 +5,7 @@ using SamMpa.Grains.Datasets;
 using SamMpa.Hosting;
 using SamMpa.Storage;
 using SamMpa.Tests.Evaluation;
+using SamMpa.Tests.Security;
 using static SamMpa.Tests.Cluster.PipelineFlow;
 
 namespace SamMpa.Tests.Cluster;
@@ -24,7 +25,9 @@ public sealed class MissingRoleTests : IAsyncLifetime
             ["Orleans:Metadata:role"] = SiloRoles.Cpu,
             ["Storage:LocalRoot"] = _root,
             ["Job:RetryDelay"] = "00:00:00.100",
+            [TestAccessKeys.AdminKeySetting.Key] = TestAccessKeys.AdminKeySetting.Value,
         }).Build()));
+        builder.ConfigureClient(client => client.WithAdminKey());
         _cluster = builder.Build();
         await _cluster.DeployAsync();
     }

@@ -4,12 +4,14 @@ using Orleans.TestingHost;
 using SamMpa.Grains;
 using SamMpa.Grains.Placement;
 using SamMpa.Hosting;
+using SamMpa.Tests.Security;
 
 namespace SamMpa.Tests.Cluster;
 
 /// <summary>
 /// The product's silos in one process as the cluster tests run them: Silo_0 of role gpu, Silo_1 of role cpu, each with
-/// the settings given for its role, no file logging; deployed, and ready once every silo sees both roles.
+/// the settings given for its role, no file logging; deployed, and ready once every silo sees both roles. The client
+/// calls with the silos' bootstrap admin key (<see cref="TestAccessKeys"/>).
 /// </summary>
 internal static class TwoRoleCluster
 {
@@ -32,11 +34,15 @@ internal static class TwoRoleCluster
         builder.ConfigureSilo((options, silo) =>
         {
             var role = RoleOf(options.SiloName);
-            var settings = new Dictionary<string, string?>(settingsOfRole(role)) { ["Orleans:Metadata:role"] = role };
+            var settings = new Dictionary<string, string?>(settingsOfRole(role))
+            {
+                ["Orleans:Metadata:role"] = role,
+                [TestAccessKeys.AdminKeySetting.Key] = TestAccessKeys.AdminKeySetting.Value,
+            };
             silo.AddSamMpa(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
             configureSilo?.Invoke(silo);
         });
-        builder.ConfigureClient(configureClient);
+        builder.ConfigureClient(client => configureClient(client.WithAdminKey()));
         var cluster = builder.Build();
         try
         {

@@ -187,7 +187,8 @@ public sealed class HelmManifestTests
     [InlineData("storage.azure.auth=workloadIdentity", "storage.azure.accountName is empty")]
     [InlineData("storage.azure.auth=sas", "is not known")]
     [InlineData("shutdown.timeoutSeconds=90", "must be below shutdown.terminationGracePeriodSeconds")]
-    [InlineData("tls.enabled=true", "tls.secretName is empty")]
+    [InlineData("tls.secretName=", "tls.secretName is empty")]
+    [InlineData("tls.allowedNames=", "tls.allowedNames is empty")]
     public void Values_that_cannot_make_a_working_cluster_fail_the_render_and_say_which(string setting, string message)
     {
         var error = HelmChart.RenderError("--set-string", setting);
@@ -317,26 +318,66 @@ public sealed class HelmManifestTests
 
     [HelmTheory]
     [MemberData(nameof(Renders))]
-    public void Tls_mounts_the_certificate_and_tells_the_silo_only_when_enabled_as_in_production(string render)
+    public void Tls_is_on_by_default_mounts_the_certificate_and_tells_the_silo_the_allowed_names(string render)
     {
         var manifests = HelmChart.Named(render);
 
         foreach (var deployment in manifests.Deployments)
         {
             var silo = Manifests.Silo(deployment);
-            if (render == "default")
-            {
-                Assert.DoesNotContain(Manifests.Env(silo).Keys, k => k.StartsWith("Orleans__Tls__", StringComparison.Ordinal));
-                continue;
-            }
-
             Assert.Equal("true", Manifests.EnvValue(silo, "Orleans__Tls__Enabled"));
             Assert.Equal("/etc/sammpa/tls/tls.pfx", Manifests.EnvValue(silo, "Orleans__Tls__CertificatePath"));
+            var allowed = ValuesOf(render).Sequence("tls", "allowedNames").Select(n => ((YamlScalarNode)n).Value).ToArray();
+            Assert.NotEmpty(allowed);
+            Assert.Equal(allowed, allowed.Select((_, i) => Manifests.EnvValue(silo, $"Orleans__Tls__AllowedNames__{i}")).ToArray());
             var mount = Assert.Single(silo.Sequence("volumeMounts"), m => m.Text("mountPath") == "/etc/sammpa/tls");
             var volume = Assert.Single(deployment.Root.Sequence("spec", "template", "spec", "volumes"), v => v.Text("name") == mount.Text("name"));
             Assert.Equal(ValuesOf(render).Text("tls", "secretName"), volume.Text("secret", "secretName"));
             Assert.Contains(volume.Sequence("secret", "items"), i => i.Text("path") == "tls.pfx");
         }
+    }
+
+    [HelmFact]
+    public void Tls_off_renders_only_with_insecure_set_explicitly()
+    {
+        var error = HelmChart.RenderError("--set", "tls.enabled=false");
+        Assert.Contains("set insecure=true", error, StringComparison.Ordinal);
+
+        var insecure = HelmChart.Render("--set", "tls.enabled=false", "--set", "insecure=true");
+        foreach (var deployment in insecure.Deployments)
+        {
+            Assert.DoesNotContain(Manifests.Env(Manifests.Silo(deployment)).Keys, k => k.StartsWith("Orleans__Tls__", StringComparison.Ordinal));
+        }
+    }
+
+    [HelmTheory]
+    [MemberData(nameof(Renders))]
+    public void A_NetworkPolicy_lets_only_silos_and_front_ends_reach_the_gateway_and_only_silos_the_silo_port(string render)
+    {
+        var manifests = HelmChart.Named(render);
+        var policy = Assert.Single(manifests.OfKind("NetworkPolicy"));
+        var selected = policy.Root.Dictionary("spec", "podSelector", "matchLabels");
+        Assert.All(manifests.PodLabels, labels => Assert.True(IsSubset(selected, labels), $"{Show(labels)} not selected by the NetworkPolicy"));
+        Assert.Equal(["Ingress"], policy.Root.Sequence("spec", "policyTypes").Select(n => ((YamlScalarNode)n).Value));
+
+        var rules = policy.Root.Sequence("spec", "ingress");
+        string[] PortsOf(YamlNode rule) => rule.Sequence("ports").Select(p => p.Text("port")!).ToArray();
+        // Every rule with the silo or gateway port admits pods only: the silos themselves, or the front ends.
+        foreach (var rule in rules.Where(r => PortsOf(r).Intersect(["silo", "gateway"]).Any()))
+        {
+            var peers = rule.Sequence("from");
+            Assert.NotEmpty(peers);
+            Assert.All(peers, peer => Assert.NotNull(peer.Mapping("podSelector", "matchLabels")));
+        }
+
+        var siloRule = Assert.Single(rules, r => PortsOf(r).Contains("silo"));
+        var siloPeer = Assert.Single(siloRule.Sequence("from"));
+        Assert.Equal(selected, siloPeer.Dictionary("podSelector", "matchLabels"));
+        var frontEnds = ValuesOf(render).Dictionary("networkPolicy", "frontEndSelector");
+        Assert.Contains(rules, r => PortsOf(r).SequenceEqual(["gateway"])
+            && r.Sequence("from").Any(p => p.Dictionary("podSelector", "matchLabels") is var labels && labels.Count == frontEnds.Count && IsSubset(frontEnds, labels)));
+        Assert.All(manifests.PodLabels, labels => Assert.False(IsSubset(frontEnds, labels), "a silo pod carries the front ends' labels"));
+        Assert.Contains(rules, r => PortsOf(r).SequenceEqual(["metrics"]) && r.Sequence("from").Count > 0);
     }
 
     [HelmFact]
@@ -469,5 +510,5 @@ public sealed class HelmManifestTests
         }
     }
 
-    private static readonly HashSet<string> PassedThrough = new(StringComparer.Ordinal) { "resources", "securityContext", "podSecurityContext" };
+    private static readonly HashSet<string> PassedThrough = new(StringComparer.Ordinal) { "resources", "securityContext", "podSecurityContext", "frontEndSelector" };
 }

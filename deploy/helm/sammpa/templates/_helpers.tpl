@@ -131,6 +131,12 @@ template that depends on them, so lint and template stop on the first mistake.
 {{- if and .Values.tls.enabled (not .Values.tls.secretName) -}}
 {{- fail "tls.enabled is true but tls.secretName is empty: name the Secret that holds the certificate" -}}
 {{- end -}}
+{{- if and (not .Values.tls.enabled) (not .Values.insecure) -}}
+{{- fail "tls.enabled is false: the gateways would accept any client without a certificate; give the silos a certificate (tls.secretName), or set insecure=true to accept that explicitly" -}}
+{{- end -}}
+{{- if and .Values.tls.enabled (not (and (kindIs "slice" .Values.tls.allowedNames) .Values.tls.allowedNames)) -}}
+{{- fail "tls.enabled is true but tls.allowedNames is empty: list the names the silos' and the clients' certificates carry (e.g. sammpa-silo, sammpa-client)" -}}
+{{- end -}}
 {{- if not (or .Values.gpu.enabled .Values.cpu.enabled) -}}
 {{- fail "gpu.enabled and cpu.enabled are both false: nothing to deploy" -}}
 {{- end -}}

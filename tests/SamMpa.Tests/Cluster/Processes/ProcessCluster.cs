@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using SamMpa.Grains;
 using SamMpa.Hosting;
 using SamMpa.Storage;
+using SamMpa.Tests.Security;
 
 namespace SamMpa.Tests.Cluster.Processes;
 
@@ -38,6 +39,9 @@ internal sealed class ProcessCluster : IAsyncDisposable
             ["Logging__Console__FormatterOptions__TimestampFormat"] = "HH:mm:ss.fff ",
             ["Logging__Console__FormatterOptions__SingleLine"] = "true",
             ["DOTNET_gcServer"] = "0",
+            // The silos' bootstrap admin key, and the client's key (the silos ignore Orleans:AccessKey).
+            ["Security__AdminKeys__0"] = TestAccessKeys.Admin,
+            ["Orleans__AccessKey"] = TestAccessKeys.Admin,
         };
         Settings = environment.ToDictionary(e => e.Key.Replace("__", ":", StringComparison.Ordinal), e => (string?)e.Value);
         Silos =
