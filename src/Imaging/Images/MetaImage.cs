@@ -11,7 +11,9 @@ namespace SamMpa.Imaging.Images;
 /// <summary>
 /// Minimal reader/writer for 2D MetaImage (.mha, header and data in one file), the format elastix and transformix use.
 /// Writes MET_FLOAT little-endian uncompressed; reads the scalar element types transformix may produce,
-/// uncompressed or zlib-compressed, little-endian, with <c>ElementDataFile = LOCAL</c>.
+/// uncompressed or zlib-compressed, little-endian, with <c>ElementDataFile = LOCAL</c>. Whatever is wrong with a file
+/// (a damaged header, a size above the caller's limit, truncated or corrupt data) is an <see cref="InvalidImageException"/>
+/// naming it, before anything is allocated for its pixels.
 /// </summary>
 public static class MetaImage
 {
@@ -51,9 +53,14 @@ public static class MetaImage
         }
     }
 
-    public static GrayImage Read(string path)
+    /// <summary>Reads a MetaImage of at most <see cref="ImageLimits.Default"/>'s pixel count.</summary>
+    public static GrayImage Read(string path) => Read(path, ImageLimits.Default.MaxPixels);
+
+    /// <summary>Reads a MetaImage of at most <paramref name="maxPixels"/> pixels; a larger DimSize is refused from the header.</summary>
+    public static GrayImage Read(string path, long maxPixels)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxPixels);
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
         var (fields, dataOffset) = ReadHeader(stream, path);
 
@@ -105,9 +112,9 @@ public static class MetaImage
             ?? throw Invalid(path, $"ElementType {elementType} is not supported");
         var count = (long)width * height;
         var byteCount = count * elementSize;
-        if (byteCount > int.MaxValue)
+        if (count > maxPixels || byteCount > Array.MaxLength)
         {
-            throw Invalid(path, $"the image {width}x{height} is too large");
+            throw Invalid(path, string.Create(CultureInfo.InvariantCulture, $"the image is {width}x{height} pixels ({count:N0}), above the limit of {maxPixels:N0}"));
         }
 
         var compressed = IsTrue(fields, "CompressedData");
@@ -139,7 +146,7 @@ public static class MetaImage
 
             return image;
         }
-        catch (InvalidDataException ex) when (!ex.Message.Contains(path, StringComparison.Ordinal))
+        catch (InvalidDataException ex)
         {
             throw Invalid(path, $"the compressed data is corrupt ({ex.Message})", ex);
         }
@@ -287,6 +294,6 @@ public static class MetaImage
     private static bool IsTrueValue(string value) =>
         value.Equals("True", StringComparison.OrdinalIgnoreCase) || value == "1";
 
-    private static InvalidDataException Invalid(string path, string reason, Exception? inner = null) =>
-        new($"Cannot read MetaImage '{path}': {reason}.", inner);
+    private static InvalidImageException Invalid(string path, string reason, Exception? inner = null) =>
+        inner is null ? new(path, $"not a readable MetaImage: {reason}") : new(path, $"not a readable MetaImage: {reason}", inner);
 }

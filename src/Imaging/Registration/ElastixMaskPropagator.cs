@@ -104,7 +104,25 @@ public sealed class ElastixMaskPropagator : IMaskPropagator
                 throw Failure(queryName, supportName, "transformix wrote no result.mha", Path.Combine(transformixOut, "transformix.log"), null);
             }
 
-            var soft = MetaImage.Read(resultPath);
+            // transformix resamples onto the fixed image's grid: anything else is a damaged result, refused from its
+            // header before its pixels are allocated.
+            GrayImage soft;
+            try
+            {
+                soft = MetaImage.Read(resultPath, (long)query.Width * query.Height);
+            }
+            catch (InvalidImageException e)
+            {
+                throw Failure(queryName, supportName, $"transformix's result is unusable ({e.Message})", Path.Combine(transformixOut, "transformix.log"), null);
+            }
+
+            if (soft.Width != query.Width || soft.Height != query.Height)
+            {
+                var size = $"{soft.Width}x{soft.Height}";
+                soft.Dispose();
+                throw Failure(queryName, supportName, $"transformix's result is {size}, not the query's {query.Width}x{query.Height}", Path.Combine(transformixOut, "transformix.log"), null);
+            }
+
             ClampToUnit(soft.Pixels);
             return new PropagationResult(soft, Stopwatch.GetElapsedTime(started));
         }

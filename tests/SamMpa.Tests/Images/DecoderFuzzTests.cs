@@ -9,7 +9,8 @@ namespace SamMpa.Tests.Images;
 
 /// <summary>
 /// Mutated PNG (8-bit, 16-bit, interlaced), JPEG and BMP files from valid seeds, with a fixed seed, through the decode
-/// gate as images and as masks: each either decodes or is refused with an <see cref="InvalidImageException"/> naming it;
+/// gate as images and as masks, and mutated MetaImages (what transformix returns) through their reader: each either
+/// decodes or is refused with an <see cref="InvalidImageException"/> naming it;
 /// no other exception may escape. A test run tries <see cref="DefaultMutations"/> files; the full run (10,000) is
 /// <c>SAMMPA_DECODER_FUZZ=10000 dotnet test tests/SamMpa.Tests -c Release --filter "FullyQualifiedName~DecoderFuzzTests"</c>.
 /// </summary>
@@ -50,6 +51,76 @@ public sealed class DecoderFuzzTests(ITestOutputHelper output)
 
         output.WriteLine($"{mutations} mutated files: {decoded} decoded, {refused} refused as invalid images, {escaped.Count} other exceptions");
         Assert.True(escaped.Count == 0, $"expected only InvalidImageException, got:{Environment.NewLine}{string.Join(Environment.NewLine, escaped.Take(20))}");
+    }
+
+    [Fact]
+    public void Mutated_metaimages_read_or_are_refused_as_invalid_images_and_nothing_else_escapes()
+    {
+        var mutations = int.TryParse(Environment.GetEnvironmentVariable("SAMMPA_DECODER_FUZZ"), NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : DefaultMutations;
+        var seeds = MetaImageSeeds();
+        var random = new Random(20_261_129);
+        using var folder = new TempFolder();
+        var path = folder.File("fuzz.mha");
+        var (read, refused) = (0, 0);
+        var escaped = new List<string>();
+        for (var i = 0; i < mutations; i++)
+        {
+            var (kind, seed) = seeds[i % seeds.Length];
+            File.WriteAllBytes(path, Mutate(seed, random, fixCrcs: false));
+            try
+            {
+                // A registration result is read with the query's pixel count as the limit: 4 MP stands for it here.
+                using var image = MetaImage.Read(path, maxPixels: 4_000_000);
+                read++;
+            }
+            catch (InvalidImageException e) when (e.Path == path)
+            {
+                refused++;
+            }
+            catch (Exception e)
+            {
+                escaped.Add($"fuzz-{i}-{kind}: {e.GetType().Name}: {e.Message}");
+            }
+        }
+
+        output.WriteLine($"{mutations} mutated MetaImages: {read} read, {refused} refused as invalid images, {escaped.Count} other exceptions");
+        Assert.True(escaped.Count == 0, $"expected only InvalidImageException, got:{Environment.NewLine}{string.Join(Environment.NewLine, escaped.Take(20))}");
+    }
+
+    /// <summary>What transformix writes (float, as MetaImage.Write does) and what it may: 8 and 16 bits, zlib-compressed.</summary>
+    private static (string Kind, byte[] File)[] MetaImageSeeds()
+    {
+        const int width = 40, height = 24;
+        using var folder = new TempFolder();
+        using var image = new GrayImage(width, height);
+        for (var i = 0; i < image.Length; i++)
+        {
+            image.Pixels[i] = (i * 37 % 101) / 100f;
+        }
+
+        var written = folder.File("float.mha");
+        MetaImage.Write(image, written);
+        var uchar = Enumerable.Range(0, width * height).Select(i => (byte)(i * 7)).ToArray();
+        var ushorts = Enumerable.Range(0, width * height).SelectMany(i => BitConverter.GetBytes((ushort)(i * 977))).ToArray();
+        using var packed = new MemoryStream();
+        using (var zlib = new System.IO.Compression.ZLibStream(packed, System.IO.Compression.CompressionLevel.Optimal, leaveOpen: true))
+        {
+            zlib.Write(ushorts);
+        }
+
+        static byte[] Handcrafted(string elementType, int w, int h, byte[] data, bool compressed) =>
+        [
+            .. System.Text.Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture,
+                $"ObjectType = Image\nNDims = 2\nBinaryData = True\nBinaryDataByteOrderMSB = False\nCompressedData = {compressed}\nDimSize = {w} {h}\nElementType = {elementType}\nElementDataFile = LOCAL\n")),
+            .. data,
+        ];
+
+        return
+        [
+            ("mha-float", File.ReadAllBytes(written)),
+            ("mha-uchar", Handcrafted("MET_UCHAR", width, height, uchar, compressed: false)),
+            ("mha-ushort-zlib", Handcrafted("MET_USHORT", width, height, packed.ToArray(), compressed: true)),
+        ];
     }
 
     private static (string Kind, byte[] File)[] Seeds()

@@ -100,7 +100,7 @@ public sealed class MetaImageTests : IDisposable
             stream.SetLength(stream.Length - 10);
         }
 
-        var error = Assert.Throws<InvalidDataException>(() => MetaImage.Read(path));
+        var error = Assert.Throws<InvalidImageException>(() => MetaImage.Read(path));
 
         Assert.Contains(path, error.Message, StringComparison.Ordinal);
         Assert.Contains("truncated", error.Message, StringComparison.Ordinal);
@@ -111,7 +111,7 @@ public sealed class MetaImageTests : IDisposable
     {
         var path = Handcraft("long.mha", "MET_LONG_LONG", 1, 1, new byte[8]);
 
-        var error = Assert.Throws<InvalidDataException>(() => MetaImage.Read(path));
+        var error = Assert.Throws<InvalidImageException>(() => MetaImage.Read(path));
 
         Assert.Contains(path, error.Message, StringComparison.Ordinal);
         Assert.Contains("MET_LONG_LONG", error.Message, StringComparison.Ordinal);
@@ -123,7 +123,7 @@ public sealed class MetaImageTests : IDisposable
         var path = Path.Combine(_folder, "header-only.mha");
         File.WriteAllText(path, "ObjectType = Image\nNDims = 2\nDimSize = 2 2\n");
 
-        var error = Assert.Throws<InvalidDataException>(() => MetaImage.Read(path));
+        var error = Assert.Throws<InvalidImageException>(() => MetaImage.Read(path));
 
         Assert.Contains(path, error.Message, StringComparison.Ordinal);
     }
