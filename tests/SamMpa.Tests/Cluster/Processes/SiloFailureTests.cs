@@ -1,4 +1,7 @@
+using SamMpa.Grains;
 using SamMpa.Grains.Datasets;
+using SamMpa.Imaging.Images;
+using SamMpa.Storage;
 using SamMpa.Tests.Evaluation;
 using static SamMpa.Tests.Cluster.PipelineFlow;
 
@@ -29,16 +32,27 @@ public sealed class SiloFailureTests
     private static readonly TimeSpan StorageOutage = TimeSpan.FromSeconds(10);
 
     [ProcessClusterFact]
-    public async Task A_cpu_silo_killed_in_the_middle_of_a_run_loses_no_image()
+    public async Task The_silo_hosting_the_dataset_grain_and_a_cpu_silo_killed_in_the_middle_of_a_run_lose_no_image_and_change_no_mask()
     {
         await using var cluster = await ProcessCluster.StartAsync();
+        // The same 60 phantoms run undisturbed first: what every mask and every Dice must be after the faults.
+        var undisturbed = await RunUndisturbedAsync(cluster);
         var (dataset, events) = await StartRunAsync(cluster);
 
-        await cluster["cpu-1"].KillAsync();
-        Assert.False(events.Completed.Task.IsCompleted, "expected the run to be still going when cpu-1 was killed");
+        // SIGKILL the silo that holds the run's coordinator, and a worker silo (cpu-1) when that was not it. The image
+        // grains live on gpu silos and this cluster has one: killed, it is started again, as Kubernetes replaces a pod.
+        var host = await HostOfAsync(cluster, dataset);
+        await host.KillAsync();
+        Assert.False(events.Completed.Task.IsCompleted, $"expected the run to be still going when {host.Name}, the dataset grain's silo, was killed");
+        if (host.Role != SiloRoles.Cpu)
+        {
+            await cluster["cpu-1"].KillAsync();
+            await host.StartAsync();
+        }
 
         await WaitForTheEndAsync(cluster, events, dataset);
         await AssertCompletedAsync(cluster, dataset, events);
+        await AssertSameResultsAsync(cluster.Blobs, dataset, undisturbed);
     }
 
     [ProcessClusterFact]
@@ -79,6 +93,69 @@ public sealed class SiloFailureTests
 
         await WaitForTheEndAsync(cluster, events, dataset);
         await AssertCompletedAsync(cluster, dataset, events);
+    }
+
+    /// <summary>Runs the 60 phantoms from start to end on the whole cluster; returns the dataset's id.</summary>
+    private static async Task<string> RunUndisturbedAsync(ProcessCluster cluster)
+    {
+        var dataset = NewDatasetId();
+        using (var phantoms = new PhantomDataset(Images))
+        {
+            await UploadAsync(cluster.Blobs, dataset, phantoms, Images);
+        }
+
+        await PrepareAsync(cluster.Client, cluster.Blobs, dataset);
+        var events = await SubscribeAsync(cluster.Client, dataset);
+        await cluster.Client.GetGrain<IDatasetGrain>(dataset).RunAsync(new RunSettings());
+        await WaitForTheEndAsync(cluster, events, dataset);
+        await AssertCompletedAsync(cluster, dataset, events);
+        return dataset;
+    }
+
+    /// <summary>The silo process where the dataset's grain is active.</summary>
+    private static async Task<SiloProcess> HostOfAsync(ProcessCluster cluster, string dataset)
+    {
+        var address = await cluster.Client.GetGrain<IManagementGrain>(0).GetActivationAddress(cluster.Client.GetGrain<IDatasetGrain>(dataset));
+        var host = cluster.Silos.SingleOrDefault(s => address is not null && s.SiloPort == address.Endpoint.Port);
+        return host ?? throw new InvalidOperationException($"expected the dataset grain {dataset} to be active on one of the silos, found it at '{address}'");
+    }
+
+    /// <summary>
+    /// report.json of both runs lists the same queries with the same supports and Dice, and every published mask decodes
+    /// to the same pixels as the undisturbed run's.
+    /// </summary>
+    private static async Task AssertSameResultsAsync(IBlobStore blobs, string dataset, string undisturbed)
+    {
+        var faulted = await ReportOfAsync(blobs, dataset);
+        var expected = (await ReportOfAsync(blobs, undisturbed)).Outcomes.ToDictionary(o => o.Image);
+        Assert.True(faulted.Segmented == Queries && faulted.Failed == 0 && faulted.Outcomes.Count == Queries,
+            $"expected report.json of {dataset} to list {Queries} segmented queries and none failed, got {faulted.Segmented} segmented, {faulted.Failed} failed, {faulted.Outcomes.Count} outcomes");
+        Assert.Equal(expected.Count, faulted.Outcomes.Count);
+        foreach (var outcome in faulted.Outcomes)
+        {
+            Assert.True(expected.TryGetValue(outcome.Image, out var clean), $"expected {outcome.Image} in the undisturbed run's report.json");
+            Assert.True(outcome.Supports.SequenceEqual(clean.Supports),
+                $"expected {outcome.Image} to be served by [{string.Join(", ", clean.Supports)}] as undisturbed, got [{string.Join(", ", outcome.Supports)}]");
+            Assert.True(outcome.FinalDice == clean.FinalDice,
+                $"expected {outcome.Image}'s Dice {clean.FinalDice} as undisturbed, got {outcome.FinalDice}");
+            using var mask = await DecodeAsync(blobs, outcome.Mask);
+            using var cleanMask = await DecodeAsync(blobs, clean.Mask);
+            Assert.True(mask.Pixels.SequenceEqual(cleanMask.Pixels), $"expected {outcome.Mask} to decode to the same pixels as {clean.Mask} of the undisturbed run");
+        }
+    }
+
+    private static async Task<DatasetReport.Report> ReportOfAsync(IBlobStore blobs, string dataset)
+    {
+        var json = await blobs.ReadAsync(DatasetBlobLayout.Report(dataset), default)
+            ?? throw new InvalidOperationException($"expected {DatasetBlobLayout.Report(dataset)} after the run");
+        return DatasetReport.Deserialize(json);
+    }
+
+    private static async Task<GrayImage> DecodeAsync(IBlobStore blobs, string? mask)
+    {
+        Assert.False(mask is null, "expected every query's outcome to name its mask");
+        var png = await blobs.ReadAsync(mask, default) ?? throw new InvalidOperationException($"expected the mask blob {mask}");
+        return ImageFile.DecodeMask(png, mask, ImageLimits.Default);
     }
 
     /// <summary>Uploads 60 phantoms, prepares the dataset (K supports annotated), subscribes, runs, and waits for the first events.</summary>

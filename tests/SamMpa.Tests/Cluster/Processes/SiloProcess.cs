@@ -22,6 +22,7 @@ internal sealed class SiloProcess : IAsyncDisposable
         Role = role;
         Log = System.IO.Path.Combine(logFolder, name + ".log");
         var ports = FreePorts.Take(3);
+        SiloPort = ports[0];
         HealthPort = ports[2];
         _environment = new Dictionary<string, string>(clusterEnvironment)
         {
@@ -42,6 +43,9 @@ internal sealed class SiloProcess : IAsyncDisposable
     public string Role { get; }
 
     public string Log { get; }
+
+    /// <summary>The silo-to-silo port: what names this silo in a <see cref="Orleans.Runtime.SiloAddress"/>.</summary>
+    public int SiloPort { get; }
 
     public int HealthPort { get; }
 
