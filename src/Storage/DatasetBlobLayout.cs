@@ -51,8 +51,12 @@ public static class DatasetBlobLayout
 
     public static string FinalMask(string dataset, string image) => Item(dataset, "masks", MaskName(image));
 
-    public static string FailureDetail(string dataset, string image) =>
-        $"{Prefix(dataset)}failures/{Path.ChangeExtension(ResourceId.Validate(image, "image"), ".txt")}";
+    /// <summary>
+    /// The whole text of an image's failure: under its run's folder (so a late failure of an old run cannot replace the
+    /// current run's), or the dataset's <c>failures/</c> for work outside any run.
+    /// </summary>
+    public static string FailureDetail(string dataset, string? runId, string image) =>
+        $"{(runId is null ? Prefix(dataset) : RunPrefix(dataset, runId))}failures/{Path.ChangeExtension(ResourceId.Validate(image, "image"), ".txt")}";
 
     public static string ImageList(string dataset) => Prefix(dataset) + "images.json";
 

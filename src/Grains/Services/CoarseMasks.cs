@@ -103,7 +103,7 @@ public sealed class CoarseMasks(
 
     /// <summary>The failure as one line; its whole text in the image's failure blob, except for a trial (which writes nothing).</summary>
     private async Task<ImageError> RecordAsync(QueryJob job, string stage, string text, CancellationToken cancellationToken) =>
-        job.Trial ? new ImageError(stage, ImageError.OneLine(text)) : await failures.RecordAsync(job.Dataset, job.Image, stage, text, cancellationToken);
+        job.Trial ? new ImageError(stage, ImageError.OneLine(text)) : await failures.RecordAsync(job.Dataset, job.RunId, job.Image, stage, text, cancellationToken);
 
     /// <summary>GrabCut off the grain's scheduler; OpenCV's failures (its native library missing, say) name the query.</summary>
     private static async Task<GrayImage> RefineAsync(GrayImage queryWorking, GrayImage soft, string image, CancellationToken cancellationToken)

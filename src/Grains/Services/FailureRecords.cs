@@ -9,7 +9,7 @@ namespace SamMpa.Grains.Services;
 /// </summary>
 public sealed class FailureRecords(IBlobStore blobs)
 {
-    public async Task<ImageError> RecordAsync(string dataset, string image, string stage, string text, CancellationToken cancellationToken)
+    public async Task<ImageError> RecordAsync(string dataset, string? runId, string image, string stage, string text, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(text);
         var reason = ImageError.OneLine(text);
@@ -18,7 +18,7 @@ public sealed class FailureRecords(IBlobStore blobs)
             return new ImageError(stage, reason);
         }
 
-        var blob = DatasetBlobLayout.FailureDetail(dataset, image);
+        var blob = DatasetBlobLayout.FailureDetail(dataset, runId, image);
         await blobs.WriteAsync(blob, System.Text.Encoding.UTF8.GetBytes(text), cancellationToken);
         return new ImageError(stage, reason, blob);
     }

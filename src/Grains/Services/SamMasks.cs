@@ -55,7 +55,7 @@ public sealed class SamMasks(IBlobStore blobs, FailureRecords failures, IOptions
         }
         catch (InvalidImageException e)
         {
-            return job.Coarse with { Error = await failures.RecordAsync(job.Dataset, job.Image, StageNames.Segment, e.Message, cancellationToken) };
+            return job.Coarse with { Error = await failures.RecordAsync(job.Dataset, job.RunId, job.Image, StageNames.Segment, e.Message, cancellationToken) };
         }
     }
 
@@ -80,7 +80,7 @@ public sealed class SamMasks(IBlobStore blobs, FailureRecords failures, IOptions
         }
         catch (InvalidImageException e)
         {
-            return outcome with { Error = await failures.RecordAsync(job.Dataset, job.Image, StageNames.Segment, e.Message, cancellationToken) };
+            return outcome with { Error = await failures.RecordAsync(job.Dataset, job.RunId, job.Image, StageNames.Segment, e.Message, cancellationToken) };
         }
     }
 
