@@ -11,7 +11,8 @@ using static SamMpa.Tests.Cluster.PipelineFlow;
 namespace SamMpa.Tests.Cluster;
 
 /// <summary>
-/// The bad-input matrix on a gpu silo and a cpu silo (items 1-11; 12-14 are SiloStartupRefusalTests): each bad item gets
+/// The bad-input matrix on a gpu silo and a cpu silo (items 1-11, 15-17; 12-14 are SiloStartupRefusalTests, 18 is
+/// DecodeBombMemoryTests, which runs alone to measure memory): each bad item gets
 /// an error naming it, leaves no mask or embedding behind, and the rest of the dataset is segmented.
 /// </summary>
 public sealed class BadInputMatrixTests(PipelineClusterFixture fixture) : IClassFixture<PipelineClusterFixture>
@@ -217,61 +218,6 @@ public sealed class BadInputMatrixTests(PipelineClusterFixture fixture) : IClass
         AssertAnnotationRefusedAsync(
             TestImages.PngOf(("IHDR", TestImages.Ihdr(7000, 7000, 8, TestImages.PngGray)), ("IDAT", TestImages.ZeroRows(7000, 7000)), ("IEND", [])),
             _ => "image is 7000x7000 pixels (49,000,000), above the limit of 40,000,000 pixels (Images:MaxPixels)");
-
-    [Fact]
-    public async Task Item18_the_bombs_in_one_dataset_fail_each_alone_naming_it_the_rest_is_segmented_and_the_managed_heap_stays_under_1_gib()
-    {
-        // 2 KB that once decoded as 1000x1000 16-bit, a 50000x50000 interlaced giant, and 40 MB named .png.
-        var twoHeaders = TestImages.PngOf(
-            ("IHDR", TestImages.Ihdr(16, 16, 16, TestImages.PngGray)),
-            ("IHDR", TestImages.Ihdr(1000, 1000, 16, TestImages.PngGray)),
-            ("IDAT", TestImages.ZeroRows(1000, 2000)),
-            ("IEND", []));
-        var giant = TestImages.PngOf(
-            ("IHDR", TestImages.Ihdr(50_000, 50_000, 16, TestImages.PngGray, interlace: 1)), ("IDAT", TestImages.ZeroRows(8, 64)), ("IEND", []));
-        var large = new byte[40 * 1024 * 1024];
-        new Random(18).NextBytes(large);
-        byte[] signature = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A];
-        signature.CopyTo(large, 0);
-        var bombs = new Dictionary<int, (byte[] File, string Problem)>
-        {
-            [3] = (twoHeaders, "not a valid PNG (a second IHDR chunk"),
-            [4] = (giant, "image is 50000x50000 pixels (2,500,000,000), above the limit of 40,000,000 pixels (Images:MaxPixels)"),
-            // Random bytes after the signature: the first "chunk" declares more bytes than the file holds.
-            [5] = (large, "truncated image (incomplete data: chunk '1858868B' at byte 8 declares 4,005,377,219 bytes, past the end of the file)"),
-        };
-
-        await using var memory = new ProcessMemorySampler(TimeSpan.FromMilliseconds(20));
-        var run = await RunToEndAsync(NewDatasetId(), p =>
-        {
-            foreach (var (index, bomb) in bombs)
-            {
-                File.WriteAllBytes(ImagePath(p, index), bomb.File);
-            }
-        });
-        await memory.StopAsync();
-
-        var status = run.Status;
-        Assert.True(status.Phase == DatasetPhase.Completed, $"expected the rest of the dataset to complete, got {status.Phase}: {status.Message}");
-        foreach (var (index, bomb) in bombs)
-        {
-            var name = PhantomDataset.Name(index);
-            var failure = status.Failures.SingleOrDefault(f => f.Image == name);
-            Assert.True(failure is not null, $"expected a failure for {name}, got: {Reasons(status)}");
-            Assert.Equal(StageNames.Embed, failure.Stage);
-            Assert.True(
-                failure.Reason.Contains($"{DatasetBlobLayout.Image(run.Dataset, name)}: ", StringComparison.Ordinal)
-                && failure.Reason.Contains(bomb.Problem, StringComparison.Ordinal),
-                $"expected {name}'s failure to name its blob and say '{bomb.Problem}', got: {failure.Reason}");
-        }
-
-        Assert.Equal(bombs.Count, status.Failures.Count);
-        Assert.Equal(ImageCount - K - bombs.Count, status.Segmented);
-        await AssertMasksAsync(run.Dataset, ImageCount - K - bombs.Count);
-        const long OneGiB = 1L << 30;
-        Assert.True(memory.PeakManagedBytes < OneGiB,
-            $"expected the test process's managed heap to stay under 1 GiB while the bombs were refused, peak {memory.PeakManagedBytes:N0} bytes ({memory.Samples} samples)");
-    }
 
     /// <summary>
     /// Runs a dataset whose image <see cref="Bad"/> was damaged; asserts that it failed alone (at embedding, named), left
