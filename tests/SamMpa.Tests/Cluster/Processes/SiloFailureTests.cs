@@ -98,15 +98,7 @@ public sealed class SiloFailureTests
     /// <summary>Runs the 60 phantoms from start to end on the whole cluster; returns the dataset's id.</summary>
     private static async Task<string> RunUndisturbedAsync(ProcessCluster cluster)
     {
-        var dataset = NewDatasetId();
-        using (var phantoms = new PhantomDataset(Images))
-        {
-            await UploadAsync(cluster.Blobs, dataset, phantoms, Images);
-        }
-
-        await PrepareAsync(cluster.Client, cluster.Blobs, dataset);
-        var events = await SubscribeAsync(cluster.Client, dataset);
-        await cluster.Client.GetGrain<IDatasetGrain>(dataset).RunAsync(new RunSettings());
+        var (dataset, events) = await StartRunAsync(cluster);
         await WaitForTheEndAsync(cluster, events, dataset);
         await AssertCompletedAsync(cluster, dataset, events);
         return dataset;
