@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections.Concurrent;
 using System.Numerics.Tensors;
 using Microsoft.ML.OnnxRuntime;
@@ -13,7 +14,10 @@ namespace SamMpa.Imaging.Localisation;
 /// (gray as R = G = B on the 0..255 scale, BGR mean-image subtraction, the 224 mean image resized to the input).
 /// The result is on the layer3 grid (input / 16: 28x28 at 448): layer4 is upsampled bilinearly onto it, and each
 /// layer's vector is L2-normalised per cell and scaled by 1/sqrt(2), so every cell holds a unit 768-d vector in which
-/// both layers weigh alike.
+/// both layers weigh alike. By default the image is also run mirrored left to right and the mirror's map, mirrored
+/// back, is averaged in (then normalised again): the model is not mirror-symmetric, and the average is a steadier
+/// description of each place (accuracy bench, K = 10, map + GrabCut: cxr-lung 0.864 to 0.883, busi 0.467 to 0.487),
+/// for twice the inference.
 /// </summary>
 public sealed class DenseFeatureExtractor
 {
@@ -31,14 +35,15 @@ public sealed class DenseFeatureExtractor
     private readonly long[] _inputShape;
 
     /// <summary>Uses the models copied next to the application ({AppContext.BaseDirectory}/DnnImageModels).</summary>
-    public DenseFeatureExtractor(int inputSize = DefaultInputSize, Device device = Device.Cpu, Action<string>? warn = null)
-        : this(Path.Combine(AppContext.BaseDirectory, ResNet18Encoder.ModelsFolderName), inputSize, device, warn)
+    public DenseFeatureExtractor(int inputSize = DefaultInputSize, Device device = Device.Cpu, Action<string>? warn = null, bool averageMirror = true)
+        : this(Path.Combine(AppContext.BaseDirectory, ResNet18Encoder.ModelsFolderName), inputSize, device, warn, averageMirror)
     {
     }
 
     /// <param name="modelFolder">The "DnnImageModels" folder holding ResNet18Onnx/ and ResNetPrepOnnx/.</param>
     /// <param name="inputSize">Square input side in pixels, a multiple of 32; the grid is inputSize / 16.</param>
-    public DenseFeatureExtractor(string modelFolder, int inputSize = DefaultInputSize, Device device = Device.Cpu, Action<string>? warn = null)
+    /// <param name="averageMirror">Average in the map of the image mirrored left to right (mirrored back).</param>
+    public DenseFeatureExtractor(string modelFolder, int inputSize = DefaultInputSize, Device device = Device.Cpu, Action<string>? warn = null, bool averageMirror = true)
     {
         ArgumentException.ThrowIfNullOrEmpty(modelFolder);
         if (inputSize < 64 || inputSize % 32 != 0)
@@ -58,11 +63,12 @@ public sealed class DenseFeatureExtractor
 
         InputSize = inputSize;
         GridSize = inputSize / 16;
+        AverageMirror = averageMirror;
         _inputShape = [1, 3, inputSize, inputSize];
         _session = Session(resnetPath, inputSize, device, warn);
         _inputName = [_session.InputNames[0]];
         _meanImage = MeanImage(preprocessPath, inputSize);
-        Id = $"resnet18-l3l4-{inputSize}-" + ModelFingerprint.Of(resnetPath, preprocessPath);
+        Id = $"resnet18-l3l4-{inputSize}{(averageMirror ? "-mirror" : "")}-" + ModelFingerprint.Of(resnetPath, preprocessPath);
     }
 
     /// <summary>Names the model, its layers and input size: stored maps are valid only for the same id.</summary>
@@ -73,54 +79,109 @@ public sealed class DenseFeatureExtractor
     /// <summary>Side of the output grid (input / 16).</summary>
     public int GridSize { get; }
 
+    /// <summary>Whether the mirrored image's map is averaged in.</summary>
+    public bool AverageMirror { get; }
+
     public DenseFeatureMap Extract(GrayImage image)
     {
         ArgumentNullException.ThrowIfNull(image);
-        var plane = InputSize * InputSize;
-        var input = new float[3 * plane];
-        var gray = input.AsSpan(0, plane);
-        BilinearResize.Resize(image.Pixels, image.Width, image.Height, gray, InputSize, InputSize);
-        gray.CopyTo(input.AsSpan(plane, plane));
-        gray.CopyTo(input.AsSpan(2 * plane, plane));
-        TensorPrimitives.Subtract(input, _meanImage, input);
-
-        using var runOptions = new RunOptions();
-        using var inputValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, input.AsMemory(), _inputShape);
-        using var outputs = _session.Run(runOptions, _inputName, [inputValue], OutputNames);
-        var layer3 = outputs[0].GetTensorDataAsSpan<float>();
-        var layer4 = outputs[1].GetTensorDataAsSpan<float>();
-        var grid = GridSize;
-        var cells = grid * grid;
-        var coarse = grid / 2;
-        if (layer3.Length != Layer3Channels * cells || layer4.Length != Layer4Channels * coarse * coarse)
+        var size = InputSize;
+        var gray = ArrayPool<float>.Shared.Rent(size * size);
+        try
         {
-            throw new InvalidOperationException(
-                $"ResNet18 at {InputSize} px returned {layer3.Length} and {layer4.Length} values; expected {Layer3Channels}x{grid}x{grid} and {Layer4Channels}x{coarse}x{coarse}.");
-        }
+            var plane = gray.AsSpan(0, size * size);
+            BilinearResize.Resize(image.Pixels, image.Width, image.Height, plane, size, size);
+            var cells = GridSize * GridSize;
+            var values = new float[Channels * cells];
+            Run(plane, values);
+            if (AverageMirror)
+            {
+                MirrorRows(plane, size, size);
+                var mirrored = ArrayPool<float>.Shared.Rent(values.Length);
+                try
+                {
+                    var mirroredValues = mirrored.AsSpan(0, values.Length);
+                    Run(plane, mirroredValues);
+                    MirrorRows(mirroredValues, GridSize, Channels * GridSize);
+                    TensorPrimitives.Add(values, mirroredValues, values);
+                }
+                finally
+                {
+                    ArrayPool<float>.Shared.Return(mirrored);
+                }
 
-        var values = new float[Channels * cells];
-        layer3.CopyTo(values);
-        for (var c = 0; c < Layer4Channels; c++)
+                NormalisePerCell(values, cells, 0, Layer3Channels);
+                NormalisePerCell(values, cells, Layer3Channels, Layer4Channels);
+            }
+
+            return new DenseFeatureMap(Channels, GridSize, GridSize, values);
+        }
+        finally
         {
-            BilinearResize.Resize(layer4.Slice(c * coarse * coarse, coarse * coarse), coarse, coarse, values.AsSpan((Layer3Channels + c) * cells, cells), grid, grid);
+            ArrayPool<float>.Shared.Return(gray);
         }
+    }
 
-        NormalisePerCell(values, cells, 0, Layer3Channels);
-        NormalisePerCell(values, cells, Layer3Channels, Layer4Channels);
-        return new DenseFeatureMap(Channels, grid, grid, values);
+    /// <summary>One pass of the model on a resized gray plane: the per-cell normalised layer3 + layer4 map into <paramref name="values"/>.</summary>
+    private void Run(ReadOnlySpan<float> gray, Span<float> values)
+    {
+        var plane = gray.Length;
+        var buffer = ArrayPool<float>.Shared.Rent(3 * plane);
+        try
+        {
+            var input = buffer.AsMemory(0, 3 * plane);
+            var span = input.Span;
+            gray.CopyTo(span);
+            gray.CopyTo(span[plane..]);
+            gray.CopyTo(span[(2 * plane)..]);
+            TensorPrimitives.Subtract(span, _meanImage, span);
+
+            using var runOptions = new RunOptions();
+            using var inputValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, input, _inputShape);
+            using var outputs = _session.Run(runOptions, _inputName, [inputValue], OutputNames);
+            var layer3 = outputs[0].GetTensorDataAsSpan<float>();
+            var layer4 = outputs[1].GetTensorDataAsSpan<float>();
+            var grid = GridSize;
+            var cells = grid * grid;
+            var coarse = grid / 2;
+            if (layer3.Length != Layer3Channels * cells || layer4.Length != Layer4Channels * coarse * coarse)
+            {
+                throw new InvalidOperationException(
+                    $"ResNet18 at {InputSize} px returned {layer3.Length} and {layer4.Length} values; expected {Layer3Channels}x{grid}x{grid} and {Layer4Channels}x{coarse}x{coarse}.");
+            }
+
+            layer3.CopyTo(values);
+            for (var c = 0; c < Layer4Channels; c++)
+            {
+                BilinearResize.Resize(layer4.Slice(c * coarse * coarse, coarse * coarse), coarse, coarse, values.Slice((Layer3Channels + c) * cells, cells), grid, grid);
+            }
+
+            NormalisePerCell(values, cells, 0, Layer3Channels);
+            NormalisePerCell(values, cells, Layer3Channels, Layer4Channels);
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>Reverses every row of <paramref name="rows"/> rows of <paramref name="width"/> values in place.</summary>
+    private static void MirrorRows(Span<float> values, int width, int rows)
+    {
+        for (var r = 0; r < rows; r++)
+        {
+            values.Slice(r * width, width).Reverse();
+        }
     }
 
     /// <summary>Each cell's vector over channels [first, first + count) to length 1/sqrt(2) (zero stays zero).</summary>
-    private static void NormalisePerCell(float[] values, int cells, int first, int count)
+    private static void NormalisePerCell(Span<float> values, int cells, int first, int count)
     {
         var squares = new float[cells];
         for (var c = first; c < first + count; c++)
         {
-            var plane = values.AsSpan(c * cells, cells);
-            for (var i = 0; i < cells; i++)
-            {
-                squares[i] += plane[i] * plane[i];
-            }
+            var plane = values.Slice(c * cells, cells);
+            TensorPrimitives.MultiplyAdd(plane, plane, squares, squares);
         }
 
         var scale = new float[cells];
@@ -131,7 +192,7 @@ public sealed class DenseFeatureExtractor
 
         for (var c = first; c < first + count; c++)
         {
-            var plane = values.AsSpan(c * cells, cells);
+            var plane = values.Slice(c * cells, cells);
             TensorPrimitives.Multiply(plane, scale, plane);
         }
     }

@@ -1,3 +1,4 @@
+using SamMpa.Imaging.Images;
 using SamMpa.Imaging.Localisation;
 using SamMpa.Tests.Embeddings;
 
@@ -15,7 +16,8 @@ public sealed class DenseFeatureExtractorTests
 
         Assert.Equal((768, 28, 28), (map.Channels, map.Height, map.Width));
         Assert.Equal(28, extractor.GridSize);
-        Assert.Matches("^resnet18-l3l4-448-[0-9a-f]{12}$", extractor.Id);
+        Assert.Matches("^resnet18-l3l4-448-mirror-[0-9a-f]{12}$", extractor.Id);
+        Assert.Matches("^resnet18-l3l4-448-[0-9a-f]{12}$", new DenseFeatureExtractor(averageMirror: false).Id);
         Assert.All(map.Values, v => Assert.True(float.IsFinite(v)));
         var cell = new float[768];
         for (var i = 0; i < map.Cells; i += 97)
@@ -37,6 +39,46 @@ public sealed class DenseFeatureExtractorTests
         Assert.Equal((768, 14, 14), (first.Channels, first.Height, first.Width));
         Assert.Equal(first.Values, second.Values);
         Assert.Throws<ArgumentOutOfRangeException>(() => new DenseFeatureExtractor(inputSize: 300));
+    }
+
+    [Fact]
+    public void With_the_mirror_averaged_in_the_map_of_a_mirrored_image_is_the_mirrored_map()
+    {
+        var extractor = new DenseFeatureExtractor(inputSize: 224);
+        using var image = TestImages.Disc(200, 180);
+        using var mirrored = Mirror(image);
+
+        var map = extractor.Extract(image);
+        var ofMirrored = extractor.Extract(mirrored);
+
+        var worst = 0f;
+        for (var c = 0; c < map.Channels; c++)
+        {
+            for (var y = 0; y < map.Height; y++)
+            {
+                for (var x = 0; x < map.Width; x++)
+                {
+                    var expected = map.Values[(c * map.Cells) + (y * map.Width) + (map.Width - 1 - x)];
+                    worst = Math.Max(worst, Math.Abs(ofMirrored.Values[(c * map.Cells) + (y * map.Width) + x] - expected));
+                }
+            }
+        }
+
+        Assert.True(worst < 1e-4f, $"the mirrored image's map should be the map mirrored; largest difference {worst}");
+        var single = new DenseFeatureExtractor(inputSize: 224, averageMirror: false);
+        Assert.NotEqual(single.Extract(image).Values, map.Values);
+    }
+
+    private static GrayImage Mirror(GrayImage image)
+    {
+        var result = new GrayImage(image.Width, image.Height);
+        for (var y = 0; y < image.Height; y++)
+        {
+            image.Pixels.Slice(y * image.Width, image.Width).CopyTo(result.Pixels.Slice(y * image.Width, image.Width));
+            result.Pixels.Slice(y * image.Width, image.Width).Reverse();
+        }
+
+        return result;
     }
 
     [Fact]
