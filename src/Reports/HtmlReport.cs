@@ -258,7 +258,7 @@ public static class HtmlReport
             return;
         }
 
-        html.Append("<section id=\"auto\"><h2>Auto trial</h2><p class=\"note\">Each candidate pipeline segmented every support from the others (leave one out); the best mean Dice was chosen.</p>");
+        html.Append("<section id=\"auto\"><h2>Auto trial</h2><p class=\"note\">Each candidate pipeline segmented every support from the other supports (leave one out); the chosen one is marked.</p>");
         for (var r = 0; r < report.Runs.Count; r++)
         {
             var run = report.Runs[r];

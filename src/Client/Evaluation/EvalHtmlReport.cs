@@ -69,7 +69,7 @@ internal static class EvalHtmlReport
         {
             new StageSeconds("embedding (once, for all runs)", report.EmbeddingSeconds),
             new StageSeconds("segmentation on the cluster", run.RegistrationWallSeconds),
-            new StageSeconds("selection, annotation, download", Math.Max(0, run.WallSeconds - run.RegistrationWallSeconds)),
+            new StageSeconds("select, annotate, download", Math.Max(0, run.WallSeconds - run.RegistrationWallSeconds)),
         };
         return new ReportRun(
             run.Run,
