@@ -13,6 +13,7 @@ COPY src/Grains/Grains.csproj src/Grains/
 COPY src/Imaging/Imaging.csproj src/Imaging/
 COPY src/Storage/Storage.csproj src/Storage/
 COPY src/Hosting/Hosting.csproj src/Hosting/
+COPY src/Reports/Reports.csproj src/Reports/
 COPY src/Client/Client.csproj src/Client/
 RUN dotnet restore src/Client/Client.csproj -r linux-x64
 COPY src/ src/

@@ -85,8 +85,11 @@ internal sealed class ClusterEval(ClusterConnection cluster, EvalOptions options
             runs);
         EvalOutput.WritePerImage(options.OutputDirectory, rows);
         EvalOutput.WriteSummary(options.OutputDirectory, report);
-        return new ClusterEvalOutcome(report, rows.GroupBy(r => r.Item1.Run, r => r.Item2)
-            .ToDictionary(g => g.Key, g => (IReadOnlyList<QueryResult>)g.ToArray(), StringComparer.Ordinal));
+        var resultsByRun = rows.GroupBy(r => r.Item1.Run, r => r.Item2)
+            .ToDictionary(g => g.Key, g => (IReadOnlyList<QueryResult>)g.ToArray(), StringComparer.Ordinal);
+        EvalOutput.WriteReport(
+            options.OutputDirectory, EvalHtmlReport.Build(report, resultsByRun, labeled.Images, options.OutputDirectory, progress.Warning));
+        return new ClusterEvalOutcome(report, resultsByRun);
     }
 
     /// <summary>
@@ -179,7 +182,8 @@ internal sealed class ClusterEval(ClusterConnection cluster, EvalOptions options
             useSam ? o.FinalIou ?? double.NaN : double.NaN,
             o.RegistrationSeconds,
             o.Error,
-            o.Uncertainty)).ToArray();
+            o.Uncertainty,
+            o.SegmentationSeconds)).ToArray();
         var summary = RunSummaries.From(
             runName,
             k,

@@ -44,6 +44,7 @@ internal static class ResultTable
 
         writer.WriteLine();
         writer.WriteLine($"results: {outputDirectory}");
+        writer.WriteLine($"report: {Path.Combine(outputDirectory, EvalOutput.ReportFile)}");
     }
 
     private static void WriteRow(TextWriter writer, string[] cells, int[] widths) =>

@@ -2,14 +2,16 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using SamMpa.Reports;
 
 namespace SamMpa.Client.Evaluation;
 
-/// <summary>Writes per_image.csv and summary.json, each atomically (temp file, then rename).</summary>
+/// <summary>Writes per_image.csv, summary.json and report.html, each atomically (temp file, then rename).</summary>
 public static class EvalOutput
 {
     public const string PerImageFile = "per_image.csv";
     public const string SummaryFile = "summary.json";
+    public const string ReportFile = "report.html";
 
     private static readonly JsonSerializerOptions Json = new()
     {
@@ -32,6 +34,14 @@ public static class EvalOutput
 
     public static void WriteSummary(string outputDirectory, EvalReport report) =>
         WriteAtomically(Path.Combine(outputDirectory, SummaryFile), JsonSerializer.Serialize(report, Json));
+
+    /// <summary>Renders the report page; returns its path.</summary>
+    public static string WriteReport(string outputDirectory, SegmentationReport report)
+    {
+        var path = Path.Combine(outputDirectory, ReportFile);
+        WriteAtomically(path, HtmlReport.Render(report));
+        return path;
+    }
 
     private static string Csv(string value) =>
         value.AsSpan().IndexOfAny(",\"\n\r") >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;

@@ -5,7 +5,8 @@ namespace SamMpa.Client.Evaluation;
 /// <summary>
 /// The outcome for one query image in one run; <paramref name="Support"/> lists the atlases used, ';'-separated.
 /// Dice and IoU score the coarse (propagated) mask; the final ones score SAM's mask, NaN without the SAM stages.
-/// <paramref name="Uncertainty"/> predicts a bad mask (higher = worse; see the dataset report), when measured.
+/// <paramref name="Uncertainty"/> predicts a bad mask (higher = worse; see the dataset report), when measured;
+/// <paramref name="SegmentationSeconds"/> is the query's time in segmentation (coarse mask and SAM) besides registration.
 /// </summary>
 public sealed record QueryResult(
     string Image,
@@ -16,7 +17,8 @@ public sealed record QueryResult(
     double FinalIoU,
     double RegistrationSeconds,
     string? Error,
-    double? Uncertainty = null)
+    double? Uncertainty = null,
+    double SegmentationSeconds = 0)
 {
     public bool Failed => Error is not null;
 }

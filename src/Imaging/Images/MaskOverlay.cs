@@ -17,6 +17,9 @@ public static class MaskOverlay
     /// <summary>Cyan.</summary>
     public static readonly SKColor FinalColor = new(0, 220, 255);
 
+    /// <summary>Green: the ground truth, when an overlay compares a mask with it (see <see cref="EncodeComparisonPng"/>).</summary>
+    public static readonly SKColor TruthColor = new(0, 200, 60);
+
     /// <summary>Writes the overlay; either mask may be null (no outline), both must be the image's size.</summary>
     public static void WritePng(GrayImage image, GrayImage? coarse, GrayImage? final, string path)
     {
@@ -30,6 +33,27 @@ public static class MaskOverlay
         ArgumentNullException.ThrowIfNull(image);
         RequireSameSize(image, coarse, "coarse");
         RequireSameSize(image, final, "final");
+        return Encode(image, coarse, CoarseColor, final, FinalColor);
+    }
+
+    /// <summary>
+    /// A mask against the ground truth, for a report: the truth's outline in <see cref="TruthColor"/>, the mask's in
+    /// <paramref name="maskColor"/> (the stage's colour: <see cref="CoarseColor"/> or <see cref="FinalColor"/>); where
+    /// they meet the truth wins.
+    /// </summary>
+    public static byte[] EncodeComparisonPng(GrayImage image, GrayImage truth, GrayImage mask, SKColor maskColor)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        ArgumentNullException.ThrowIfNull(truth);
+        ArgumentNullException.ThrowIfNull(mask);
+        RequireSameSize(image, truth, "truth");
+        RequireSameSize(image, mask, "compared");
+        return Encode(image, truth, TruthColor, mask, maskColor);
+    }
+
+    /// <summary>Outlines over the gray image; the first mask's colour wins where both outlines meet.</summary>
+    private static byte[] Encode(GrayImage image, GrayImage? first, SKColor firstColor, GrayImage? second, SKColor secondColor)
+    {
 
         using var bitmap = new SKBitmap(new SKImageInfo(image.Width, image.Height, SKColorType.Rgba8888, SKAlphaType.Opaque));
         var pixels = bitmap.GetPixelSpan();
@@ -40,8 +64,8 @@ public static class MaskOverlay
             var row = pixels.Slice(y * rowBytes, image.Width * 4);
             for (var x = 0; x < image.Width; x++)
             {
-                var color = coarse is not null && IsOutline(coarse, x, y) ? CoarseColor
-                    : final is not null && IsOutline(final, x, y) ? FinalColor
+                var color = first is not null && IsOutline(first, x, y) ? firstColor
+                    : second is not null && IsOutline(second, x, y) ? secondColor
                     : Gray(source[x]);
                 row[4 * x] = color.Red;
                 row[(4 * x) + 1] = color.Green;

@@ -48,6 +48,13 @@ public sealed class ClusterEvalTests
         {
             Assert.True(runs[0].TryGetProperty(field, out _), $"summary.json runs[0] should have '{field}'");
         }
+
+        // report.html beside them: both runs, and an overlay for every query (7 and 5, under the dozen each run shows).
+        var html = File.ReadAllText(Path.Combine(data.OutputDirectory, "report.html"));
+        Assert.Contains("k1-es-mp", html, StringComparison.Ordinal);
+        Assert.Contains("k3-es-mp", html, StringComparison.Ordinal);
+        Assert.Equal(7 + 5, html.Split("src=\"data:image/png;base64,").Length - 1);
+        Assert.DoesNotContain("(no overlay)", html, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -96,6 +103,12 @@ public sealed class ClusterEvalTests
         Assert.Equal(4, Directory.GetFiles(Path.Combine(data.OutputDirectory, run.Run, "final")).Length);
         using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(data.OutputDirectory, "summary.json")));
         Assert.True(summary.RootElement.GetProperty("runs")[0].TryGetProperty("final_dice_mean", out _), "summary.json should report final_dice_mean");
+
+        // report.html pictures the final masks: coarse and final Dice per stage, an overlay of SAM's mask per query.
+        var html = File.ReadAllText(Path.Combine(data.OutputDirectory, "report.html"));
+        Assert.Contains("k1-es-mp-pa-pr · final", html, StringComparison.Ordinal);
+        Assert.Contains("cyan: final (SAM) mask", html, StringComparison.Ordinal);
+        Assert.Equal(4, html.Split("src=\"data:image/png;base64,").Length - 1);
     }
 
     [Fact]

@@ -59,6 +59,21 @@ public sealed class MaskOverlayTests : IDisposable
     }
 
     [Fact]
+    public void A_comparison_outlines_the_truth_in_green_over_the_mask_in_its_stage_colour()
+    {
+        using var image = GradientImage();
+        using var truth = Square(2, 9);
+        using var mask = Square(2, 7); // shares the truth's left and top edges
+
+        using var overlay = SKBitmap.Decode(MaskOverlay.EncodeComparisonPng(image, truth, mask, MaskOverlay.CoarseColor));
+
+        Assert.Equal(MaskOverlay.TruthColor, overlay.GetPixel(9, 5));
+        Assert.Equal(MaskOverlay.CoarseColor, overlay.GetPixel(7, 5));
+        Assert.Equal(MaskOverlay.TruthColor, overlay.GetPixel(2, 5)); // where both meet, the truth shows
+        Assert.Equal(GrayOf(image[5, 5]), overlay.GetPixel(5, 5));
+    }
+
+    [Fact]
     public void A_mask_of_another_size_is_an_argument_error_naming_both_sizes()
     {
         using var image = GradientImage();
