@@ -45,7 +45,7 @@ public sealed class GatewaySettings
 
     /// <summary>
     /// How long a key the cluster confirmed is trusted to be known without asking again. Only the 401 answer depends on
-    /// it: every grain call still carries the key, and the silos check it on each.
+    /// it: every grain call still carries the key, and the silos check it on each. Zero asks every time.
     /// </summary>
     public TimeSpan KeyCacheLifetime { get; set; } = TimeSpan.FromSeconds(30);
 }

@@ -110,28 +110,38 @@ internal static class ResultEndpoints
         var (dataset, report) = await ReportAsync(cluster, blobs, id, cancellationToken);
         context.Response.ContentType = "application/zip";
         context.Response.Headers.ContentDisposition = $"attachment; filename=\"{dataset.Id}-{report.RunId}.zip\"";
-        // Entries go out as they are written: the response is never held whole.
-        await using var zip = await ZipArchive.CreateAsync(context.Response.Body, ZipArchiveMode.Create, leaveOpen: true, entryNameEncoding: null, cancellationToken);
-        await AddAsync(zip, "report.json", DatasetReport.Serialize(report), cancellationToken);
-        await AddAsync(zip, "results.csv", Encoding.UTF8.GetBytes(Csv(report)), cancellationToken);
-        foreach (var entry in report.Outcomes)
+        // Entries go out one by one as they are written: the response is never held whole.
+        await using var body = new DrainedWriteStream(context.Response.Body);
+        using (var zip = new ZipArchive(body, ZipArchiveMode.Create, leaveOpen: true))
         {
-            foreach (var (folder, blob) in new[] { ("masks", entry.Mask), ("coarse", entry.CoarseMask) })
+            await AddAsync(zip, body, "report.json", DatasetReport.Serialize(report), cancellationToken);
+            await AddAsync(zip, body, "results.csv", Encoding.UTF8.GetBytes(Csv(report)), cancellationToken);
+            foreach (var entry in report.Outcomes)
             {
-                if (blob is not null && await blobs.ReadAsync(blob, cancellationToken) is { } content)
+                foreach (var (folder, blob) in new[] { ("masks", entry.Mask), ("coarse", entry.CoarseMask) })
                 {
-                    await AddAsync(zip, $"{folder}/{DatasetBlobLayout.MaskName(entry.Image)}", content, cancellationToken);
+                    if (blob is not null && await blobs.ReadAsync(blob, cancellationToken) is { } content)
+                    {
+                        await AddAsync(zip, body, $"{folder}/{DatasetBlobLayout.MaskName(entry.Image)}", content, cancellationToken);
+                    }
                 }
             }
         }
+
+        // The central directory, written when the archive closed.
+        await body.DrainAsync(cancellationToken);
     }
 
-    private static async Task AddAsync(ZipArchive zip, string name, byte[] content, CancellationToken cancellationToken)
+    private static async Task AddAsync(ZipArchive zip, DrainedWriteStream body, string name, byte[] content, CancellationToken cancellationToken)
     {
         // PNGs are compressed already.
         var entry = zip.CreateEntry(name, name.EndsWith(".png", StringComparison.Ordinal) ? CompressionLevel.NoCompression : CompressionLevel.Fastest);
-        await using var stream = await entry.OpenAsync(cancellationToken);
-        await stream.WriteAsync(content, cancellationToken);
+        using (var stream = entry.Open())
+        {
+            stream.Write(content);
+        }
+
+        await body.DrainAsync(cancellationToken);
     }
 
     private static string Csv(DatasetReport.Report report)

@@ -5,7 +5,7 @@ namespace SamMpa.Gateway.Api;
 
 /// <summary>
 /// Reads what the dataset wrote beside its state (<c>images.json</c>, <c>selection.json</c>; see
-/// <see cref="DatasetBlobLayout"/>) to tell how many queries each support serves: the images whose atlases include it.
+/// <see cref="DatasetBlobLayout"/>) to tell how many queries each support serves: the queries whose atlases include it.
 /// </summary>
 internal static class SelectionBlobs
 {
@@ -28,9 +28,12 @@ internal static class SelectionBlobs
             return new Dictionary<string, int>();
         }
 
+        // Queries only: a support's own entry is not a query it serves.
+        var supports = file.Supports.ToHashSet();
+        var queryAtlases = file.Atlases.Where((_, image) => !supports.Contains(image)).ToList();
         return file.Supports
             .Where(index => index >= 0 && index < names.Count)
-            .ToDictionary(index => names[index], index => file.Atlases.Count(atlases => atlases.Contains(index)), StringComparer.Ordinal);
+            .ToDictionary(index => names[index], index => queryAtlases.Count(atlases => atlases.Contains(index)), StringComparer.Ordinal);
     }
 
     private sealed record SelectionFile(List<int>? Supports, List<int[]>? Atlases);

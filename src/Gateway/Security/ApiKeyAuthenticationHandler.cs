@@ -50,7 +50,10 @@ internal sealed class ApiKeyAuthenticationHandler(
                 return AuthenticateResult.Fail("The API key is unknown or revoked; ask an admin for a key (sammpa keys create).");
             }
 
-            cache.Set(cacheKey, principal, settings.Value.KeyCacheLifetime);
+            if (settings.Value.KeyCacheLifetime > TimeSpan.Zero)
+            {
+                cache.Set(cacheKey, principal, settings.Value.KeyCacheLifetime);
+            }
         }
 
         Context.Features.Set(new CallerKey(secret));
