@@ -17,7 +17,7 @@ internal static class DatasetEndpoints
         var datasets = api.MapGroup("/datasets").WithTags("Datasets");
 
         datasets.MapPost("/", CreateAsync)
-            .WithName("CreateDataset")
+            .WithName(GatewayOpenApi.CreateDatasetOperation)
             .WithSummary("Create a dataset from an upload or from images already in blob storage")
             .WithDescription("multipart/form-data: the fields 'id' and 'workingSize' first, then image files under 'images' and "
                 + "ground-truth masks under 'truth' (named like their image), streamed into storage. application/json: a "

@@ -16,7 +16,7 @@ public sealed class GatewayOpenApiTests(GatewayFixture gateway)
         using var http = gateway.Http(GatewayKeys.Admin);
         var served = JsonNode.Parse(await http.GetStringAsync("/openapi/v1.json"))!;
         var path = Path.Combine(RepositoryRoot.Path, "src", "Gateway", "openapi.json");
-        var text = served.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }) + "\n";
+        var text = served.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "\n";
         if (Environment.GetEnvironmentVariable(UpdateVariable) == "1")
         {
             await File.WriteAllTextAsync(path, text);
