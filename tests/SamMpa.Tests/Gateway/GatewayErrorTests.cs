@@ -104,6 +104,23 @@ public sealed class GatewayErrorTests(GatewayFixture gateway)
         Assert.False(await gateway.Cluster.Blobs.ExistsAsync(DatasetBlobLayout.Annotation(dataset, support), default));
     }
 
+    [Fact]
+    public async Task A_key_above_its_rate_is_429_with_retry_after()
+    {
+        await using var limited = gateway.With("Gateway:RateLimitPermits", "2");
+        using var http = limited.CreateClient();
+        http.DefaultRequestHeaders.Add("X-Api-Key", GatewayKeys.Admin);
+
+        for (var i = 0; i < 2; i++)
+        {
+            Assert.NotEqual(429, (int)(await http.GetAsync("/api/v1/datasets/rate-limited-dataset")).StatusCode);
+        }
+
+        var refused = await http.GetAsync("/api/v1/datasets/rate-limited-dataset");
+        await GatewayJson.ProblemAsync(refused, 429, "'admin'");
+        Assert.NotNull(refused.Headers.RetryAfter);
+    }
+
     private async Task<(string Dataset, string Support)> SupportAsync()
     {
         var dataset = await gateway.SelectedDatasetAsync();

@@ -63,6 +63,10 @@ public sealed class GatewayFixture : IAsyncLifetime
         return client;
     }
 
+    /// <summary>A second gateway over the same cluster with one setting changed (its own rate limiter and caches).</summary>
+    public WebApplicationFactory<GatewaySettings> With(string setting, string value) =>
+        _factory.WithWebHostBuilder(web => web.UseSetting(setting, value));
+
     /// <summary>A new non-admin key for <paramref name="principal"/>.</summary>
     public async Task<string> KeyForAsync(string principal) =>
         (await _cluster.Client.GetGrain<IAccessKeysGrain>(IAccessKeysGrain.ClusterKey).CreateAsync(principal, admin: false)).Secret;
