@@ -12,7 +12,12 @@ namespace SamMpa.Hosting;
 /// </summary>
 public static class ClientHosting
 {
-    public static IHostApplicationBuilder AddSamMpaClient(this IHostApplicationBuilder builder)
+    /// <param name="builder">The host.</param>
+    /// <param name="callerKeysOnly">
+    /// True for a client that serves many callers (the HTTP gateway): it has no key of its own, so a call carries the
+    /// key its caller put in the request context or none, and is then refused by the silo, never let through as the process.
+    /// </param>
+    public static IHostApplicationBuilder AddSamMpaClient(this IHostApplicationBuilder builder, bool callerKeysOnly = false)
     {
         ArgumentNullException.ThrowIfNull(builder);
         var cluster = builder.Configuration.GetSection(ClusterSettings.Section).Get<ClusterSettings>() ?? new ClusterSettings();
@@ -32,8 +37,9 @@ public static class ClientHosting
             client.UseConnectionRetryFilter(new BoundedConnectionRetry(TimeSpan.FromSeconds(15)));
             client.UseSamMpaTls(TlsSettings.From(builder.Configuration));
             // No key of its own: a client of a development silo on this machine uses the silo's admin key file.
-            var accessKey = AccessKeySettings.From(builder.Configuration)
-                ?? (storage.IsAzure ? null : DevelopmentAdminKey.Read(storage.ResolvedLocalRoot));
+            var accessKey = callerKeysOnly
+                ? null
+                : AccessKeySettings.From(builder.Configuration) ?? (storage.IsAzure ? null : DevelopmentAdminKey.Read(storage.ResolvedLocalRoot));
             if (accessKey is not null)
             {
                 client.AddOutgoingGrainCallFilter(new AccessKeyOutgoingFilter(accessKey));

@@ -61,6 +61,28 @@ public sealed class AzureBlobStore : IBlobStore
         }
     }
 
+    /// <remarks>The SDK uploads the stream in blocks and commits them at the end: a stream that fails leaves no blob.</remarks>
+    public async Task<bool> TryCreateAsync(string name, Stream content, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        var blob = BlobOf(name);
+        await EnsureContainerAsync(name, cancellationToken);
+        var options = new BlobUploadOptions { Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All } };
+        try
+        {
+            await blob.UploadAsync(content, options, cancellationToken);
+            return true;
+        }
+        catch (RequestFailedException e) when (e.Status is (int)HttpStatusCode.Conflict or (int)HttpStatusCode.PreconditionFailed)
+        {
+            return false;
+        }
+        catch (Exception e) when (IsStorageFailure(e))
+        {
+            throw Failure("create", name, e);
+        }
+    }
+
     public async Task WriteAsync(string name, ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
     {
         var blob = BlobOf(name);

@@ -12,6 +12,12 @@ public interface IBlobStore
     /// </summary>
     Task<bool> TryCreateAsync(string name, ReadOnlyMemory<byte> content, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// <see cref="TryCreateAsync(string, ReadOnlyMemory{byte}, CancellationToken)"/> from a stream read once to its end
+    /// and never held whole in memory (an upload passed on as it arrives). A stream that throws leaves no blob.
+    /// </summary>
+    Task<bool> TryCreateAsync(string name, Stream content, CancellationToken cancellationToken);
+
     /// <summary>Writes the blob, replacing any earlier content; readers see the old or the new blob, never a part.</summary>
     Task WriteAsync(string name, ReadOnlyMemory<byte> content, CancellationToken cancellationToken);
 

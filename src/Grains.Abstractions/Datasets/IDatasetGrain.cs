@@ -58,4 +58,14 @@ public interface IDatasetGrain : IGrainWithStringKey
     [Alias("RequireViewer")]
     [AlwaysInterleave]
     Task RequireViewerAsync();
+
+    /// <summary>
+    /// Throws <see cref="AccessDeniedException"/> unless the caller holds <paramref name="needed"/> (or more) on this
+    /// dataset; a dataset not created yet passes (it has no roles yet; <see cref="DatasetAccess.Exists"/> says so). The
+    /// check before a client reads or writes the dataset's blobs with its own storage credentials (the gateway), so
+    /// the dataset's grants decide who may. Interleaves: it only reads the owner and grants.
+    /// </summary>
+    [Alias("RequireRole")]
+    [AlwaysInterleave]
+    Task<DatasetAccess> RequireRoleAsync(DatasetRole needed);
 }

@@ -1,7 +1,10 @@
+using Orleans.Concurrency;
+
 namespace SamMpa.Grains.Security;
 
 /// <summary>
-/// The cluster's access keys (one grain, key <see cref="ClusterKey"/>). Every method needs an admin key.
+/// The cluster's access keys (one grain, key <see cref="ClusterKey"/>). Every method but <see cref="WhoAmIAsync"/>
+/// needs an admin key.
 /// </summary>
 [Alias("sammpa.IAccessKeysGrain")]
 public interface IAccessKeysGrain : IGrainWithIntegerKey
@@ -18,4 +21,12 @@ public interface IAccessKeysGrain : IGrainWithIntegerKey
     /// <summary>Revokes the key <paramref name="id"/>; false when there is none.</summary>
     [Alias("Revoke")]
     Task<bool> RevokeAsync(string id);
+
+    /// <summary>
+    /// The principal of the caller's key (any valid key): how a front door that holds a caller's key tells an unknown
+    /// or revoked key (the call is refused with <see cref="AccessDeniedException"/>) from a role too low for a dataset.
+    /// </summary>
+    [Alias("WhoAmI")]
+    [AlwaysInterleave]
+    Task<CallerPrincipal> WhoAmIAsync();
 }

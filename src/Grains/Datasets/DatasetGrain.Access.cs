@@ -1,4 +1,5 @@
 using SamMpa.Grains.Security;
+using SamMpa.Storage;
 
 namespace SamMpa.Grains.Datasets;
 
@@ -46,6 +47,29 @@ internal sealed partial class DatasetGrain
         }
 
         return Task.CompletedTask;
+    }
+
+    public Task<DatasetAccess> RequireRoleAsync(DatasetRole needed)
+    {
+        ResourceId.Validate(Id, "dataset");
+        if (needed is not (DatasetRole.Viewer or DatasetRole.Annotator or DatasetRole.Owner))
+        {
+            throw new ArgumentOutOfRangeException(nameof(needed), $"Dataset '{Id}': role {(int)needed} is not one to require; use viewer, annotator or owner.");
+        }
+
+        var s = state.State;
+        if (s.Phase == DatasetPhase.None)
+        {
+            return Task.FromResult(new DatasetAccess { Exists = false });
+        }
+
+        RequireRole(needed, needed switch
+        {
+            DatasetRole.Viewer => "read",
+            DatasetRole.Annotator => "annotate",
+            _ => "change",
+        });
+        return Task.FromResult(new DatasetAccess { Exists = true, ImagePrefix = s.ImagePrefix, TruthPrefix = s.TruthPrefix });
     }
 
     /// <summary>Throws <see cref="AccessDeniedException"/> unless the caller holds <paramref name="needed"/> (or more) on this dataset.</summary>

@@ -59,6 +59,9 @@ internal sealed class AccessKeysGrain(
         return Task.FromResult(record is null ? null : new CallerPrincipal(record.Principal, record.Admin));
     }
 
+    public Task<CallerPrincipal> WhoAmIAsync() =>
+        Task.FromResult(CallerContext.Current ?? throw new AccessDeniedException("WhoAmI is for clients: this call carried no principal.", nameof(IAccessKeysGrain)));
+
     private static void RequireAdmin(string what)
     {
         // No principal: the silo's own call (the filter lets only authenticated client calls in here).

@@ -48,6 +48,8 @@ internal sealed class LateWriteBlobStore(IBlobStore inner) : IBlobStore
 
     public Task<bool> TryCreateAsync(string name, ReadOnlyMemory<byte> content, CancellationToken cancellationToken) => inner.TryCreateAsync(name, content, cancellationToken);
 
+    public Task<bool> TryCreateAsync(string name, Stream content, CancellationToken cancellationToken) => inner.TryCreateAsync(name, content, cancellationToken);
+
     public Task<byte[]?> ReadAsync(string name, CancellationToken cancellationToken) => inner.ReadAsync(name, cancellationToken);
 
     public Task<byte[]?> ReadAsync(string name, long maxBytes, CancellationToken cancellationToken) => inner.ReadAsync(name, maxBytes, cancellationToken);

@@ -33,6 +33,8 @@ public sealed class HealthEndpointTests
 
         public Task<bool> TryCreateAsync(string name, ReadOnlyMemory<byte> content, CancellationToken cancellationToken) => throw new NotSupportedException();
 
+        public Task<bool> TryCreateAsync(string name, Stream content, CancellationToken cancellationToken) => throw new NotSupportedException();
+
         public Task WriteAsync(string name, ReadOnlyMemory<byte> content, CancellationToken cancellationToken) => throw new NotSupportedException();
 
         public Task<byte[]?> ReadAsync(string name, CancellationToken cancellationToken) => throw new NotSupportedException();

@@ -112,6 +112,41 @@ public sealed class DatasetGrantTests : IAsyncLifetime
         Assert.Contains(await SecuredSilo.AsAsync(TestAccessKeys.Admin, () => keys.ListAsync()), k => k.Id == ownerKey.Id && k.Revoked);
     }
 
+    [Fact]
+    public async Task RequireRole_passes_the_roles_held_refuses_higher_ones_and_passes_a_dataset_not_created_yet()
+    {
+        var (dataset, owner, _) = await OwnedDatasetAsync();
+        var viewer = await GrantedKeyAsync(dataset, "viewer-rita", DatasetRole.Viewer);
+        var annotator = await GrantedKeyAsync(dataset, "annotator-ravi", DatasetRole.Annotator);
+        var stranger = await SecuredSilo.KeyForAsync(_client, "stranger-rex");
+        var grain = _client.GetGrain<IDatasetGrain>(dataset);
+
+        var access = await SecuredSilo.AsAsync(viewer, () => grain.RequireRoleAsync(DatasetRole.Viewer));
+        Assert.True(access.Exists);
+        Assert.Equal(SamMpa.Storage.DatasetBlobLayout.ImagesPrefix(dataset), access.ImagePrefix);
+        await RefusedAsync(viewer, () => grain.RequireRoleAsync(DatasetRole.Annotator), "viewer-rita", "annotator");
+        Assert.True((await SecuredSilo.AsAsync(annotator, () => grain.RequireRoleAsync(DatasetRole.Annotator))).Exists);
+        await RefusedAsync(annotator, () => grain.RequireRoleAsync(DatasetRole.Owner), "annotator-ravi", "owner");
+        Assert.True((await SecuredSilo.AsAsync(owner, () => grain.RequireRoleAsync(DatasetRole.Owner))).Exists);
+        await RefusedAsync(stranger, () => grain.RequireRoleAsync(DatasetRole.Viewer), "stranger-rex", "viewer");
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => SecuredSilo.AsAsync(owner, () => grain.RequireRoleAsync(DatasetRole.None)));
+
+        var fresh = _client.GetGrain<IDatasetGrain>(Cluster.PipelineFlow.NewDatasetId());
+        Assert.False((await SecuredSilo.AsAsync(stranger, () => fresh.RequireRoleAsync(DatasetRole.Owner))).Exists);
+    }
+
+    [Fact]
+    public async Task WhoAmI_names_the_principal_of_any_valid_key_and_refuses_an_unknown_one()
+    {
+        var keys = _client.GetGrain<IAccessKeysGrain>(IAccessKeysGrain.ClusterKey);
+        var key = await SecuredSilo.KeyForAsync(_client, "plain-paula");
+
+        Assert.Equal(new CallerPrincipal("plain-paula", Admin: false), await SecuredSilo.AsAsync(key, () => keys.WhoAmIAsync()));
+        Assert.True((await SecuredSilo.AsAsync(TestAccessKeys.Admin, () => keys.WhoAmIAsync())).Admin);
+        var refused = await Assert.ThrowsAsync<AccessDeniedException>(() => SecuredSilo.AsAsync("smk_not-a-key", () => keys.WhoAmIAsync()));
+        Assert.Contains("unknown or revoked", refused.Message, StringComparison.Ordinal);
+    }
+
     /// <summary>A dataset created by a fresh principal "owner-{guid}": the dataset, the owner's key and name.</summary>
     private async Task<(string Dataset, string OwnerKey, string Owner)> OwnedDatasetAsync()
     {

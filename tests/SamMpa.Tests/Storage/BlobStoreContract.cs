@@ -56,6 +56,36 @@ public abstract class BlobStoreContract
     }
 
     [Fact]
+    public virtual async Task Create_if_absent_from_a_stream_writes_once_and_keeps_the_first_content()
+    {
+        using (var first = new MemoryStream("first"u8.ToArray()))
+        {
+            Assert.True(await Store.TryCreateAsync("datasets/d11/images/a.png", first, None));
+        }
+
+        using (var second = new MemoryStream("second"u8.ToArray()))
+        {
+            Assert.False(await Store.TryCreateAsync("datasets/d11/images/a.png", second, None));
+        }
+
+        Assert.Equal("first"u8.ToArray(), await Store.ReadAsync("datasets/d11/images/a.png", None));
+    }
+
+    [Fact]
+    public virtual async Task A_stream_that_fails_midway_leaves_no_blob()
+    {
+        await using var failing = new FailingStream(bytesBeforeFailure: 100);
+
+        await Assert.ThrowsAsync<InvalidDataException>(() => Store.TryCreateAsync("datasets/d12/images/a.png", failing, None));
+
+        Assert.False(await Store.ExistsAsync("datasets/d12/images/a.png", None));
+        await foreach (var name in Store.ListAsync("datasets/d12/", None))
+        {
+            Assert.Fail($"expected nothing under datasets/d12/, found {name}");
+        }
+    }
+
+    [Fact]
     public virtual async Task Concurrent_creates_of_one_blob_have_exactly_one_winner()
     {
         var attempts = Enumerable.Range(0, 8)
@@ -103,5 +133,44 @@ public abstract class BlobStoreContract
         var error = await Assert.ThrowsAsync<ArgumentException>(() => Store.WriteAsync(name, new byte[] { 1 }, None));
 
         Assert.Contains(name, error.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>A stream that gives some bytes and then throws, as an upload cut off by its size limit does.</summary>
+    private sealed class FailingStream(int bytesBeforeFailure) : Stream
+    {
+        private int _given;
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => _given; set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            if (_given >= bytesBeforeFailure)
+            {
+                throw new InvalidDataException("the stream failed on purpose");
+            }
+
+            var n = Math.Min(count, bytesBeforeFailure - _given);
+            Array.Clear(buffer, offset, n);
+            _given += n;
+            return n;
+        }
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

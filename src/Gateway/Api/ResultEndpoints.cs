@@ -1,0 +1,175 @@
+using System.Globalization;
+using System.IO.Compression;
+using System.Text;
+using Microsoft.Extensions.Options;
+using SamMpa.Grains.Datasets;
+using SamMpa.Grains.Security;
+using SamMpa.Imaging.Images;
+using SamMpa.Storage;
+
+namespace SamMpa.Gateway.Api;
+
+/// <summary>
+/// The last completed run of a dataset: results per image, each image's masks and overlay as PNG, report.json, a CSV,
+/// and a ZIP of the masks with the report, streamed as it is built.
+/// </summary>
+internal static class ResultEndpoints
+{
+    public static RouteGroupBuilder MapResultEndpoints(this RouteGroupBuilder api)
+    {
+        var results = api.MapGroup("/datasets/{id}").WithTags("Results");
+
+        results.MapGet("/results", async (string id, IClusterClient cluster, IBlobStore blobs, CancellationToken cancellationToken) =>
+            {
+                var (_, report) = await ReportAsync(cluster, blobs, id, cancellationToken);
+                return new ResultsView(report.Dataset, report.RunId, report.CoarseDiceMean, report.FinalDiceMean, Rows(report));
+            })
+            .WithName("GetResults")
+            .WithSummary("Per image of the last completed run: status, Dice when ground truth exists, uncertainty, error")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        results.MapGet("/results/{image}/{kind}", MaskAsync)
+            .WithName("GetResultImage")
+            .WithSummary("An image's final mask ('mask'), coarse mask ('coarse') or both outlined over the image ('overlay'), as PNG")
+            .Produces(StatusCodes.Status200OK, contentType: "image/png")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        results.MapGet("/report.json", async (string id, IClusterClient cluster, IBlobStore blobs, CancellationToken cancellationToken) =>
+                TypedResults.File(DatasetReport.Serialize((await ReportAsync(cluster, blobs, id, cancellationToken)).Report), "application/json"))
+            .WithName("GetReport")
+            .WithSummary("report.json of the last completed run (snake_case, as the silos write it)")
+            .Produces(StatusCodes.Status200OK, contentType: "application/json")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        results.MapGet("/results.csv", async (string id, IClusterClient cluster, IBlobStore blobs, CancellationToken cancellationToken) =>
+                TypedResults.Text(Csv((await ReportAsync(cluster, blobs, id, cancellationToken)).Report), "text/csv", Encoding.UTF8))
+            .WithName("GetResultsCsv")
+            .WithSummary("The results as CSV, one row per image")
+            .Produces(StatusCodes.Status200OK, contentType: "text/csv")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        results.MapGet("/download.zip", DownloadAsync)
+            .WithName("DownloadRun")
+            .WithSummary("A ZIP of the last completed run: masks/, coarse/, report.json and results.csv, streamed")
+            .Produces(StatusCodes.Status200OK, contentType: "application/zip")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        return results;
+    }
+
+    private static async Task<(GatewayDataset Dataset, DatasetReport.Report Report)> ReportAsync(
+        IClusterClient cluster, IBlobStore blobs, string id, CancellationToken cancellationToken)
+    {
+        var dataset = new GatewayDataset(cluster, id);
+        await dataset.RequireAsync(DatasetRole.Viewer);
+        var bytes = await blobs.ReadAsync(DatasetBlobLayout.Report(dataset.Id), cancellationToken)
+            ?? throw new KeyNotFoundException($"Dataset '{dataset.Id}' has no results yet: no run has completed.");
+        return (dataset, DatasetReport.Deserialize(bytes));
+    }
+
+    private static List<ImageResult> Rows(DatasetReport.Report report) =>
+        report.Outcomes.Select(e => new ImageResult(e.Image, e.Error is null ? "segmented" : "failed", e.FinalDice, e.CoarseDice, e.Uncertainty, e.Error))
+            .Concat(report.NotEmbedded.Select(e => new ImageResult(e.Image, "not-embedded", null, null, null, e.Error)))
+            .ToList();
+
+    private static async Task<IResult> MaskAsync(
+        string id, string image, string kind, IClusterClient cluster, IBlobStore blobs, IOptions<GatewaySettings> settings, CancellationToken cancellationToken)
+    {
+        if (kind is not ("mask" or "coarse" or "overlay"))
+        {
+            throw new ArgumentException($"'{kind}' is not a result image: use mask, coarse or overlay.");
+        }
+
+        var (dataset, report) = await ReportAsync(cluster, blobs, id, cancellationToken);
+        var name = GatewayDataset.ImageName(image);
+        var entry = report.Outcomes.FirstOrDefault(e => e.Image == name)
+            ?? throw new KeyNotFoundException($"Image {name} is not a query of dataset '{dataset.Id}''s last run ({report.RunId}).");
+        var coarse = entry.CoarseMask is null ? null : await blobs.ReadAsync(entry.CoarseMask, cancellationToken);
+        var final = entry.Mask is null ? null : await blobs.ReadAsync(entry.Mask, cancellationToken);
+        if (kind != "overlay")
+        {
+            var mask = (kind == "mask" ? final : coarse)
+                ?? throw new KeyNotFoundException($"Dataset '{dataset.Id}' has no {kind} of image {name} in run {report.RunId}{(entry.Error is null ? string.Empty : $": {entry.Error}")}.");
+            return TypedResults.File(mask, "image/png");
+        }
+
+        var access = await dataset.RequireAsync(DatasetRole.Viewer);
+        var imageBlob = access.ImagePrefix + name;
+        var content = await blobs.ReadAsync(imageBlob, settings.Value.MaxFileBytes, cancellationToken)
+            ?? throw new KeyNotFoundException($"Dataset '{dataset.Id}': image {name} is missing from storage ({imageBlob}).");
+        using var decoded = ImageFile.Decode(content, name, ImageLimits.Default);
+        using var coarseMask = coarse is null ? null : ImageFile.DecodeMask(coarse, $"coarse mask of {name}", ImageLimits.Default);
+        using var finalMask = final is null ? null : ImageFile.DecodeMask(final, $"mask of {name}", ImageLimits.Default);
+        return TypedResults.File(MaskOverlay.EncodePng(decoded, coarseMask, finalMask), "image/png");
+    }
+
+    private static async Task DownloadAsync(string id, HttpContext context, IClusterClient cluster, IBlobStore blobs)
+    {
+        var cancellationToken = context.RequestAborted;
+        var (dataset, report) = await ReportAsync(cluster, blobs, id, cancellationToken);
+        context.Response.ContentType = "application/zip";
+        context.Response.Headers.ContentDisposition = $"attachment; filename=\"{dataset.Id}-{report.RunId}.zip\"";
+        // Entries go out one by one as they are written: the response is never held whole.
+        await using var body = new DrainedWriteStream(context.Response.Body);
+        using (var zip = new ZipArchive(body, ZipArchiveMode.Create, leaveOpen: true))
+        {
+            await AddAsync(zip, body, "report.json", DatasetReport.Serialize(report), cancellationToken);
+            await AddAsync(zip, body, "results.csv", Encoding.UTF8.GetBytes(Csv(report)), cancellationToken);
+            foreach (var entry in report.Outcomes)
+            {
+                foreach (var (folder, blob) in new[] { ("masks", entry.Mask), ("coarse", entry.CoarseMask) })
+                {
+                    if (blob is not null && await blobs.ReadAsync(blob, cancellationToken) is { } content)
+                    {
+                        await AddAsync(zip, body, $"{folder}/{DatasetBlobLayout.MaskName(entry.Image)}", content, cancellationToken);
+                    }
+                }
+            }
+        }
+
+        // The central directory, written when the archive closed.
+        await body.DrainAsync(cancellationToken);
+    }
+
+    private static async Task AddAsync(ZipArchive zip, DrainedWriteStream body, string name, byte[] content, CancellationToken cancellationToken)
+    {
+        // PNGs are compressed already.
+        var entry = zip.CreateEntry(name, name.EndsWith(".png", StringComparison.Ordinal) ? CompressionLevel.NoCompression : CompressionLevel.Fastest);
+        using (var stream = entry.Open())
+        {
+            stream.Write(content);
+        }
+
+        await body.DrainAsync(cancellationToken);
+    }
+
+    private static string Csv(DatasetReport.Report report)
+    {
+        var csv = new StringBuilder("image,status,final_dice,coarse_dice,final_iou,coarse_iou,uncertainty,registration_seconds,segmentation_seconds,error\n");
+        foreach (var e in report.Outcomes)
+        {
+            csv.Append(Field(e.Image)).Append(',').Append(e.Error is null ? "segmented" : "failed").Append(',')
+                .Append(Number(e.FinalDice)).Append(',').Append(Number(e.CoarseDice)).Append(',')
+                .Append(Number(e.FinalIou)).Append(',').Append(Number(e.CoarseIou)).Append(',')
+                .Append(Number(e.Uncertainty)).Append(',')
+                .Append(Number(e.RegistrationSeconds)).Append(',').Append(Number(e.SegmentationSeconds)).Append(',')
+                .Append(Field(e.Error)).Append('\n');
+        }
+
+        foreach (var e in report.NotEmbedded)
+        {
+            csv.Append(Field(e.Image)).Append(",not-embedded,,,,,,,,").Append(Field(e.Error)).Append('\n');
+        }
+
+        return csv.ToString();
+    }
+
+    private static string Number(double? value) => value?.ToString("R", CultureInfo.InvariantCulture) ?? string.Empty;
+
+    /// <summary>RFC 4180: a field with a comma, quote or line break is quoted, its quotes doubled.</summary>
+    private static string Field(string? value) =>
+        value is null ? string.Empty
+        : value.AsSpan().IndexOfAny(",\"\r\n") < 0 ? value
+        : $"\"{value.Replace("\"", "\"\"", StringComparison.Ordinal)}\"";
+}

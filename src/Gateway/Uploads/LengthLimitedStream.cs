@@ -1,0 +1,49 @@
+using SamMpa.Gateway.Errors;
+
+namespace SamMpa.Gateway.Uploads;
+
+/// <summary>
+/// Reads an inner stream and throws <see cref="PayloadTooLargeException"/> (naming the item) once more than
+/// <paramref name="maxBytes"/> have come through: an upload's file is cut off at its limit as it streams, never measured
+/// after it was held.
+/// </summary>
+internal sealed class LengthLimitedStream(Stream inner, long maxBytes, string item) : Stream
+{
+    private long _read;
+
+    public override bool CanRead => true;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => false;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position { get => _read; set => throw new NotSupportedException(); }
+
+    public override int Read(byte[] buffer, int offset, int count) => Count(inner.Read(buffer, offset, count));
+
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+        Count(await inner.ReadAsync(buffer, cancellationToken));
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override void Flush()
+    {
+    }
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    private int Count(int read)
+    {
+        _read += read;
+        return _read > maxBytes
+            ? throw new PayloadTooLargeException($"{item} is longer than the limit of {maxBytes:N0} bytes (Gateway:MaxFileBytes).")
+            : read;
+    }
+}
