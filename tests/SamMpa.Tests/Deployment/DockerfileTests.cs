@@ -15,12 +15,17 @@ namespace SamMpa.Tests.Deployment;
 /// </summary>
 public sealed partial class DockerfileTests(DockerPublishFixture publish) : IClassFixture<DockerPublishFixture>
 {
-    private static readonly string[] Names = ["silo-cpu.Dockerfile", "silo-gpu.Dockerfile", "client.Dockerfile"];
+    private static readonly string[] Names = ["silo-cpu.Dockerfile", "silo-gpu.Dockerfile", "client.Dockerfile", "gateway.Dockerfile"];
+
+    // The images that run a silo (the client's embeds one for eval and demo): they carry the maps and the models.
+    private static readonly string[] SiloHosts = ["silo-cpu.Dockerfile", "silo-gpu.Dockerfile", "client.Dockerfile"];
 
     public static TheoryData<string> Dockerfiles => new(Names);
 
+    public static TheoryData<string> SiloHostDockerfiles => new(SiloHosts);
+
     [Fact]
-    public void Deploy_docker_holds_the_three_dockerfiles_and_the_root_a_dockerignore()
+    public void Deploy_docker_holds_the_four_dockerfiles_and_the_root_a_dockerignore()
     {
         var found = Directory.GetFiles(Path.Combine(Repository.Root, "deploy", "docker"), "*.Dockerfile").Select(Path.GetFileName).Order(StringComparer.Ordinal);
 
@@ -111,7 +116,7 @@ public sealed partial class DockerfileTests(DockerPublishFixture publish) : ICla
     }
 
     [Theory]
-    [MemberData(nameof(Dockerfiles))]
+    [MemberData(nameof(SiloHostDockerfiles))]
     public async Task The_published_app_bundles_the_registration_maps_and_the_resnet18_models(string name)
     {
         var build = await PublishBuildStageAsync(Dockerfile.Load(name));

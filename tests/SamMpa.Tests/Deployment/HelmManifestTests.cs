@@ -14,6 +14,7 @@ public sealed class HelmManifestTests
     private const string Cpu = "cpu";
     private const string NvidiaGpu = "nvidia.com/gpu";
     private const string ConnectionString = "Storage__Azure__ConnectionString";
+    private const string GatewayComponent = "api";
 
     public static TheoryData<string> Renders => new() { "default", "production" };
 
@@ -23,8 +24,8 @@ public sealed class HelmManifestTests
     {
         var manifests = HelmChart.Named(render);
 
-        Assert.Equal(2, manifests.Deployments.Count);
-        Assert.Equal(new[] { Cpu, Gpu }, manifests.Deployments.Select(d => Manifests.EnvValue(Manifests.Silo(d), Manifests.Role)).Order());
+        Assert.Equal(2, manifests.SiloPools.Count);
+        Assert.Equal(new[] { Cpu, Gpu }, manifests.SiloPools.Select(d => Manifests.EnvValue(Manifests.Silo(d), Manifests.Role)).Order());
         foreach (var role in new[] { Gpu, Cpu })
         {
             var pool = manifests.Pool(role);
@@ -40,7 +41,7 @@ public sealed class HelmManifestTests
         var manifests = HelmChart.Named(render);
         var values = ValuesOf(render);
 
-        foreach (var deployment in manifests.Deployments)
+        foreach (var deployment in manifests.SiloPools)
         {
             var env = Manifests.Env(Manifests.Silo(deployment));
             Assert.Equal("status.podIP", env["Orleans__AdvertisedAddress"].Text("valueFrom", "fieldRef", "fieldPath"));
@@ -58,7 +59,7 @@ public sealed class HelmManifestTests
         var manifests = HelmChart.Named(render);
         var values = ValuesOf(render);
 
-        foreach (var deployment in manifests.Deployments)
+        foreach (var deployment in manifests.SiloPools)
         {
             var silo = Manifests.Silo(deployment);
             var ports = Manifests.Ports(silo);
@@ -81,7 +82,7 @@ public sealed class HelmManifestTests
     [MemberData(nameof(Renders))]
     public void Liveness_and_readiness_probes_get_the_health_paths_on_the_health_port(string render)
     {
-        foreach (var deployment in HelmChart.Named(render).Deployments)
+        foreach (var deployment in HelmChart.Named(render).SiloPools)
         {
             var silo = Manifests.Silo(deployment);
             var health = Manifests.Ports(silo)["health"];
@@ -129,9 +130,9 @@ public sealed class HelmManifestTests
         // The chart creates a Secret only when asked to (storage.azure.createSecret).
         Assert.Empty(manifests.OfKind("Secret"));
         var secret = ValuesOf(render).Text("storage", "azure", "existingSecret");
-        foreach (var deployment in manifests.Deployments)
+        foreach (var (deployment, container) in ClusterClients(manifests))
         {
-            var env = Manifests.Env(Manifests.Silo(deployment))[ConnectionString];
+            var env = Manifests.Env(container)[ConnectionString];
             Assert.Null(env.Find("value"));
             Assert.Equal(secret, env.Text("valueFrom", "secretKeyRef", "name"));
             Assert.False(string.IsNullOrEmpty(env.Text("valueFrom", "secretKeyRef", "key")));
@@ -149,9 +150,9 @@ public sealed class HelmManifestTests
         var key = Assert.Single(secret.Root.Dictionary("data")).Key;
         Assert.Equal(connection, Encoding.UTF8.GetString(Convert.FromBase64String(secret.Root.Text("data", key)!)));
         AssertNoLiteralSecrets(manifests);
-        foreach (var deployment in manifests.Deployments)
+        foreach (var (deployment, container) in ClusterClients(manifests))
         {
-            var env = Manifests.Env(Manifests.Silo(deployment))[ConnectionString];
+            var env = Manifests.Env(container)[ConnectionString];
             Assert.Equal(secret.Name, env.Text("valueFrom", "secretKeyRef", "name"));
             Assert.Equal(key, env.Text("valueFrom", "secretKeyRef", "key"));
             // A new connection string restarts the silos.
@@ -169,9 +170,9 @@ public sealed class HelmManifestTests
 
         var account = Assert.Single(manifests.OfKind("ServiceAccount"));
         Assert.Equal(clientId, account.Root.Text("metadata", "annotations", "azure.workload.identity/client-id"));
-        foreach (var deployment in manifests.Deployments)
+        foreach (var (deployment, container) in ClusterClients(manifests))
         {
-            var env = Manifests.Env(Manifests.Silo(deployment));
+            var env = Manifests.Env(container);
             Assert.False(env.ContainsKey(ConnectionString));
             Assert.Equal("sammpaprod", env["Storage__Azure__AccountName"].Text("value"));
             Assert.Equal("true", deployment.Root.Text("spec", "template", "metadata", "labels", "azure.workload.identity/use"));
@@ -205,7 +206,10 @@ public sealed class HelmManifestTests
 
         foreach (var manifest in manifests.All)
         {
-            Assert.Equal("sammpa", manifest.Labels.GetValueOrDefault("app.kubernetes.io/name"));
+            // The HTTP gateway is an application of its own (component api): the silos' selectors never pick its pods.
+            var name = manifest.Labels.GetValueOrDefault("app.kubernetes.io/component") == GatewayComponent ? "sammpa-gateway" : "sammpa";
+            Assert.Equal(name, manifest.Labels.GetValueOrDefault("app.kubernetes.io/name"));
+            Assert.Equal("sammpa", manifest.Labels.GetValueOrDefault("app.kubernetes.io/part-of"));
             Assert.Equal(HelmChart.Release, manifest.Labels.GetValueOrDefault("app.kubernetes.io/instance"));
             Assert.Equal(appVersion, manifest.Labels.GetValueOrDefault("app.kubernetes.io/version"));
             Assert.Equal("Helm", manifest.Labels.GetValueOrDefault("app.kubernetes.io/managed-by"));
@@ -223,21 +227,24 @@ public sealed class HelmManifestTests
             }
         }
 
-        // The gateway and metrics Services reach the silos of both pools.
-        var services = manifests.OfKind("Service");
+        // The gateway and metrics Services reach the silos of both pools, and never the HTTP gateway's pods.
+        var services = SiloResources(manifests, "Service");
         Assert.Equal(2, services.Count);
         foreach (var service in services)
         {
             var selector = service.Root.Dictionary("spec", "selector");
             Assert.NotEmpty(selector);
             Assert.All(manifests.PodLabels, pod => Assert.True(IsSubset(selector, pod), $"{service} {Show(selector)} misses pods {Show(pod)}"));
+            Assert.False(manifests.Gateway is { } gateway && IsSubset(selector, Manifests.PodLabelsOf(gateway)), $"{service} {Show(selector)} selects the HTTP gateway's pods");
         }
 
         Assert.Contains(services, s => s.Root.Sequence("spec", "ports").Any(p => p.Text("targetPort") == "gateway"));
         Assert.Contains(services, s => s.Root.Sequence("spec", "ports").Any(p => p.Text("targetPort") == "metrics"));
 
-        // One budget per pool, each selecting that pool's pods alone.
+        // One budget per pool (and the gateway's), each selecting that pool's pods alone.
         var budgets = manifests.OfKind("PodDisruptionBudget");
+        Assert.Equal(new[] { GatewayComponent }, budgets.Select(b => b.Labels["app.kubernetes.io/component"]).Where(c => c == GatewayComponent));
+        budgets = SiloResources(manifests, "PodDisruptionBudget");
         Assert.Equal(new[] { Cpu, Gpu }, budgets.Select(b => b.Labels["app.kubernetes.io/component"]).Order());
         foreach (var budget in budgets)
         {
@@ -251,7 +258,7 @@ public sealed class HelmManifestTests
     [MemberData(nameof(Renders))]
     public void A_stopping_silo_leaves_the_cluster_before_the_grace_period_ends(string render)
     {
-        foreach (var deployment in HelmChart.Named(render).Deployments)
+        foreach (var deployment in HelmChart.Named(render).SiloPools)
         {
             var shutdown = int.Parse(Manifests.EnvValue(Manifests.Silo(deployment), "DOTNET_SHUTDOWNTIMEOUTSECONDS")!);
             var grace = int.Parse(deployment.Root.Text("spec", "template", "spec", "terminationGracePeriodSeconds")!);
@@ -277,7 +284,7 @@ public sealed class HelmManifestTests
         var manifests = HelmChart.Named(render);
         var values = ValuesOf(render);
 
-        var hpa = Assert.Single(manifests.OfKind("HorizontalPodAutoscaler"));
+        var hpa = Assert.Single(SiloResources(manifests, "HorizontalPodAutoscaler"));
         Assert.Equal("autoscaling/v2", hpa.ApiVersion);
         Assert.Equal("Deployment", hpa.Root.Text("spec", "scaleTargetRef", "kind"));
         Assert.Equal(manifests.Pool(Cpu).Name, hpa.Root.Text("spec", "scaleTargetRef", "name"));
@@ -322,7 +329,7 @@ public sealed class HelmManifestTests
     {
         var manifests = HelmChart.Named(render);
 
-        foreach (var deployment in manifests.Deployments)
+        foreach (var deployment in manifests.SiloPools)
         {
             var silo = Manifests.Silo(deployment);
             Assert.Equal("true", Manifests.EnvValue(silo, "Orleans__Tls__Enabled"));
@@ -344,9 +351,9 @@ public sealed class HelmManifestTests
         Assert.Contains("set insecure=true", error, StringComparison.Ordinal);
 
         var insecure = HelmChart.Render("--set", "tls.enabled=false", "--set", "insecure=true");
-        foreach (var deployment in insecure.Deployments)
+        foreach (var (_, container) in ClusterClients(insecure))
         {
-            Assert.DoesNotContain(Manifests.Env(Manifests.Silo(deployment)).Keys, k => k.StartsWith("Orleans__Tls__", StringComparison.Ordinal));
+            Assert.DoesNotContain(Manifests.Env(container).Keys, k => k.StartsWith("Orleans__Tls__", StringComparison.Ordinal));
         }
     }
 
@@ -355,7 +362,7 @@ public sealed class HelmManifestTests
     public void A_NetworkPolicy_lets_only_silos_and_front_ends_reach_the_gateway_and_only_silos_the_silo_port(string render)
     {
         var manifests = HelmChart.Named(render);
-        var policy = Assert.Single(manifests.OfKind("NetworkPolicy"));
+        var policy = Assert.Single(SiloResources(manifests, "NetworkPolicy"));
         var selected = policy.Root.Dictionary("spec", "podSelector", "matchLabels");
         Assert.All(manifests.PodLabels, labels => Assert.True(IsSubset(selected, labels), $"{Show(labels)} not selected by the NetworkPolicy"));
         Assert.Equal(["Ingress"], policy.Root.Sequence("spec", "policyTypes").Select(n => ((YamlScalarNode)n).Value));
@@ -388,6 +395,212 @@ public sealed class HelmManifestTests
 
         Assert.Equal($"silo-gpu:{appVersion}", Manifests.Silo(manifests.Pool(Gpu)).Text("image"));
         Assert.Equal($"silo-cpu:{appVersion}", Manifests.Silo(manifests.Pool(Cpu)).Text("image"));
+    }
+
+    [HelmTheory]
+    [MemberData(nameof(Renders))]
+    public void The_gateway_is_a_Deployment_with_a_ClusterIP_Service_on_its_http_port_and_probes_on_its_health_endpoints(string render)
+    {
+        var manifests = HelmChart.Named(render);
+        var values = ValuesOf(render);
+
+        var gateway = Assert.IsType<Manifest>(manifests.Gateway);
+        Assert.Equal($"{HelmChart.Release}-api", gateway.Name);
+        Assert.Equal(values.Text("gateway", "replicaCount"), gateway.Root.Text("spec", "replicas"));
+        var container = Manifests.GatewayContainer(gateway);
+        var port = int.Parse(values.Text("gateway", "port")!);
+        Assert.Equal(port, Assert.Single(Manifests.Ports(container), p => p.Key == "http").Value);
+        Assert.Equal(port.ToString(), Manifests.EnvValue(container, "ASPNETCORE_HTTP_PORTS"));
+        foreach (var (probe, path) in new[] { ("startupProbe", "/health/live"), ("livenessProbe", "/health/live"), ("readinessProbe", "/health/ready") })
+        {
+            Assert.Equal(path, container.Text(probe, "httpGet", "path"));
+            Assert.Equal("http", container.Text(probe, "httpGet", "port"));
+        }
+
+        // It stops within its grace period, and never shrinks during an update.
+        var shutdown = int.Parse(Manifests.EnvValue(container, "DOTNET_SHUTDOWNTIMEOUTSECONDS")!);
+        Assert.True(shutdown > 0 && shutdown < int.Parse(gateway.Root.Text("spec", "template", "spec", "terminationGracePeriodSeconds")!));
+        Assert.Equal("0", gateway.Root.Text("spec", "strategy", "rollingUpdate", "maxUnavailable"));
+        Assert.Equal("true", gateway.Root.Text("spec", "template", "spec", "securityContext", "runAsNonRoot"));
+
+        var pods = Manifests.PodLabelsOf(gateway);
+        var service = Assert.Single(manifests.OfKind("Service"), s => s.Name == gateway.Name);
+        Assert.Equal("ClusterIP", service.Root.Text("spec", "type"));
+        Assert.Null(service.Root.Find("spec", "clusterIP"));
+        Assert.True(IsSubset(service.Root.Dictionary("spec", "selector"), pods), $"{service} does not select the gateway's pods {Show(pods)}");
+        Assert.All(manifests.PodLabels, silo => Assert.False(IsSubset(service.Root.Dictionary("spec", "selector"), silo), $"{service} selects a silo"));
+        var servicePort = Assert.Single(service.Root.Sequence("spec", "ports"));
+        Assert.Equal(("http", "http", values.Text("gateway", "service", "port")), (servicePort.Text("name"), servicePort.Text("targetPort"), servicePort.Text("port")));
+
+        var budget = Assert.Single(manifests.OfKind("PodDisruptionBudget"), b => b.Name == gateway.Name);
+        Assert.True(IsSubset(budget.Root.Dictionary("spec", "selector", "matchLabels"), pods));
+        Assert.All(manifests.PodLabels, silo => Assert.False(IsSubset(budget.Root.Dictionary("spec", "selector", "matchLabels"), silo), $"{budget} selects a silo"));
+
+        if (render == "default")
+        {
+            Assert.Equal($"gateway:{ChartYaml().Text("appVersion")}", container.Text("image"));
+            Assert.Empty(manifests.OfKind("Ingress"));
+        }
+    }
+
+    [HelmTheory]
+    [MemberData(nameof(Renders))]
+    public void The_gateway_joins_the_cluster_like_a_client_with_its_own_access_key_and_its_own_client_certificate(string render)
+    {
+        var manifests = HelmChart.Named(render);
+        var values = ValuesOf(render);
+        var gateway = Assert.IsType<Manifest>(manifests.Gateway);
+        var env = Manifests.Env(Manifests.GatewayContainer(gateway));
+        var silo = Manifests.Env(Manifests.Silo(manifests.Pool(Cpu)));
+
+        // The silos' cluster and storage settings, every one of them.
+        foreach (var name in silo.Keys.Where(k => k is "Orleans__ClusterId" or "Orleans__ServiceId" || k.StartsWith("Storage__", StringComparison.Ordinal)))
+        {
+            Assert.True(env.ContainsKey(name), $"{gateway} lacks the silos' {name}");
+            Assert.Equal(string.Join(';', silo[name].Scalars()), string.Join(';', env[name].Scalars()));
+        }
+
+        // A client, not a silo: no advertised address, no silo ports, no admin keys.
+        Assert.False(env.ContainsKey("Orleans__AdvertisedAddress"));
+        Assert.DoesNotContain(env.Keys, k => k.StartsWith("Security__", StringComparison.Ordinal));
+        Assert.Equal(values.Text("gateway", "accessKeySecret", "name"), env["Orleans__AccessKey"].Text("valueFrom", "secretKeyRef", "name"));
+        Assert.Equal(values.Text("gateway", "accessKeySecret", "key"), env["Orleans__AccessKey"].Text("valueFrom", "secretKeyRef", "key"));
+
+        // Mutual TLS with a certificate of its own, mounted from gateway.tls.secretName and never from the silos' Secret.
+        Assert.Equal("true", env["Orleans__Tls__Enabled"].Text("value"));
+        Assert.Equal("/etc/sammpa/tls/tls.pfx", env["Orleans__Tls__CertificatePath"].Text("value"));
+        Assert.Equal("/etc/sammpa/tls/ca.crt", env["Orleans__Tls__TrustedCaPath"].Text("value"));
+        var allowed = values.Sequence("gateway", "tls", "allowedNames").Select(n => ((YamlScalarNode)n).Value).ToArray();
+        Assert.Equal(allowed, allowed.Select((_, i) => env[$"Orleans__Tls__AllowedNames__{i}"].Text("value")).ToArray());
+        var mount = Assert.Single(Manifests.GatewayContainer(gateway).Sequence("volumeMounts"), m => m.Text("mountPath") == "/etc/sammpa/tls");
+        var volume = Assert.Single(gateway.Root.Sequence("spec", "template", "spec", "volumes"), v => v.Text("name") == mount.Text("name"));
+        Assert.Equal(values.Text("gateway", "tls", "secretName"), volume.Text("secret", "secretName"));
+        Assert.NotEqual(values.Text("tls", "secretName"), volume.Text("secret", "secretName"));
+        Assert.Equal(["ca.crt", "tls.pfx"], volume.Sequence("secret", "items").Select(i => i.Text("path")).Order());
+    }
+
+    [HelmFact]
+    public void The_gateway_settings_become_Gateway_environment_variables()
+    {
+        var manifests = HelmChart.Render("--set", "gateway.settings.Jwt__Authority=https://login.example.org/", "--set", "gateway.settings.MaxUploadBytes=1073741824");
+
+        var container = Manifests.GatewayContainer(Assert.IsType<Manifest>(manifests.Gateway));
+        Assert.Equal("https://login.example.org/", Manifests.EnvValue(container, "Gateway__Jwt__Authority"));
+        Assert.Equal("1073741824", Manifests.EnvValue(container, "Gateway__MaxUploadBytes"));
+    }
+
+    [HelmFact]
+    public void An_Ingress_with_TLS_routes_every_host_to_the_gateway_Service()
+    {
+        var manifests = HelmChart.Render(
+            "--set", "gateway.ingress.enabled=true", "--set", "gateway.ingress.className=nginx",
+            "--set", "gateway.ingress.hosts[0]=sammpa.example.org", "--set", "gateway.ingress.hosts[1]=api.example.org",
+            "--set", "gateway.ingress.tls.secretName=sammpa-example-tls",
+            "--set-string", "gateway.ingress.annotations.nginx\\.ingress\\.kubernetes\\.io/proxy-buffering=off");
+
+        var ingress = Assert.Single(manifests.OfKind("Ingress"));
+        Assert.Equal("networking.k8s.io/v1", ingress.ApiVersion);
+        Assert.Equal("nginx", ingress.Root.Text("spec", "ingressClassName"));
+        Assert.Equal("off", ingress.Root.Text("metadata", "annotations", "nginx.ingress.kubernetes.io/proxy-buffering"));
+        string[] hosts = ["sammpa.example.org", "api.example.org"];
+        var tls = Assert.Single(ingress.Root.Sequence("spec", "tls"));
+        Assert.Equal("sammpa-example-tls", tls.Text("secretName"));
+        Assert.Equal(hosts, tls.Sequence("hosts").Select(h => ((YamlScalarNode)h).Value));
+
+        var service = Assert.Single(manifests.OfKind("Service"), s => s.Name == manifests.Gateway!.Name);
+        var rules = ingress.Root.Sequence("spec", "rules");
+        Assert.Equal(hosts, rules.Select(r => r.Text("host")));
+        foreach (var rule in rules)
+        {
+            var path = Assert.Single(rule.Sequence("http", "paths"));
+            Assert.Equal(("/", "Prefix"), (path.Text("path"), path.Text("pathType")));
+            Assert.Equal(service.Name, path.Text("backend", "service", "name"));
+            var port = path.Text("backend", "service", "port", "name");
+            Assert.Contains(service.Root.Sequence("spec", "ports"), p => p.Text("name") == port);
+        }
+    }
+
+    [HelmFact]
+    public void Production_exposes_the_gateway_through_an_Ingress_with_TLS()
+    {
+        var ingress = Assert.Single(HelmChart.Production().OfKind("Ingress"));
+        var production = ValuesOf("production");
+
+        var tls = Assert.Single(ingress.Root.Sequence("spec", "tls"));
+        Assert.Equal(production.Text("gateway", "ingress", "tls", "secretName"), tls.Text("secretName"));
+        Assert.Equal(ingress.Root.Sequence("spec", "rules").Select(r => r.Text("host")), tls.Sequence("hosts").Select(h => ((YamlScalarNode)h).Value));
+    }
+
+    [HelmFact]
+    public void With_the_gateway_disabled_nothing_of_it_renders_and_the_silos_admit_only_the_front_ends()
+    {
+        var manifests = HelmChart.Render("--set", "gateway.enabled=false", "--set", "gateway.ingress.enabled=true", "--set", "gateway.autoscaling.enabled=true");
+
+        Assert.Null(manifests.Gateway);
+        Assert.Equal(2, manifests.Deployments.Count);
+        Assert.Empty(manifests.OfKind("Ingress"));
+        Assert.DoesNotContain(manifests.All, m => m.Labels.GetValueOrDefault("app.kubernetes.io/component") == GatewayComponent);
+        var policy = Assert.Single(manifests.OfKind("NetworkPolicy"));
+        Assert.DoesNotContain(
+            policy.Root.Sequence("spec", "ingress").SelectMany(r => r.Sequence("from")),
+            p => p.Dictionary("podSelector", "matchLabels").GetValueOrDefault("app.kubernetes.io/name") == "sammpa-gateway");
+    }
+
+    [HelmFact]
+    public void An_HPA_sizes_the_gateway_when_asked_and_then_owns_its_replica_count()
+    {
+        var manifests = HelmChart.Render("--set", "gateway.autoscaling.enabled=true", "--set", "gateway.autoscaling.minReplicas=3", "--set", "gateway.autoscaling.maxReplicas=9");
+
+        var gateway = Assert.IsType<Manifest>(manifests.Gateway);
+        var hpa = Assert.Single(manifests.OfKind("HorizontalPodAutoscaler"), h => h.Root.Text("spec", "scaleTargetRef", "name") == gateway.Name);
+        Assert.Equal(("3", "9"), (hpa.Root.Text("spec", "minReplicas"), hpa.Root.Text("spec", "maxReplicas")));
+        Assert.Null(gateway.Root.Find("spec", "replicas"));
+    }
+
+    [HelmTheory]
+    [MemberData(nameof(Renders))]
+    public void The_gateway_reaches_the_silos_gateway_port_and_only_its_ingress_peers_reach_the_gateway(string render)
+    {
+        var manifests = HelmChart.Named(render);
+        var gateway = Assert.IsType<Manifest>(manifests.Gateway);
+        var pods = Manifests.PodLabelsOf(gateway);
+        string[] PortsOf(YamlNode rule) => rule.Sequence("ports").Select(p => p.Text("port")!).ToArray();
+
+        // The silos' policy: the gateway's pods may open the Orleans gateway port, and only that port.
+        var silos = Assert.Single(SiloResources(manifests, "NetworkPolicy"));
+        var admitting = silos.Root.Sequence("spec", "ingress")
+            .Where(r => r.Sequence("from").Any(p => p.Mapping("podSelector", "matchLabels") is not null && IsSubset(p.Dictionary("podSelector", "matchLabels"), pods)))
+            .ToArray();
+        var rule = Assert.Single(admitting);
+        Assert.Equal(["gateway"], PortsOf(rule));
+
+        // The gateway's policy: its pods alone, its http port, from the configured peers (the ingress controller) only.
+        var policy = Assert.Single(manifests.OfKind("NetworkPolicy"), p => p.Name == gateway.Name);
+        var selector = policy.Root.Dictionary("spec", "podSelector", "matchLabels");
+        Assert.True(IsSubset(selector, pods));
+        Assert.All(manifests.PodLabels, silo => Assert.False(IsSubset(selector, silo), $"{policy} selects a silo"));
+        Assert.Equal(["Ingress"], policy.Root.Sequence("spec", "policyTypes").Select(n => ((YamlScalarNode)n).Value));
+        var only = Assert.Single(policy.Root.Sequence("spec", "ingress"));
+        Assert.Equal(["http"], PortsOf(only));
+        var expected = ValuesOf(render).Sequence("gateway", "networkPolicy", "from");
+        Assert.NotEmpty(expected);
+        Assert.Equal(expected.Select(p => string.Join(';', p.Scalars())), only.Sequence("from").Select(p => string.Join(';', p.Scalars())));
+    }
+
+    [HelmTheory]
+    [InlineData("gateway.ingress.hosts is empty", "gateway.ingress.enabled=true")]
+    [InlineData("gateway.ingress.tls.secretName is empty", "gateway.ingress.enabled=true", "gateway.ingress.hosts[0]=sammpa.example.org")]
+    [InlineData("set insecure=true", "gateway.ingress.enabled=true", "gateway.ingress.hosts[0]=sammpa.example.org", "gateway.ingress.tls.enabled=false")]
+    [InlineData("gateway.accessKeySecret.name is empty", "gateway.accessKeySecret.name=")]
+    [InlineData("gateway.tls.secretName is empty", "gateway.tls.secretName=")]
+    [InlineData("gateway.networkPolicy.from is empty", "gateway.networkPolicy.from=null")]
+    [InlineData("must be below gateway.terminationGracePeriodSeconds", "gateway.shutdownTimeoutSeconds=30")]
+    [InlineData("gateway.autoscaling.minReplicas is above", "gateway.autoscaling.enabled=true", "gateway.autoscaling.minReplicas=7")]
+    public void Gateway_values_that_cannot_work_fail_the_render_and_say_which(string message, params string[] settings)
+    {
+        var error = HelmChart.RenderError([.. settings.SelectMany(s => new[] { "--set", s })]);
+
+        Assert.Contains(message, error, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -430,6 +643,22 @@ public sealed class HelmManifestTests
                 workload.Root.Scalars(),
                 s => s.Value.Contains("AccountKey=", StringComparison.OrdinalIgnoreCase) || s.Value.Contains("SharedAccessSignature", StringComparison.OrdinalIgnoreCase));
         }
+    }
+
+    /// <summary>The resources of a kind that belong to the silos (app.kubernetes.io/name sammpa), not to the HTTP gateway.</summary>
+    private static IReadOnlyList<Manifest> SiloResources(Manifests manifests, string kind) =>
+        [.. manifests.OfKind(kind).Where(m => m.Labels.GetValueOrDefault("app.kubernetes.io/name") == "sammpa")];
+
+    /// <summary>Every container that joins the cluster: each pool's silo container and the HTTP gateway's container.</summary>
+    private static IEnumerable<(Manifest Deployment, YamlMappingNode Container)> ClusterClients(Manifests manifests)
+    {
+        var all = manifests.SiloPools.Select(d => (d, Manifests.Silo(d))).ToList();
+        if (manifests.Gateway is { } gateway)
+        {
+            all.Add((gateway, Manifests.GatewayContainer(gateway)));
+        }
+
+        return all;
     }
 
     private static bool IsSubset(IReadOnlyDictionary<string, string> selector, IReadOnlyDictionary<string, string> labels) =>

@@ -44,17 +44,33 @@ internal sealed class Manifests
 
     public IReadOnlyList<Manifest> Deployments => OfKind("Deployment");
 
+    /// <summary>The silo pools: the Deployments with a container named "silo".</summary>
+    public IReadOnlyList<Manifest> SiloPools => [.. Deployments.Where(d => Containers(d).Any(c => c.Text("name") == "silo"))];
+
     /// <summary>The Deployment whose silo container says Orleans__Metadata__role=<paramref name="role"/>.</summary>
     public Manifest Pool(string role) =>
-        Assert.Single(Deployments, d => EnvValue(Silo(d), Role) == role);
+        Assert.Single(SiloPools, d => EnvValue(Silo(d), Role) == role);
 
-    /// <summary>The pod template's labels of every Deployment.</summary>
+    /// <summary>The pod template's labels of every silo pool.</summary>
     public IEnumerable<IReadOnlyDictionary<string, string>> PodLabels =>
-        Deployments.Select(d => d.Root.Dictionary("spec", "template", "metadata", "labels"));
+        SiloPools.Select(d => d.Root.Dictionary("spec", "template", "metadata", "labels"));
+
+    /// <summary>The HTTP gateway's Deployment (the one with a container named "gateway"), or null when it is off.</summary>
+    public Manifest? Gateway => Deployments.SingleOrDefault(d => Containers(d).Any(c => c.Text("name") == GatewayContainerName));
+
+    public const string GatewayContainerName = "gateway";
 
     /// <summary>The silo container of a Deployment.</summary>
     public static YamlMappingNode Silo(Manifest deployment) =>
         Assert.Single(Containers(deployment), c => c.Text("name") == "silo");
+
+    /// <summary>The gateway container of the gateway's Deployment.</summary>
+    public static YamlMappingNode GatewayContainer(Manifest deployment) =>
+        Assert.Single(Containers(deployment), c => c.Text("name") == GatewayContainerName);
+
+    /// <summary>The pod template's labels of a workload.</summary>
+    public static IReadOnlyDictionary<string, string> PodLabelsOf(Manifest workload) =>
+        workload.Root.Dictionary("spec", "template", "metadata", "labels");
 
     /// <summary>Every container (and init container) of an object with a pod template.</summary>
     public static IEnumerable<YamlMappingNode> Containers(Manifest workload) =>

@@ -63,6 +63,29 @@ app.kubernetes.io/component: {{ .pool }}
 {{- printf "%s-%s" (include "sammpa.fullname" .root) .pool -}}
 {{- end -}}
 
+{{/*
+The HTTP gateway (src/Gateway). Its pods are another application of the release (app.kubernetes.io/name
+NAME-gateway), so the silos' selectors (name and instance) never pick them; its resources are RELEASE-sammpa-api,
+since RELEASE-sammpa-gateway is the silos' Orleans gateway Service.
+*/}}
+{{- define "sammpa.gatewayName" -}}
+{{- printf "%s-api" (include "sammpa.fullname" .) -}}
+{{- end -}}
+
+{{- define "sammpa.gatewaySelectorLabels" -}}
+app.kubernetes.io/name: {{ printf "%s-gateway" (include "sammpa.name" .) }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/component: api
+{{- end -}}
+
+{{- define "sammpa.gatewayLabels" -}}
+{{ include "sammpa.gatewaySelectorLabels" . }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+app.kubernetes.io/part-of: sammpa
+helm.sh/chart: {{ include "sammpa.chart" . }}
+{{- end -}}
+
 {{- define "sammpa.serviceAccountName" -}}
 {{- if .Values.serviceAccount.create -}}
 {{- default (include "sammpa.fullname" .) .Values.serviceAccount.name -}}
@@ -71,7 +94,7 @@ app.kubernetes.io/component: {{ .pool }}
 {{- end -}}
 {{- end -}}
 
-{{/* A pool's image: [imageRegistry/]repository:tag, tag defaulting to the chart's appVersion. */}}
+{{/* The image of a pool or of the gateway ("pool" "gateway"): [imageRegistry/]repository:tag, tag defaulting to the chart's appVersion. */}}
 {{- define "sammpa.image" -}}
 {{- $values := index .root.Values .pool -}}
 {{- $repository := $values.image.repository -}}
@@ -142,5 +165,39 @@ template that depends on them, so lint and template stop on the first mistake.
 {{- end -}}
 {{- if and .Values.cpu.autoscaling.enabled (gt (int .Values.cpu.autoscaling.minReplicas) (int .Values.cpu.autoscaling.maxReplicas)) -}}
 {{- fail "cpu.autoscaling.minReplicas is above cpu.autoscaling.maxReplicas" -}}
+{{- end -}}
+{{- with .Values.gateway -}}
+{{- if .enabled -}}
+{{- if not .accessKeySecret.name -}}
+{{- fail "gateway.enabled is true but gateway.accessKeySecret.name is empty: name the Secret with the gateway's access key (sammpa keys create --principal gateway), or it cannot call the cluster" -}}
+{{- end -}}
+{{- if and $.Values.tls.enabled (not .tls.secretName) -}}
+{{- fail "gateway.enabled and tls.enabled are true but gateway.tls.secretName is empty: name the Secret with the gateway's client certificate (clientAuth, a name in tls.allowedNames) and the cluster CA" -}}
+{{- end -}}
+{{- if and $.Values.tls.enabled (not .tls.caKey) (not (and (kindIs "slice" .tls.allowedNames) .tls.allowedNames)) -}}
+{{- fail "gateway.tls.caKey and gateway.tls.allowedNames are both empty: the gateway would accept any silo certificate a public CA signed; give the cluster CA (gateway.tls.caKey) or the silos' names (gateway.tls.allowedNames)" -}}
+{{- end -}}
+{{- if ge (int .shutdownTimeoutSeconds) (int .terminationGracePeriodSeconds) -}}
+{{- fail (printf "gateway.shutdownTimeoutSeconds (%v) must be below gateway.terminationGracePeriodSeconds (%v), or Kubernetes kills the gateway before its requests end" .shutdownTimeoutSeconds .terminationGracePeriodSeconds) -}}
+{{- end -}}
+{{- if and .autoscaling.enabled (gt (int .autoscaling.minReplicas) (int .autoscaling.maxReplicas)) -}}
+{{- fail "gateway.autoscaling.minReplicas is above gateway.autoscaling.maxReplicas" -}}
+{{- end -}}
+{{- if .ingress.enabled -}}
+{{- if not (and (kindIs "slice" .ingress.hosts) .ingress.hosts) -}}
+{{- fail "gateway.ingress.enabled is true but gateway.ingress.hosts is empty: list the host name(s) the gateway is reached at, e.g. --set gateway.ingress.hosts[0]=sammpa.example.org" -}}
+{{- end -}}
+{{- if .ingress.tls.enabled -}}
+{{- if not .ingress.tls.secretName -}}
+{{- fail "gateway.ingress.tls.enabled is true but gateway.ingress.tls.secretName is empty: name the kubernetes.io/tls Secret of the hosts' certificate (cert-manager can create it)" -}}
+{{- end -}}
+{{- else if not $.Values.insecure -}}
+{{- fail "gateway.ingress.tls.enabled is false: API keys and tokens would cross the network in clear; give the Ingress a certificate (gateway.ingress.tls.secretName), or set insecure=true to accept that explicitly" -}}
+{{- end -}}
+{{- end -}}
+{{- if and $.Values.networkPolicy.enabled (not (and (kindIs "slice" .networkPolicy.from) .networkPolicy.from)) -}}
+{{- fail "networkPolicy.enabled is true but gateway.networkPolicy.from is empty: nothing could reach the gateway; list the ingress controller's namespace (or pods) as NetworkPolicyPeers" -}}
+{{- end -}}
+{{- end -}}
 {{- end -}}
 {{- end -}}
