@@ -411,6 +411,7 @@ public sealed class HelmManifestTests
         var port = int.Parse(values.Text("gateway", "port")!);
         Assert.Equal(port, Assert.Single(Manifests.Ports(container), p => p.Key == "http").Value);
         Assert.Equal(port.ToString(), Manifests.EnvValue(container, "ASPNETCORE_HTTP_PORTS"));
+        Assert.Equal(port.ToString(), Manifests.EnvValue(container, "Gateway__Port"));
         foreach (var (probe, path) in new[] { ("startupProbe", "/health/live"), ("livenessProbe", "/health/live"), ("readinessProbe", "/health/ready") })
         {
             Assert.Equal(path, container.Text(probe, "httpGet", "path"));
@@ -465,6 +466,7 @@ public sealed class HelmManifestTests
         Assert.DoesNotContain(env.Keys, k => k.StartsWith("Security__", StringComparison.Ordinal));
         Assert.Equal(values.Text("gateway", "accessKeySecret", "name"), env["Orleans__AccessKey"].Text("valueFrom", "secretKeyRef", "name"));
         Assert.Equal(values.Text("gateway", "accessKeySecret", "key"), env["Orleans__AccessKey"].Text("valueFrom", "secretKeyRef", "key"));
+        Assert.Equal("true", env["Orleans__AccessKey"].Text("valueFrom", "secretKeyRef", "optional"));
 
         // Mutual TLS with a certificate of its own, mounted from gateway.tls.secretName and never from the silos' Secret.
         Assert.Equal("true", env["Orleans__Tls__Enabled"].Text("value"));
@@ -591,7 +593,6 @@ public sealed class HelmManifestTests
     [InlineData("gateway.ingress.hosts is empty", "gateway.ingress.enabled=true")]
     [InlineData("gateway.ingress.tls.secretName is empty", "gateway.ingress.enabled=true", "gateway.ingress.hosts[0]=sammpa.example.org")]
     [InlineData("set insecure=true", "gateway.ingress.enabled=true", "gateway.ingress.hosts[0]=sammpa.example.org", "gateway.ingress.tls.enabled=false")]
-    [InlineData("gateway.accessKeySecret.name is empty", "gateway.accessKeySecret.name=")]
     [InlineData("gateway.tls.secretName is empty", "gateway.tls.secretName=")]
     [InlineData("gateway.networkPolicy.from is empty", "gateway.networkPolicy.from=null")]
     [InlineData("must be below gateway.terminationGracePeriodSeconds", "gateway.shutdownTimeoutSeconds=30")]

@@ -168,9 +168,6 @@ template that depends on them, so lint and template stop on the first mistake.
 {{- end -}}
 {{- with .Values.gateway -}}
 {{- if .enabled -}}
-{{- if not .accessKeySecret.name -}}
-{{- fail "gateway.enabled is true but gateway.accessKeySecret.name is empty: name the Secret with the gateway's access key (sammpa keys create --principal gateway), or it cannot call the cluster" -}}
-{{- end -}}
 {{- if and $.Values.tls.enabled (not .tls.secretName) -}}
 {{- fail "gateway.enabled and tls.enabled are true but gateway.tls.secretName is empty: name the Secret with the gateway's client certificate (clientAuth, a name in tls.allowedNames) and the cluster CA" -}}
 {{- end -}}
