@@ -61,7 +61,7 @@ internal static class SupportEndpoints
         var blob = access.ImagePrefix + name;
         var content = await blobs.ReadAsync(blob, settings.Value.MaxFileBytes, cancellationToken)
             ?? throw new KeyNotFoundException($"Dataset '{dataset.Id}': the image of support {name} is missing from storage ({blob}).");
-        if (!Png.HasSignature(content))
+        if (!ImageFile.IsPng(content))
         {
             using var decoded = ImageFile.Decode(content, name, ImageLimits.Default);
             content = MaskFile.EncodeGrayPng(decoded);
@@ -87,7 +87,7 @@ internal static class SupportEndpoints
         using var buffer = new MemoryStream();
         await new LengthLimitedStream(request.Body, settings.MaxAnnotationBytes, what).CopyToAsync(buffer, cancellationToken);
         var content = buffer.ToArray();
-        if (content.Length == 0 || !Png.HasSignature(content))
+        if (content.Length == 0 || !ImageFile.IsPng(content))
         {
             throw new ArgumentException($"{what} is not a PNG ({content.Length:N0} bytes without the PNG signature).");
         }
@@ -99,14 +99,9 @@ internal static class SupportEndpoints
             var imageContent = await blobs.ReadAsync(imageBlob, settings.MaxFileBytes, cancellationToken)
                 ?? throw new KeyNotFoundException($"Dataset '{dataset.Id}': the image of support {name} is missing from storage ({imageBlob}).");
             var (width, height) = ImageFile.ReadSize(imageContent, name);
-            if (mask.Width != width || mask.Height != height)
+            if (SupportAnnotation.Problem(mask, name, width, height) is { } problem)
             {
-                throw new ArgumentException($"{what} is {mask.Width}x{mask.Height}; the image is {width}x{height}.");
-            }
-
-            if (!mask.Pixels.ContainsAnyExcept(0f))
-            {
-                throw new ArgumentException($"{what} is empty: no nonzero pixel marks the target.");
+                throw new ArgumentException($"{what} cannot be used: {problem}.");
             }
         }
 

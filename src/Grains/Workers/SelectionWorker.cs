@@ -128,19 +128,9 @@ internal sealed class SelectionWorker(IBlobStore blobs, IOptions<ImageOptions> i
         {
             using var image = await BlobImages.ReadImageAsync(blobs, check.ImageBlob, imageOptions.Value.Limits, cancellationToken);
             using var annotation = await BlobImages.ReadMaskAsync(blobs, check.AnnotationBlob, imageOptions.Value.Limits, cancellationToken);
-            if (annotation.Width != image.Width || annotation.Height != image.Height)
-            {
-                return $"{check.AnnotationBlob}: annotation is {annotation.Width}x{annotation.Height} but image {check.Image} is {image.Width}x{image.Height}";
-            }
-
-            if (!annotation.Pixels.ContainsAnyExcept(0f))
-            {
-                return $"{check.AnnotationBlob}: annotation is empty (no foreground pixel)";
-            }
-
-            // A support outline that covers every pixel has no boundary to carry across: it is a mistake (an inverted or
-            // blank-white mask), not an outline. Ground-truth masks are not checked here; they may be anything.
-            return annotation.Pixels.ContainsAnyExcept(1f) ? null : $"{check.AnnotationBlob}: annotation covers every pixel (no background)";
+            return SupportAnnotation.Problem(annotation, check.Image, image.Width, image.Height) is { } problem
+                ? $"{check.AnnotationBlob}: {problem}"
+                : null;
         }
         catch (InvalidImageException e)
         {

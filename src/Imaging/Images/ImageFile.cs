@@ -55,6 +55,9 @@ public static class ImageFile
     public static GrayImage DecodeMask(byte[] content, string name, ImageLimits limits) =>
         Binarize(DecodeWithin(content, name, limits, checkMinimumSide: false));
 
+    /// <summary>Whether <paramref name="content"/> begins with the PNG signature (what it is, not whether it decodes).</summary>
+    public static bool IsPng(ReadOnlySpan<byte> content) => PngHeader.HasSignature(content);
+
     /// <summary>Reads only the size from the header of an image held in memory, without decoding pixels.</summary>
     /// <exception cref="InvalidImageException">The content is empty or not a readable image.</exception>
     public static (int Width, int Height) ReadSize(byte[] content, string name)

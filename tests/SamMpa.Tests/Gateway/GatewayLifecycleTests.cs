@@ -88,7 +88,7 @@ public sealed class GatewayLifecycleTests(GatewayFixture gateway)
             var png = await http.GetAsync($"/api/v1/datasets/{dataset}/results/{query}/{kind}");
             Assert.True(png.IsSuccessStatusCode, $"{kind}: {(int)png.StatusCode} {await png.Content.ReadAsStringAsync()}");
             Assert.Equal("image/png", png.Content.Headers.ContentType?.MediaType);
-            Assert.True(SamMpa.Gateway.Api.Png.HasSignature(await png.Content.ReadAsByteArrayAsync()), $"{kind} is not a PNG");
+            Assert.True(SamMpa.Imaging.Images.ImageFile.IsPng(await png.Content.ReadAsByteArrayAsync()), $"{kind} is not a PNG");
         }
 
         var report = DatasetReport.Deserialize(await (await http.GetAsync($"/api/v1/datasets/{dataset}/report.json")).Content.ReadAsByteArrayAsync());
