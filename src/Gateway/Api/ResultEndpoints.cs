@@ -21,7 +21,7 @@ internal static class ResultEndpoints
 
         results.MapGet("/results", async (string id, IClusterClient cluster, IBlobStore blobs, CancellationToken cancellationToken) =>
             {
-                var (_, report) = await ReportAsync(cluster, blobs, id, cancellationToken);
+                var (_, _, report) = await ReportAsync(cluster, blobs, id, cancellationToken);
                 return new ResultsView(report.Dataset, report.RunId, report.CoarseDiceMean, report.FinalDiceMean, Rows(report));
             })
             .WithName("GetResults")
@@ -58,14 +58,14 @@ internal static class ResultEndpoints
         return results;
     }
 
-    private static async Task<(GatewayDataset Dataset, DatasetReport.Report Report)> ReportAsync(
+    private static async Task<(GatewayDataset Dataset, DatasetAccess Access, DatasetReport.Report Report)> ReportAsync(
         IClusterClient cluster, IBlobStore blobs, string id, CancellationToken cancellationToken)
     {
         var dataset = new GatewayDataset(cluster, id);
-        await dataset.RequireAsync(DatasetRole.Viewer);
+        var access = await dataset.RequireAsync(DatasetRole.Viewer);
         var bytes = await blobs.ReadAsync(DatasetBlobLayout.Report(dataset.Id), cancellationToken)
             ?? throw new KeyNotFoundException($"Dataset '{dataset.Id}' has no results yet: no run has completed.");
-        return (dataset, DatasetReport.Deserialize(bytes));
+        return (dataset, access, DatasetReport.Deserialize(bytes));
     }
 
     private static List<ImageResult> Rows(DatasetReport.Report report) =>
@@ -81,7 +81,7 @@ internal static class ResultEndpoints
             throw new ArgumentException($"'{kind}' is not a result image: use mask, coarse or overlay.");
         }
 
-        var (dataset, report) = await ReportAsync(cluster, blobs, id, cancellationToken);
+        var (dataset, access, report) = await ReportAsync(cluster, blobs, id, cancellationToken);
         var name = GatewayDataset.ImageName(image);
         var entry = report.Outcomes.FirstOrDefault(e => e.Image == name)
             ?? throw new KeyNotFoundException($"Image {name} is not a query of dataset '{dataset.Id}''s last run ({report.RunId}).");
@@ -94,7 +94,6 @@ internal static class ResultEndpoints
             return TypedResults.File(mask, "image/png");
         }
 
-        var access = await dataset.RequireAsync(DatasetRole.Viewer);
         var imageBlob = access.ImagePrefix + name;
         var content = await blobs.ReadAsync(imageBlob, settings.Value.MaxFileBytes, cancellationToken)
             ?? throw new KeyNotFoundException($"Dataset '{dataset.Id}': image {name} is missing from storage ({imageBlob}).");
@@ -107,7 +106,7 @@ internal static class ResultEndpoints
     private static async Task DownloadAsync(string id, HttpContext context, IClusterClient cluster, IBlobStore blobs)
     {
         var cancellationToken = context.RequestAborted;
-        var (dataset, report) = await ReportAsync(cluster, blobs, id, cancellationToken);
+        var (dataset, _, report) = await ReportAsync(cluster, blobs, id, cancellationToken);
         context.Response.ContentType = "application/zip";
         context.Response.Headers.ContentDisposition = $"attachment; filename=\"{dataset.Id}-{report.RunId}.zip\"";
         // Entries go out one by one as they are written: the response is never held whole.
