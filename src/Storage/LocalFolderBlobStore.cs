@@ -4,8 +4,8 @@ namespace SamMpa.Storage;
 
 /// <summary>
 /// Blobs as files below a root folder (the development default). Writes go to a temporary file in the target
-/// folder first and are then moved into place, so a reader never sees half a blob; create-if-absent uses a move
-/// that refuses to overwrite, so two writers of the same output cannot both win.
+/// folder first and are then moved into place, so a reader never sees half a blob; create-if-absent links the
+/// temporary file under its final name, which fails when the name exists, so two writers of the same output cannot both win.
 /// </summary>
 public sealed class LocalFolderBlobStore : IBlobStore
 {
@@ -32,12 +32,7 @@ public sealed class LocalFolderBlobStore : IBlobStore
         var temporary = await WriteTemporaryAsync(path, content, cancellationToken);
         try
         {
-            File.Move(temporary, path, overwrite: false);
-            return true;
-        }
-        catch (IOException) when (File.Exists(path))
-        {
-            return false;
+            return NoReplaceFilePublisher.TryPublish(temporary, path);
         }
         finally
         {
@@ -63,12 +58,7 @@ public sealed class LocalFolderBlobStore : IBlobStore
                 await content.CopyToAsync(file, cancellationToken);
             }
 
-            File.Move(temporary, path, overwrite: false);
-            return true;
-        }
-        catch (IOException) when (File.Exists(path))
-        {
-            return false;
+            return NoReplaceFilePublisher.TryPublish(temporary, path);
         }
         finally
         {
