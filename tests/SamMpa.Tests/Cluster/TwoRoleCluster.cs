@@ -4,13 +4,14 @@ using Orleans.TestingHost;
 using SamMpa.Grains;
 using SamMpa.Grains.Placement;
 using SamMpa.Hosting;
+using SamMpa.Tests.Registration;
 using SamMpa.Tests.Security;
 
 namespace SamMpa.Tests.Cluster;
 
 /// <summary>
 /// The product's silos in one process as the cluster tests run them: Silo_0 of role gpu, Silo_1 of role cpu, each with
-/// the settings given for its role, no file logging; deployed, and ready once every silo sees both roles. The client
+/// the settings given for its role (registering with the <see cref="QuickRegistrationMaps"/> unless they name maps), no file logging; deployed, and ready once every silo sees both roles. The client
 /// calls with the silos' bootstrap admin key (<see cref="TestAccessKeys"/>).
 /// </summary>
 internal static class TwoRoleCluster
@@ -39,6 +40,13 @@ internal static class TwoRoleCluster
                 ["Orleans:Metadata:role"] = role,
                 [TestAccessKeys.AdminKeySetting.Key] = TestAccessKeys.AdminKeySetting.Value,
             };
+            if (!settings.Keys.Any(key => key.StartsWith("Registration:ParameterFiles:", StringComparison.Ordinal)))
+            {
+                foreach (var (key, value) in QuickRegistrationMaps.Settings)
+                {
+                    settings[key] = value;
+                }
+            }
             silo.AddSamMpa(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
             configureSilo?.Invoke(silo);
         });

@@ -8,6 +8,7 @@ using SamMpa.Imaging.Evaluation;
 using SamMpa.Imaging.Images;
 using SamMpa.Imaging.Registration;
 using SamMpa.Imaging.Sam;
+using SamMpa.Tests.Registration;
 
 namespace SamMpa.Tests.Evaluation;
 
@@ -338,7 +339,7 @@ public sealed class ClusterEvalTests
             Atlases = atlases,
             SamPackageDirectory = samPackage,
             Method = method,
-            Registration = registration ?? new RegistrationOptions(),
+            Registration = registration ?? QuickRegistrationMaps.Options,
         };
         ClusterEval.Validate(options);
         await using var connection = await ClusterOptions.ConnectOrEmbedAsync(

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using SamMpa.Grains;
 using SamMpa.Hosting;
 using SamMpa.Storage;
+using SamMpa.Tests.Registration;
 using SamMpa.Tests.Security;
 
 namespace SamMpa.Tests.Cluster.Processes;
@@ -39,6 +40,10 @@ internal sealed class ProcessCluster : IAsyncDisposable
             ["Logging__Console__FormatterOptions__TimestampFormat"] = "HH:mm:ss.fff ",
             ["Logging__Console__FormatterOptions__SingleLine"] = "true",
             ["DOTNET_gcServer"] = "0",
+            // The faults are the point, not the pipeline: quick registration maps and no dense features (the runs are MP only).
+            ["Registration__ParameterFiles__0"] = QuickRegistrationMaps.ParameterFiles[0],
+            ["Registration__ParameterFiles__1"] = QuickRegistrationMaps.ParameterFiles[1],
+            ["Models__DenseFeatures"] = "false",
             // The silos' bootstrap admin key, and the client's key (the silos ignore Orleans:AccessKey).
             ["Security__AdminKeys__0"] = TestAccessKeys.Admin,
             ["Orleans__AccessKey"] = TestAccessKeys.Admin,
