@@ -66,6 +66,16 @@ public static class DatasetBlobLayout
 
     public static string Report(string dataset) => Prefix(dataset) + "report.json";
 
+    /// <summary>The dataset's event log: one blob per completion event, in the order they were published.</summary>
+    public static string EventsPrefix(string dataset) => Prefix(dataset) + "events/";
+
+    /// <summary>
+    /// The event at <paramref name="position"/> of the log (zero-padded, so names list in log order), with a hash of its
+    /// event id (<paramref name="eventKey"/>, hex), so the log's index is rebuilt from one listing.
+    /// </summary>
+    public static string Event(string dataset, int position, string eventKey) =>
+        $"{EventsPrefix(dataset)}{position.ToString("D9", System.Globalization.CultureInfo.InvariantCulture)}-{ResourceId.Validate(eventKey, "event key")}.json";
+
     /// <summary>The folder of run <paramref name="runId"/>'s worker output: a late write of one run never touches another's.</summary>
     public static string RunPrefix(string dataset, string runId) => $"{Prefix(dataset)}runs/{ResourceId.Validate(runId, "run")}/";
 

@@ -450,10 +450,12 @@ internal sealed partial class DatasetGrain : IJobHost
         }
     }
 
-    private Task PublishAsync(CompletionEvent completion, CancellationToken cancellationToken)
+    /// <summary>Into the dataset's event log first (kept, for consumers that were away), then on the stream.</summary>
+    private async Task PublishAsync(CompletionEvent completion, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        return Completions.OnNextAsync(completion);
+        await GrainFactory.GetGrain<IDatasetEventLogWriter>(Id).AppendAsync(completion);
+        await Completions.OnNextAsync(completion);
     }
 
     /// <summary>Writes the state; writes never overlap (the job's calls interleave at their awaits).</summary>

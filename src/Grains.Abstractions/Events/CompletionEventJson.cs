@@ -1,0 +1,45 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace SamMpa.Grains.Events;
+
+/// <summary>
+/// The JSON form of a completion event, the same wherever it leaves the cluster (the event log's blobs, Server-Sent
+/// Events, webhooks): camelCase, a "type" field first, nulls left out.
+/// </summary>
+public static class CompletionEventJson
+{
+    public const string SupportsSelectedType = "supports-selected";
+    public const string ImageSegmentedType = "image-segmented";
+    public const string DatasetCompletedType = "dataset-completed";
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
+
+    public static byte[] Serialize(CompletionEvent completion) => JsonSerializer.SerializeToUtf8Bytes(completion, Json);
+
+    /// <summary>Reads an event written by <see cref="Serialize"/>; <paramref name="name"/> (a blob, say) names it in errors.</summary>
+    public static CompletionEvent Deserialize(ReadOnlySpan<byte> json, string name)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<CompletionEvent>(json, Json) ?? throw new InvalidDataException($"{name} holds no event.");
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{name} is not a completion event: {e.Message}", e);
+        }
+    }
+
+    /// <summary>The event's "type" value (an SSE event name).</summary>
+    public static string TypeOf(CompletionEvent completion) => completion switch
+    {
+        SupportsSelected => SupportsSelectedType,
+        ImageSegmented => ImageSegmentedType,
+        DatasetCompleted => DatasetCompletedType,
+        _ => throw new ArgumentOutOfRangeException(nameof(completion), $"{completion.GetType().Name} has no JSON type name."),
+    };
+}
