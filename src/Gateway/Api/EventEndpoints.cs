@@ -25,7 +25,7 @@ internal static class EventEndpoints
             .WithTags("Events")
             .WithName("StreamEvents")
             .WithSummary("The dataset's completion events (supports-selected, image-segmented, dataset-completed) as Server-Sent Events, from the first or after Last-Event-ID")
-            .Produces(StatusCodes.Status200OK, contentType: "text/event-stream")
+            .Produces<string>(StatusCodes.Status200OK, contentType: "text/event-stream")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound);
         return api;
