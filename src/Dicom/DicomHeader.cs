@@ -53,7 +53,4 @@ public sealed record DicomHeader
 
     /// <summary>Pixels in one frame.</summary>
     public long PixelsPerFrame => (long)Rows * Columns;
-
-    /// <summary>Bytes the native pixel data of all frames takes.</summary>
-    public long NativePixelBytes => PixelsPerFrame * NumberOfFrames * SamplesPerPixel * ((BitsAllocated + 7) / 8);
 }

@@ -37,7 +37,7 @@ public static class DicomHeaderReader
         var dataset = content;
         if (syntax.Encoding == DicomPixelEncoding.Deflated)
         {
-            dataset = Inflate(content.AsSpan(position), name, maxInflatedBytes);
+            dataset = Inflate(content, position, name, maxInflatedBytes);
             position = 0;
         }
 
@@ -80,9 +80,9 @@ public static class DicomHeaderReader
     }
 
     // Inflates the raw-deflated dataset, refusing (before it is all in memory) one that inflates past the limit.
-    private static byte[] Inflate(ReadOnlySpan<byte> deflated, string name, long maxBytes)
+    private static byte[] Inflate(byte[] content, int start, string name, long maxBytes)
     {
-        using var input = new MemoryStream(deflated.ToArray(), writable: false);
+        using var input = new MemoryStream(content, start, content.Length - start, writable: false);
         using var inflater = new DeflateStream(input, CompressionMode.Decompress);
         using var output = new MemoryStream();
         var buffer = new byte[81920];

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.InteropServices;
 using SamMpa.Imaging.Images;
 
 namespace SamMpa.Dicom;
@@ -37,6 +38,14 @@ internal static class DicomNativePixels
                     for (var i = 0; i < pixels.Length; i++)
                     {
                         pixels[i] = table[(source[i] >> shift) & mask];
+                    }
+                }
+                else if (BitConverter.IsLittleEndian)
+                {
+                    var samples = MemoryMarshal.Cast<byte, ushort>(source);
+                    for (var i = 0; i < pixels.Length; i++)
+                    {
+                        pixels[i] = table[(samples[i] >> shift) & mask];
                     }
                 }
                 else

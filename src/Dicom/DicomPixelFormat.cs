@@ -48,10 +48,12 @@ internal static class DicomPixelFormat
                 name, $"declares frames of {header.Columns}x{header.Rows} pixels ({header.PixelsPerFrame:N0}), above the limit of {limits.MaxPixels:N0} pixels ({limits.MaxPixelsSetting}); it was not decoded");
         }
 
-        if (header.NativePixelBytes > limits.MaxBytes)
+        // In 128 bits: 65535 x 65535 pixels x 2^31 frames overflows a long.
+        var nativeBytes = (Int128)header.PixelsPerFrame * header.NumberOfFrames * header.SamplesPerPixel * ((header.BitsAllocated + 7) / 8);
+        if (nativeBytes > limits.MaxBytes)
         {
             throw new DicomReadException(
-                name, $"declares {header.NumberOfFrames:N0} frame(s) of {header.Columns}x{header.Rows} pixels, {header.NativePixelBytes:N0} bytes of pixel data, above the limit of {limits.MaxBytes:N0} bytes ({limits.MaxBytesSetting}); it was not decoded");
+                name, $"declares {header.NumberOfFrames:N0} frame(s) of {header.Columns}x{header.Rows} pixels, {nativeBytes:N0} bytes of pixel data, above the limit of {limits.MaxBytes:N0} bytes ({limits.MaxBytesSetting}); it was not decoded");
         }
     }
 }
