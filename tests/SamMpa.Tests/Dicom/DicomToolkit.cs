@@ -11,7 +11,7 @@ internal static class DicomToolkit
 {
     public static readonly string[] Commands =
     [
-        "dcmconv", "dcmodify", "dcmcjpeg", "dcmdjpeg", "dcmcrle", "dcmdrle", "dcmcjpls", "dcmdjpls", "gdcmconv", "gdcmimg",
+        "dcmconv", "dcmodify", "img2dcm", "dcmcjpeg", "dcmdjpeg", "dcmcrle", "dcmdrle", "dcmcjpls", "dcmdjpls", "gdcmconv", "gdcmimg",
     ];
 
     /// <summary>The commands not found on PATH; empty when all are there.</summary>
