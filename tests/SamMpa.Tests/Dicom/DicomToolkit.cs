@@ -20,7 +20,17 @@ internal static class DicomToolkit
     /// <summary>Runs a toolkit command to completion in <paramref name="folder"/>; a failure throws with its stderr.</summary>
     public static async Task RunAsync(string folder, string command, params string[] arguments)
     {
-        var outcome = await ToolProcess.RunAsync(command, arguments, folder, TimeSpan.FromMinutes(1), CancellationToken.None);
+        ToolProcess.Outcome outcome;
+        try
+        {
+            outcome = await ToolProcess.RunAsync(command, arguments, folder, TimeSpan.FromMinutes(1), CancellationToken.None);
+        }
+        catch (RegistrationToolMissingException e)
+        {
+            throw new InvalidOperationException(
+                $"The DICOM toolkit command '{command}' was expected (CI is set, so the DICOM tests do not skip) but could not be started; scripts/ensure-tools installs dcmtk and libgdcm-tools.", e);
+        }
+
         if (outcome.ExitCode != 0)
         {
             throw new InvalidOperationException(
