@@ -33,7 +33,7 @@ internal sealed class DicomAttributes(DicomHeaderReader.DatasetWalker walker, st
             RescaleSlope = FirstDecimal(DicomTags.RescaleSlope, "Rescale Slope") ?? 1,
             RescaleIntercept = FirstDecimal(DicomTags.RescaleIntercept, "Rescale Intercept") ?? 0,
             Window = ReadWindow(),
-            HasVoiLut = walker.HasVoiLut,
+            VoiLut = walker.HasVoiLut ? ReadVoiLut(OptionalUnsigned(DicomTags.PixelRepresentation, "Pixel Representation") == 1) : null,
             PixelSpacing = ReadSpacing(DicomTags.PixelSpacing, "Pixel Spacing") ?? ReadSpacing(DicomTags.ImagerPixelSpacing, "Imager Pixel Spacing"),
             Provenance = ReadProvenance(),
             PixelDataEncapsulated = walker.PixelDataLength < 0,
@@ -87,6 +87,39 @@ internal sealed class DicomAttributes(DicomHeaderReader.DatasetWalker walker, st
         return width < 1
             ? throw Invalid($"Window Width (0028,1051) is {width.Value.ToString(CultureInfo.InvariantCulture)}; it must be at least 1")
             : new DicomWindow(center.Value, width.Value);
+    }
+
+    // LUT Descriptor: entries (0 means 65536), first mapped value (signed for signed pixels), bits per entry; the
+    // data one 16-bit word an entry.
+    private DicomVoiLut ReadVoiLut(bool signedPixels)
+    {
+        if (!walker.VoiLutValues.TryGetValue(DicomTags.LutDescriptor, out var descriptorRange) || descriptorRange.End.Value - descriptorRange.Start.Value != 6)
+        {
+            throw Invalid("VOI LUT Sequence (0028,3010) has no LUT Descriptor (0028,3002) of three values in its first item");
+        }
+
+        var descriptor = walker.Data.AsSpan(descriptorRange);
+        var count = BinaryPrimitives.ReadUInt16LittleEndian(descriptor) is var declared and > 0 ? declared : 65536;
+        int firstMapped = signedPixels ? BinaryPrimitives.ReadInt16LittleEndian(descriptor[2..]) : BinaryPrimitives.ReadUInt16LittleEndian(descriptor[2..]);
+        var bits = BinaryPrimitives.ReadUInt16LittleEndian(descriptor[4..]);
+        if (bits is < 8 or > 16)
+        {
+            throw Invalid($"VOI LUT Descriptor (0028,3002) declares {bits} bits per entry; 8 to 16 are read");
+        }
+
+        var data = walker.VoiLutValues.TryGetValue(DicomTags.LutData, out var dataRange) ? walker.Data.AsSpan(dataRange) : [];
+        if (data.Length < count * 2)
+        {
+            throw Invalid($"VOI LUT Data (0028,3006) holds {data.Length:N0} bytes; its {count:N0} entries need {count * 2:N0}");
+        }
+
+        var entries = new ushort[count];
+        for (var i = 0; i < count; i++)
+        {
+            entries[i] = BinaryPrimitives.ReadUInt16LittleEndian(data[(2 * i)..]);
+        }
+
+        return new DicomVoiLut(firstMapped, bits, entries);
     }
 
     private DicomPixelSpacing? ReadSpacing(uint tag, string attribute)

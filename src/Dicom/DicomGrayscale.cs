@@ -3,20 +3,20 @@ namespace SamMpa.Dicom;
 /// <summary>
 /// The grey-scale pipeline of PS3.4 N.2 for one instance, as a lookup table from stored value to the 0..255 float
 /// scale of <c>GrayImage</c>: the stored bits (sign-extended when signed), the modality rescale (slope, intercept),
-/// then the VOI window when there is one, otherwise the full range the stored bits can hold (for unsigned 16 bits,
-/// value / 257: the 16-bit form of a 16-bit PNG, precision kept as fractions), then MONOCHROME1 inverted.
+/// then the VOI transform: the configured CT window for CT, else the file's VOI LUT (preferred to its window, as
+/// pydicom does), else its window, else the full range the stored bits can hold (for unsigned 16 bits, value / 257:
+/// the 16-bit form of a 16-bit PNG, precision kept as fractions); then MONOCHROME1 inverted.
 /// </summary>
 internal static class DicomGrayscale
 {
     private const float OutputMaximum = 255f;
 
-    /// <summary>The window that applies: the CT window for CT instances when one is set, otherwise the file's.</summary>
-    public static DicomWindow? WindowFor(DicomHeader header, DicomReadOptions options) =>
-        options.CtWindow is not null && header.Provenance.Modality == "CT" ? options.CtWindow : header.Window;
-
     /// <summary>One output value per possible stored value (2^BitsStored entries), indexed by the unsigned stored bits.</summary>
-    public static float[] BuildTable(DicomHeader header, DicomWindow? window)
+    public static float[] BuildTable(DicomHeader header, DicomReadOptions options)
     {
+        var ctWindow = options.CtWindow is not null && header.Provenance.Modality == "CT" ? options.CtWindow : null;
+        var lut = ctWindow is null ? header.VoiLut : null;
+        var window = ctWindow ?? header.Window;
         var bits = header.BitsStored;
         var count = 1 << bits;
         var signed = header.PixelRepresentation == 1;
@@ -35,13 +35,20 @@ internal static class DicomGrayscale
         {
             var stored = signed && bitsValue >= count / 2 ? bitsValue - count : bitsValue;
             var value = Modality(stored);
-            var output = window is null ? FullRange(value, low, high) : Windowed(value, window);
+            var output = lut is not null ? LookedUp(value, lut) : window is null ? FullRange(value, low, high) : Windowed(value, window);
             table[bitsValue] = header.IsMonochrome1 ? OutputMaximum - output : output;
         }
 
         return table;
 
         double Modality(int stored) => (stored * slope) + intercept;
+    }
+
+    private static float LookedUp(double value, DicomVoiLut lut)
+    {
+        var index = (long)Math.Floor(value) - lut.FirstMapped;
+        var entry = lut.Entries[(int)Math.Clamp(index, 0, lut.Entries.Count - 1)];
+        return (float)Math.Min(entry / (double)((1 << lut.BitsPerEntry) - 1) * OutputMaximum, OutputMaximum);
     }
 
     private static float FullRange(double value, double low, double high) =>

@@ -39,7 +39,10 @@ public sealed record DicomHeader
     public DicomWindow? Window { get; init; }
 
     /// <summary>Whether a VOI LUT Sequence (0028,3010) is present.</summary>
-    public bool HasVoiLut { get; init; }
+    public bool HasVoiLut => VoiLut is not null;
+
+    /// <summary>The first VOI LUT of the VOI LUT Sequence (0028,3010), when present.</summary>
+    public DicomVoiLut? VoiLut { get; init; }
 
     public DicomPixelSpacing? PixelSpacing { get; init; }
 

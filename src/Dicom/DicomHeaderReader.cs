@@ -126,6 +126,9 @@ public static class DicomHeaderReader
 
         public bool HasVoiLut { get; private set; }
 
+        /// <summary>The VOI LUT Sequence's first item's LUT Descriptor and LUT Data, where they lie in <see cref="Data"/>.</summary>
+        public Dictionary<uint, Range> VoiLutValues { get; } = [];
+
         /// <summary>Start of the pixel data value; -1 until found.</summary>
         public int PixelDataOffset { get; private set; } = -1;
 
@@ -152,6 +155,12 @@ public static class DicomHeaderReader
                 if (element.Tag == DicomTags.VoiLutSequence)
                 {
                     HasVoiLut = true;
+                    if (element.Length != UndefinedLength)
+                    {
+                        CheckRemaining(position, element);
+                    }
+
+                    ReadFirstVoiLutItem(position);
                 }
 
                 if (element.Length == UndefinedLength)
@@ -164,6 +173,52 @@ public static class DicomHeaderReader
                 if (DicomTags.Kept.Contains(element.Tag))
                 {
                     Values[element.Tag] = new Range(position, position + (int)element.Length);
+                }
+
+                position += (int)element.Length;
+            }
+        }
+
+        // The first item's LUT Descriptor and LUT Data (the VOI LUT applied, PS3.3 C.11.2); the sequence itself is
+        // then skipped from its start like any other.
+        private void ReadFirstVoiLutItem(int position)
+        {
+            if (Data.Length - position < 8)
+            {
+                return; // an empty sequence of length 0 at the end; a truncated one fails when it is skipped
+            }
+
+            var item = ReadItemHeader(ref position);
+            if (item.Tag != DicomTags.Item)
+            {
+                return;
+            }
+
+            var itemEnd = Data.Length;
+            if (item.Length != UndefinedLength)
+            {
+                CheckRemaining(position, item);
+                itemEnd = position + (int)item.Length;
+            }
+
+            while (position < itemEnd)
+            {
+                var element = ReadElementHeader(ref position);
+                if (element.Tag == DicomTags.ItemDelimitation)
+                {
+                    return;
+                }
+
+                if (element.Length == UndefinedLength)
+                {
+                    SkipUndefinedLength(ref position, element, depth: 1);
+                    continue;
+                }
+
+                CheckRemaining(position, element);
+                if (element.Tag is DicomTags.LutDescriptor or DicomTags.LutData)
+                {
+                    VoiLutValues[element.Tag] = new Range(position, position + (int)element.Length);
                 }
 
                 position += (int)element.Length;

@@ -43,7 +43,7 @@ public sealed class DicomImageReader(DicomReadOptions options)
             throw new DicomReadException(path, $"native pixel data in a file of the compressed transfer syntax {file.Header.TransferSyntax.Name}");
         }
 
-        var table = DicomGrayscale.BuildTable(file.Header, DicomGrayscale.WindowFor(file.Header, Options));
+        var table = DicomGrayscale.BuildTable(file.Header, Options);
         var frames = DicomNativePixels.Decode(file, table, path);
         return new DicomInstance(path, file.Header, frames);
     }

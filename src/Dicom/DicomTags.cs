@@ -30,6 +30,8 @@ internal static class DicomTags
     public const uint WindowWidth = 0x0028_1051;
     public const uint RescaleIntercept = 0x0028_1052;
     public const uint RescaleSlope = 0x0028_1053;
+    public const uint LutDescriptor = 0x0028_3002;
+    public const uint LutData = 0x0028_3006;
     public const uint VoiLutSequence = 0x0028_3010;
     public const uint PixelData = 0x7FE0_0010;
 

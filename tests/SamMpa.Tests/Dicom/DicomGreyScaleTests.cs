@@ -113,23 +113,28 @@ public sealed class DicomGreyScaleTests : IDisposable
     }
 
     [DicomToolsFact]
-    public async Task Sequences_of_undefined_length_are_skipped_and_a_voi_lut_is_noticed()
+    public async Task The_voi_lut_is_applied_and_sequences_of_undefined_length_are_skipped()
     {
         var source = DicomTestFiles.Pattern16();
+        var lutData = _files.File("reversing.lut");
+        await File.WriteAllBytesAsync(lutData, LittleEndian(Enumerable.Range(0, 65536).Select(i => (ushort)(65535 - i)).ToArray()));
         var native = await _files.Native16Async(
             "sequences", source,
             "-i", "(0008,1140)[0].(0008,1150)=1.2.840.10008.5.1.4.1.1.7", "-i", "(0008,1140)[0].(0008,1155)=1.2.3",
-            "-i", "(0028,3010)[0].(0028,3003)=identity", "-i", "(0008,0080)=After the sequences");
+            "-i", "(0028,1050)=100", "-i", "(0028,1051)=50",
+            "-i", "(0028,3010)[0].(0028,3002)=0\\0\\16", "-if", $"(0028,3010)[0].(0028,3006)={lutData}",
+            "-i", "(0040,0275)[0].(0040,0007)=After the LUT");
         var undefinedExplicit = await _files.ConvertAsync(native, "undefined-explicit", "dcmconv", "+te", "-e");
         var undefinedImplicit = await _files.ConvertAsync(native, "undefined-implicit", "dcmconv", "+ti", "-e");
 
-        foreach (var path in new[] { undefinedExplicit, undefinedImplicit })
+        foreach (var path in new[] { native, undefinedExplicit, undefinedImplicit })
         {
             using var instance = await new DicomImageReader().ReadAsync(path);
 
-            Assert.True(instance.Header.HasVoiLut);
-            Assert.Equal("After the sequences", instance.Provenance.InstitutionName);
-            DicomTransferSyntaxTests.AssertSixteenBitValues(source, instance.Frames[0].Pixels.ToArray());
+            Assert.Equal((0, 16, 65536), (instance.Header.VoiLut!.FirstMapped, instance.Header.VoiLut.BitsPerEntry, instance.Header.VoiLut.Entries.Count));
+            // The LUT reverses the grey scale (preferred to the window the file also carries).
+            var reversed = instance.Frames[0].Pixels.ToArray().Select(value => 255f - value).ToArray();
+            DicomTransferSyntaxTests.AssertSixteenBitValues(source, reversed);
         }
     }
 
