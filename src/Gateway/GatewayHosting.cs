@@ -4,6 +4,7 @@ using SamMpa.Gateway.Api;
 using SamMpa.Gateway.Errors;
 using SamMpa.Gateway.Health;
 using SamMpa.Gateway.Security;
+using SamMpa.Gateway.WebApp;
 using SamMpa.Hosting;
 using SamMpa.Storage;
 
@@ -57,6 +58,7 @@ public static class GatewayHosting
         ArgumentNullException.ThrowIfNull(app);
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseGatewayWebApp();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();
@@ -71,6 +73,7 @@ public static class GatewayHosting
         api.MapSupportEndpoints();
         api.MapResultEndpoints();
         api.MapEventEndpoints();
+        api.MapCallerEndpoints();
         return app;
     }
 }
