@@ -35,20 +35,36 @@ public sealed class GatewayFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await _cluster.InitializeAsync();
-        _factory = new WebApplicationFactory<GatewaySettings>().WithWebHostBuilder(web =>
-        {
-            web.UseSetting("Gateway:CoHosted", "true");
-            web.UseSetting("Storage:LocalRoot", _cluster.Root);
-            web.UseSetting("Gateway:MaxAnnotationBytes", MaxAnnotationBytes.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            web.UseSetting("Gateway:KeyCacheLifetime", "00:00:00");
-            web.ConfigureTestServices(services =>
-            {
-                // The cluster's client stands for the one a co-hosted silo would register.
-                services.AddSingleton(_cluster.Client);
-                services.AddSingleton<IGrainFactory>(_cluster.Client);
-            });
-        });
+        _factory = new WebApplicationFactory<GatewaySettings>().WithWebHostBuilder(Configure);
         _ = _factory.Server;
+    }
+
+    /// <summary>The same gateway on a real port (Kestrel, on its own Gateway:Port), for a browser; the caller disposes it.</summary>
+    public (WebApplicationFactory<GatewaySettings> Site, Uri Address) StartOnLoopback()
+    {
+        var port = Infrastructure.FreePorts.Take(1)[0];
+        var factory = new WebApplicationFactory<GatewaySettings>().WithWebHostBuilder(web =>
+        {
+            Configure(web);
+            web.UseSetting("Gateway:Port", port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        });
+        factory.UseKestrel();
+        factory.StartServer();
+        return (factory, new Uri($"http://127.0.0.1:{port}"));
+    }
+
+    private void Configure(IWebHostBuilder web)
+    {
+        web.UseSetting("Gateway:CoHosted", "true");
+        web.UseSetting("Storage:LocalRoot", _cluster.Root);
+        web.UseSetting("Gateway:MaxAnnotationBytes", MaxAnnotationBytes.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        web.UseSetting("Gateway:KeyCacheLifetime", "00:00:00");
+        web.ConfigureTestServices(services =>
+        {
+            // The cluster's client stands for the one a co-hosted silo would register.
+            services.AddSingleton(_cluster.Client);
+            services.AddSingleton<IGrainFactory>(_cluster.Client);
+        });
     }
 
     /// <summary>An HTTP client of the gateway; with <paramref name="key"/> as its API key (bearer), or none.</summary>

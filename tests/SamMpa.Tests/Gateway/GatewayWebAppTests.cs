@@ -78,7 +78,7 @@ public sealed partial class GatewayWebAppTests(GatewayFixture gateway)
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
     }
 
-    [GeneratedRegex("""(?:src|href)="(?<target>[a-z0-9-]+\.(?:js|css|html))["?]""")]
+    [GeneratedRegex("""(?:src|href)="(?<target>[a-z0-9-]+\.(?:js|css|html|svg))["?]""")]
     private static partial Regex LocalReference();
 
     [GeneratedRegex("""style="|<script>|<script type="module">""")]

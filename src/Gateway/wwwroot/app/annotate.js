@@ -1,6 +1,6 @@
 import { call, el, getJson, imageUrl, param, requireKey, showError, clearError } from './api.js';
 
-requireKey();
+const signedIn = requireKey();
 const id = param('id');
 const path = `/datasets/${encodeURIComponent(id)}`;
 
@@ -214,12 +214,11 @@ view.addEventListener('wheel', event => {
 
 /** The mask as the PNG the API takes: white where painted (alpha at least half), black elsewhere, the image's size. */
 async function maskPng() {
-  const painted = maskContext.getImageData(0, 0, mask.width, mask.height);
+  const values = maskValues();
   const out = new ImageData(mask.width, mask.height);
-  for (let i = 0; i < painted.data.length; i += 4) {
-    const value = painted.data[i + 3] >= 128 ? 255 : 0;
-    out.data[i] = out.data[i + 1] = out.data[i + 2] = value;
-    out.data[i + 3] = 255;
+  for (let i = 0; i < values.length; i++) {
+    out.data[i * 4] = out.data[i * 4 + 1] = out.data[i * 4 + 2] = values[i];
+    out.data[i * 4 + 3] = 255;
   }
   const canvas = el('canvas', { width: mask.width, height: mask.height });
   canvas.getContext('2d').putImageData(out, 0, 0);
@@ -325,6 +324,26 @@ document.addEventListener('keyup', event => {
   if (event.key === ' ') spaceHeld = false;
 });
 
+/** The mask as the page saves it: 0 or 255 per pixel, row by row. */
+function maskValues() {
+  const painted = maskContext.getImageData(0, 0, mask.width, mask.height).data;
+  const values = new Array(mask.width * mask.height);
+  for (let i = 0; i < values.length; i++) values[i] = painted[i * 4 + 3] >= 128 ? 255 : 0;
+  return values;
+}
+
+// For automation (the browser tests, the README's screenshots): where an image pixel is on the page, and the mask.
+window.sammpaAnnotation = {
+  image: () => (current >= 0 ? supports[current].image : null),
+  ready: () => image !== null && !dirty && state.textContent !== 'loading…',
+  toPage: (x, y) => {
+    const box = view.getBoundingClientRect();
+    return { x: box.left + offset.x + x * scale, y: box.top + offset.y + y * scale };
+  },
+  size: () => ({ width: mask.width, height: mask.height }),
+  mask: maskValues,
+};
+
 async function start() {
   document.getElementById('to-dataset').textContent = id;
   document.getElementById('to-dataset').href = `dataset.html?id=${encodeURIComponent(id)}`;
@@ -352,4 +371,4 @@ async function start() {
   await open(first >= 0 ? first : 0);
 }
 
-start().catch(showError);
+if (signedIn) start().catch(showError);

@@ -20,12 +20,11 @@ export function signOut() {
   location.href = '/app/index.html';
 }
 
-/** Sends the visitor to the sign-in page (and back here after) when the tab has no key yet. */
+/** False, after sending the visitor to the sign-in page (and back here after), when the tab has no key yet. */
 export function requireKey() {
-  if (!currentKey()) {
-    location.href = '/app/index.html?next=' + encodeURIComponent(location.pathname + location.search);
-    throw new Error('no API key yet');
-  }
+  if (currentKey()) return true;
+  location.href = '/app/index.html?next=' + encodeURIComponent(location.pathname + location.search);
+  return false;
 }
 
 /** A failed call: the problem's detail (the API names the item), and the status code. */

@@ -1,6 +1,6 @@
 import { el, followEvents, getJson, percent, dice, param, rememberDataset, requireKey, sendJson, showError, clearError } from './api.js';
 
-requireKey();
+const signedIn = requireKey();
 const id = param('id');
 const path = `/datasets/${encodeURIComponent(id)}`;
 
@@ -74,4 +74,4 @@ async function start() {
   }, new AbortController().signal).catch(showError);
 }
 
-start().catch(showError);
+if (signedIn) start().catch(showError);

@@ -1,6 +1,6 @@
 import { call, el, getJson, imageUrl, param, requireKey, showError, dice } from './api.js';
 
-requireKey();
+const signedIn = requireKey();
 const id = param('id');
 const path = `/datasets/${encodeURIComponent(id)}`;
 let results = null;
@@ -94,4 +94,4 @@ async function start() {
   render();
 }
 
-start().catch(showError);
+if (signedIn) start().catch(showError);

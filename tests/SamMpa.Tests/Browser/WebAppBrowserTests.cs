@@ -1,0 +1,166 @@
+using Microsoft.Playwright;
+using SamMpa.Grains.Datasets;
+using SamMpa.Imaging.Images;
+using SamMpa.Storage;
+using SamMpa.Tests.Cluster;
+using SamMpa.Tests.Gateway;
+using SamMpa.Tests.Infrastructure;
+
+namespace SamMpa.Tests.Browser;
+
+/// <summary>
+/// The web app in a real Chromium against the gateway on a loopback port: sign in with a key, outline the supports with
+/// the polygon and the brush, save, run, watch the progress reach 100 %, review the overlays. The annotation the server
+/// decodes is pixel for pixel the mask the page drew. The screenshots it takes are the README's
+/// (SAMMPA_UPDATE_SCREENSHOTS=1 writes them to docs/screenshots).
+/// </summary>
+[Collection(GatewayCollection.Name)]
+public sealed class WebAppBrowserTests(GatewayFixture gateway)
+{
+    private static readonly float Timeout = (float)PipelineFlow.Patience.TotalMilliseconds;
+
+    [ChromiumFact]
+    public async Task A_person_signs_in_outlines_the_supports_runs_and_reviews_in_the_browser()
+    {
+        var (site, address) = gateway.StartOnLoopback();
+        await using var _ = site;
+        var baseAddress = address.ToString().TrimEnd('/');
+        var dataset = await SelectedDatasetAsync();
+
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = ChromiumFactAttribute.Executable,
+            Headless = true,
+            Args = ["--no-sandbox"],
+        });
+        var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 800 } });
+        page.SetDefaultTimeout(Timeout);
+        var problems = new List<string>();
+        page.Console += (_, message) => { if (message.Type == "error") problems.Add(message.Text); };
+        page.PageError += (_, error) => problems.Add(error);
+
+        // Sign in, then straight to the annotation page the sign-in was asked for.
+        await page.GotoAsync($"{baseAddress}/app/annotate.html?id={dataset}");
+        await page.FillAsync("#key", GatewayKeys.Admin);
+        await page.ClickAsync("#key-form button");
+        await page.WaitForURLAsync($"**/app/annotate.html?id={dataset}");
+        await page.WaitForFunctionAsync("() => window.sammpaAnnotation && window.sammpaAnnotation.ready()");
+
+        // Support 1: a polygon, then a brush stroke beside it.
+        var first = await page.EvaluateAsync<string>("() => window.sammpaAnnotation.image()");
+        await DrawPolygonAsync(page, [(14, 14), (40, 16), (42, 44), (16, 42)]);
+        await page.Keyboard.PressAsync("b");
+        await StrokeAsync(page, [(48, 20), (52, 30), (50, 40)]);
+        var drawn = await page.EvaluateAsync<int[]>("() => window.sammpaAnnotation.mask()");
+        await SaveAsync(page);
+        await AssertSavedAsync(dataset, first, drawn);
+        await ScreenshotAsync(page, "annotate.png");
+
+        // Support 2: the next one, a polygon only.
+        await page.Keyboard.PressAsync("n");
+        await page.WaitForFunctionAsync($"() => window.sammpaAnnotation.image() !== '{first}' && window.sammpaAnnotation.ready()");
+        var second = await page.EvaluateAsync<string>("() => window.sammpaAnnotation.image()");
+        await DrawPolygonAsync(page, [(12, 12), (50, 12), (50, 50), (12, 50)]);
+        var drawnSecond = await page.EvaluateAsync<int[]>("() => window.sammpaAnnotation.mask()");
+        await SaveAsync(page);
+        await AssertSavedAsync(dataset, second, drawnSecond);
+        await page.WaitForSelectorAsync("#phase:has-text('Annotated')");
+
+        // Run from the dataset page and watch the progress, which the event stream drives, reach 100 %.
+        await page.GotoAsync($"{baseAddress}/app/dataset.html?id={dataset}");
+        await page.SelectOptionAsync("#stages", "mp");
+        await page.ClickAsync("#run-form button[type=submit]");
+        await page.WaitForSelectorAsync("#percent:has-text('100 %')");
+        await page.WaitForSelectorAsync("#phase:has-text('Completed')");
+        await ScreenshotAsync(page, "dataset.png");
+
+        // Review: a tile per query, its overlay loaded, the detail view opens.
+        await page.GotoAsync($"{baseAddress}/app/review.html?id={dataset}");
+        var queries = PipelineFlow.ImageCount - PipelineFlow.K;
+        await page.WaitForFunctionAsync($"() => document.querySelectorAll('.tile img[src^=\"blob:\"]').length === {queries}");
+        await ScreenshotAsync(page, "review.png");
+        await page.ClickAsync(".tile");
+        await page.WaitForSelectorAsync("#detail-image[src^='blob:']");
+
+        Assert.True(problems.Count == 0, $"expected no errors in the page's console, got: {string.Join(" | ", problems)}");
+    }
+
+    private async Task<string> SelectedDatasetAsync()
+    {
+        var dataset = PipelineFlow.NewDatasetId();
+        using (var phantoms = new Evaluation.PhantomDataset(PipelineFlow.ImageCount))
+        {
+            await PipelineFlow.UploadAsync(gateway.Cluster.Blobs, dataset, phantoms);
+        }
+
+        var status = await PipelineFlow.SelectAsync(gateway.Cluster.Client, dataset);
+        Assert.Equal(DatasetPhase.AwaitingAnnotations, status.Phase);
+        return dataset;
+    }
+
+    private static async Task DrawPolygonAsync(IPage page, (int X, int Y)[] corners)
+    {
+        await page.Keyboard.PressAsync("p");
+        foreach (var (x, y) in corners)
+        {
+            var at = await ToPageAsync(page, x, y);
+            await page.Mouse.ClickAsync(at.X, at.Y);
+        }
+
+        await page.Keyboard.PressAsync("Enter");
+    }
+
+    private static async Task StrokeAsync(IPage page, (int X, int Y)[] path)
+    {
+        var start = await ToPageAsync(page, path[0].X, path[0].Y);
+        await page.Mouse.MoveAsync(start.X, start.Y);
+        await page.Mouse.DownAsync();
+        foreach (var (x, y) in path.Skip(1))
+        {
+            var at = await ToPageAsync(page, x, y);
+            await page.Mouse.MoveAsync(at.X, at.Y, new MouseMoveOptions { Steps = 5 });
+        }
+
+        await page.Mouse.UpAsync();
+    }
+
+    private static async Task SaveAsync(IPage page)
+    {
+        await page.Keyboard.PressAsync("s");
+        await page.WaitForSelectorAsync("#state:text-is('saved')");
+    }
+
+    private static async Task<(float X, float Y)> ToPageAsync(IPage page, int x, int y)
+    {
+        var at = await page.EvaluateAsync<float[]>($"() => {{ const p = window.sammpaAnnotation.toPage({x} + 0.5, {y} + 0.5); return [p.x, p.y]; }}");
+        return (at[0], at[1]);
+    }
+
+    /// <summary>The annotation blob, decoded as the silos decode it, is the page's mask pixel for pixel, and not empty.</summary>
+    private async Task AssertSavedAsync(string dataset, string image, int[] drawn)
+    {
+        var png = await gateway.Cluster.Blobs.ReadAsync(DatasetBlobLayout.Annotation(dataset, image), default);
+        Assert.True(png is not null, $"expected the annotation of {image} to be saved at {DatasetBlobLayout.Annotation(dataset, image)}");
+        using var mask = ImageFile.DecodeMask(png, image, ImageLimits.Default);
+        Assert.Equal(drawn.Length, mask.Pixels.Length);
+        var painted = 0;
+        for (var i = 0; i < drawn.Length; i++)
+        {
+            var saved = mask.Pixels[i] > 0.5f ? 255 : 0;
+            Assert.True(saved == drawn[i], $"expected pixel ({i % mask.Width}, {i / mask.Width}) of {image}'s saved annotation to be {drawn[i]} as drawn, got {saved}");
+            painted += drawn[i] > 0 ? 1 : 0;
+        }
+
+        Assert.True(painted > 100, $"expected the outline of {image} to cover more than 100 pixels, it covers {painted}");
+    }
+
+    private static async Task ScreenshotAsync(IPage page, string name)
+    {
+        var folder = Environment.GetEnvironmentVariable("SAMMPA_UPDATE_SCREENSHOTS") == "1"
+            ? Path.Combine(RepositoryRoot.Path, "docs", "screenshots")
+            : Path.Combine(AppContext.BaseDirectory, "screenshots");
+        Directory.CreateDirectory(folder);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(folder, name) });
+    }
+}
