@@ -117,6 +117,12 @@ public static class SiloHosting
         services.AddSingleton<IValidateOptions<JobOptions>>(new RangeValidation<JobOptions>(ConfiguredRanges.Problems));
         services.AddOptions<ImageOptions>().Bind(configuration.GetSection(ImageOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<ImageOptions>>(new RangeValidation<ImageOptions>(ConfiguredRanges.Problems));
+        services.AddOptions<WebhookOptions>().Bind(configuration.GetSection(WebhookOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<WebhookOptions>>(new RangeValidation<WebhookOptions>(ConfiguredRanges.Problems));
+        // Webhook deliveries: no redirects followed (a receiver's 3xx is a failed attempt, not a hop to another host), no
+        // client-wide timeout (each attempt has Webhooks:AttemptTimeout).
+        services.AddHttpClient(Constants.WebhookHttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) });
         if (SiloRoles.Serves(role, SiloRoles.Cpu) && registration.Engine == RegistrationEngine.Elastix)
         {
             // A cpu silo without elastix would fail every registration: refuse to start, naming what is missing.
