@@ -70,6 +70,7 @@ public static class GatewayHosting
         api.MapDatasetEndpoints();
         api.MapSupportEndpoints();
         api.MapResultEndpoints();
+        api.MapWebhookEndpoints();
         return app;
     }
 }
