@@ -9,13 +9,14 @@ using SamMpa.Grains.Options;
 namespace SamMpa.Grains.Webhooks;
 
 /// <summary>
-/// One subscription: delivers its queue in order, one POST at a time, from a grain timer (never a wait inside a call),
-/// so the grain keeps answering between attempts. A failed attempt (a non-2xx answer, no answer within
+/// One subscription: delivers its queue in order, one POST at a time, from a grain timer (never a wait inside a call)
+/// that interleaves with calls, so events are queued (and the log read) while a POST waits for its receiver; state
+/// writes are one at a time. A failed attempt (a non-2xx answer, no answer within
 /// Webhooks:AttemptTimeout, a refused connection) is retried after an exponential backoff, until Webhooks:MaxAttempts
 /// or Webhooks:MaxAge, when the event is given up and the next goes. A reminder wakes it after a silo failure while
 /// events wait. Every attempt goes in the bounded delivery log.
 /// </summary>
-[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "The timer is disposed when the queue empties; Orleans disposes grain timers with the activation.")]
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "The timer is disposed when the queue empties, and Orleans disposes grain timers with the activation; the semaphore holds no wait handle.")]
 internal sealed class WebhookSubscriptionGrain(
     [PersistentState("webhook", Constants.StorageProviderName)] IPersistentState<WebhookSubscriptionState> state,
     IHttpClientFactory httpClients,
@@ -27,6 +28,12 @@ internal sealed class WebhookSubscriptionGrain(
     private static readonly TimeSpan ReminderPeriod = TimeSpan.FromMinutes(1);
 
     private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
+
+    /// <summary>One state write at a time: the timer's turn interleaves with calls that write too.</summary>
+    private readonly SemaphoreSlim _writes = new(1, 1);
+
+    /// <summary>True while the timer's turn runs: it schedules the next turn itself when it ends.</summary>
+    private bool _delivering;
 
     /// <summary>The one-shot timer that runs the next attempt; null while the queue is empty.</summary>
     private IGrainTimer? _pump;
@@ -67,7 +74,7 @@ internal sealed class WebhookSubscriptionGrain(
             Secret = secret,
             Created = DateTimeOffset.UtcNow,
         };
-        await state.WriteStateAsync();
+        await WriteAsync();
     }
 
     public async Task CloseAsync()
@@ -80,7 +87,7 @@ internal sealed class WebhookSubscriptionGrain(
 
         s.Open = false;
         s.Queue.Clear();
-        await state.WriteStateAsync();
+        await WriteAsync();
         await StopAsync();
     }
 
@@ -96,7 +103,7 @@ internal sealed class WebhookSubscriptionGrain(
         var now = DateTimeOffset.UtcNow;
         s.Queue.Add(new QueuedWebhookEvent { Event = completion, Queued = now, NextAttempt = now });
         Remember(completion.EventId);
-        await state.WriteStateAsync();
+        await WriteAsync();
         if (_pump is null)
         {
             // The queue was idle: from now until it empties, a reminder brings it back after a silo failure.
@@ -143,25 +150,51 @@ internal sealed class WebhookSubscriptionGrain(
         }
     }
 
-    /// <summary>The timer's turn: one attempt of the queue's first event, when its backoff has passed.</summary>
+    /// <summary>The timer's turn: one attempt of the queue's first event (when its backoff has passed), then the next turn.</summary>
     private async Task DeliverNextAsync(CancellationToken cancellationToken)
     {
-        var s = state.State;
-        if (!s.Open || s.Queue.Count == 0)
+        if (_delivering)
+        {
+            return;
+        }
+
+        _delivering = true;
+        try
+        {
+            await AttemptFirstAsync(cancellationToken);
+        }
+        finally
+        {
+            _delivering = false;
+        }
+
+        if (state.State.Open && state.State.Queue.Count > 0)
+        {
+            ScheduleNext();
+        }
+        else
         {
             await StopAsync();
+        }
+    }
+
+    private async Task AttemptFirstAsync(CancellationToken cancellationToken)
+    {
+        var s = state.State;
+        if (!s.Open || s.Queue.Count == 0 || s.Queue[0].NextAttempt > DateTimeOffset.UtcNow)
+        {
             return;
         }
 
         var head = s.Queue[0];
-        if (head.NextAttempt > DateTimeOffset.UtcNow)
+        var settings = options.Value;
+        var attempt = await PostAsync(head.Event, settings.AttemptTimeout, cancellationToken);
+        if (!s.Open || s.Queue.Count == 0 || !ReferenceEquals(s.Queue[0], head))
         {
-            ScheduleNext();
+            // Closed while the POST was out: nothing to record.
             return;
         }
 
-        var settings = options.Value;
-        var attempt = await PostAsync(head.Event, settings.AttemptTimeout, cancellationToken);
         head.Attempts++;
         var ended = DateTimeOffset.UtcNow;
         WebhookDeliveryOutcome outcome;
@@ -191,15 +224,7 @@ internal sealed class WebhookSubscriptionGrain(
             s.Log.RemoveRange(0, s.Log.Count - settings.DeliveryLogSize);
         }
 
-        await state.WriteStateAsync(cancellationToken);
-        if (s.Queue.Count > 0)
-        {
-            ScheduleNext();
-        }
-        else
-        {
-            await StopAsync();
-        }
+        await WriteAsync();
     }
 
     /// <summary>One signed POST of <paramref name="completion"/>; the log entry (without attempt number and outcome yet).</summary>
@@ -257,8 +282,13 @@ internal sealed class WebhookSubscriptionGrain(
     /// <summary>Runs <see cref="DeliverNextAsync"/> when the queue's first event is due (at once when it is).</summary>
     private void ScheduleNext()
     {
+        if (_delivering)
+        {
+            return;
+        }
+
         var due = state.State.Queue.Count == 0 ? TimeSpan.Zero : state.State.Queue[0].NextAttempt - DateTimeOffset.UtcNow;
-        _pump ??= this.RegisterGrainTimer(DeliverNextAsync, new GrainTimerCreationOptions(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan) { KeepAlive = true });
+        _pump ??= this.RegisterGrainTimer(DeliverNextAsync, new GrainTimerCreationOptions(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan) { KeepAlive = true, Interleave = true });
         _pump.Change(due > TimeSpan.Zero ? due : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
     }
 
@@ -267,9 +297,23 @@ internal sealed class WebhookSubscriptionGrain(
     {
         _pump?.Dispose();
         _pump = null;
-        if (await this.GetReminder(Constants.WebhookReminderName) is { } reminder)
+        // An event queued while the reminder was looked up started the timer again: it needs the reminder.
+        if (await this.GetReminder(Constants.WebhookReminderName) is { } reminder && _pump is null)
         {
             await this.UnregisterReminder(reminder);
+        }
+    }
+
+    private async Task WriteAsync()
+    {
+        await _writes.WaitAsync();
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        finally
+        {
+            _writes.Release();
         }
     }
 
