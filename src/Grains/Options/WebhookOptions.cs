@@ -22,6 +22,12 @@ public sealed class WebhookOptions
     /// <summary>Lets subscriptions use http:// URLs (loopback, tests); otherwise only https:// is taken.</summary>
     public bool AllowHttp { get; set; }
 
+    /// <summary>
+    /// Lets deliveries connect to loopback, private and link-local addresses (receivers inside the cluster's network,
+    /// loopback in tests). Off: any owner chooses the URL, and the silos must not become its way into the network.
+    /// </summary>
+    public bool AllowPrivateNetworks { get; set; }
+
     /// <summary>Attempts the delivery log of a subscription keeps, the newest.</summary>
     public int DeliveryLogSize { get; set; } = 200;
 

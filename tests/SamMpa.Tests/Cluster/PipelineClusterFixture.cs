@@ -39,6 +39,7 @@ public sealed class PipelineClusterFixture : IAsyncLifetime
                 ["Job:RetryDelay"] = "00:00:00.200",
                 // Webhook receivers of the tests listen on loopback http and retry within a test's patience.
                 ["Webhooks:AllowHttp"] = "true",
+                ["Webhooks:AllowPrivateNetworks"] = "true",
                 ["Webhooks:FirstRetryDelay"] = "00:00:00.050",
                 ["Webhooks:MaxRetryDelay"] = "00:00:00.200",
                 ["Webhooks:AttemptTimeout"] = "00:00:10",

@@ -109,6 +109,45 @@ public sealed class WebhookTests(GatewayFixture gateway)
     }
 
     [Fact]
+    public async Task An_event_the_receiver_never_takes_is_given_up_after_the_last_attempt()
+    {
+        const int MaxAttempts = 12; // Webhooks:MaxAttempts, the default the test cluster keeps.
+        var principal = "wh-giveup-" + Guid.NewGuid().ToString("N")[..8];
+        using var http = gateway.Http(await gateway.KeyForAsync(principal));
+        await using var refusing = await WebhookReceiver.StartAsync(failFirst: int.MaxValue);
+        using var patience = new CancellationTokenSource(PipelineFlow.Patience);
+        var hook = await GatewayJson.ReadAsync<WebhookCreated>(await http.PostAsync("/api/v1/webhooks", GatewayJson.Json(new WebhookRequest { Url = refusing.Url })));
+        refusing.Secret = hook.Secret;
+
+        // One event: the supports of a dataset the principal owns.
+        using var phantoms = new PhantomDataset(PipelineFlow.ImageCount);
+        var dataset = PipelineFlow.NewDatasetId();
+        await CreateAsync(http, dataset, phantoms);
+        Assert.Equal(HttpStatusCode.Accepted, (await http.PostAsync($"/api/v1/datasets/{dataset}/selection", GatewayJson.Json(new SelectionRequest { K = PipelineFlow.K }))).StatusCode);
+        try
+        {
+            await refusing.WaitForCountAsync(MaxAttempts).WaitAsync(patience.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            Assert.Fail($"expected {MaxAttempts} attempts of the supports_selected event within {PipelineFlow.Patience}; {refusing.Deliveries.Count} came");
+        }
+
+        var log = await LogAsync(http, $"/api/v1/webhooks/{hook.Webhook.Id}/deliveries", refusing, patience);
+        Assert.Equal(Enumerable.Range(1, MaxAttempts), log.Select(d => d.Attempt));
+        Assert.Single(log.Select(d => d.EventId).Distinct());
+        Assert.All(log, d => Assert.Equal(500, d.StatusCode));
+        Assert.Equal(WebhookDeliveryOutcome.GaveUp, log[^1].Outcome);
+        Assert.All(log.SkipLast(1), d => Assert.Equal(WebhookDeliveryOutcome.WillRetry, d.Outcome));
+        // Backoff: each wait at least the one before (50 ms doubling to the 200 ms cap in the test cluster).
+        var waits = log.Zip(log.Skip(1), (a, b) => b.At - a.At).ToList();
+        Assert.True(waits.All(w => w >= TimeSpan.FromMilliseconds(50)), $"expected every retry to wait its backoff; waits {string.Join(", ", waits.Select(w => w.TotalMilliseconds))} ms");
+        var view = Assert.Single(await GatewayJson.ReadAsync<List<WebhookView>>(await http.GetAsync("/api/v1/webhooks")));
+        Assert.Equal((0, 0L, 1L), (view.Pending, view.Delivered, view.GivenUp));
+        Assert.Equal(MaxAttempts, refusing.Deliveries.Count);
+    }
+
+    [Fact]
     public async Task Bad_subscriptions_are_refused_naming_the_item()
     {
         var dataset = await gateway.SelectedDatasetAsync();

@@ -23,6 +23,7 @@ internal sealed class WebhookReceiver : IAsyncDisposable
     private readonly object _gate = new();
     private readonly List<ReceivedDelivery> _deliveries = [];
     private readonly List<(Func<ReceivedDelivery, bool> Match, TaskCompletionSource<ReceivedDelivery> Found)> _waiters = [];
+    private readonly List<(int Count, TaskCompletionSource Reached)> _countWaiters = [];
     private readonly int _failFirst;
     private WebApplication? _app;
 
@@ -79,6 +80,25 @@ internal sealed class WebhookReceiver : IAsyncDisposable
         return found.Task;
     }
 
+    /// <summary>Completes once <paramref name="count"/> deliveries (accepted or not) have come.</summary>
+    public Task WaitForCountAsync(int count)
+    {
+        var reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_gate)
+        {
+            if (_deliveries.Count >= count)
+            {
+                reached.SetResult();
+            }
+            else
+            {
+                _countWaiters.Add((count, reached));
+            }
+        }
+
+        return reached.Task;
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (_app is not null)
@@ -101,12 +121,19 @@ internal sealed class WebhookReceiver : IAsyncDisposable
             : WebhookVerification.MissingHeader;
 
         List<TaskCompletionSource<ReceivedDelivery>> matched = [];
+        List<TaskCompletionSource> counted = [];
         ReceivedDelivery delivery;
         lock (_gate)
         {
             var accepted = _deliveries.Count >= _failFirst;
             delivery = new ReceivedDelivery(id ?? string.Empty, timestamp, signature, body, verification, accepted);
             _deliveries.Add(delivery);
+            foreach (var waiter in _countWaiters.Where(w => w.Count <= _deliveries.Count).ToList())
+            {
+                _countWaiters.Remove(waiter);
+                counted.Add(waiter.Reached);
+            }
+
             if (accepted)
             {
                 foreach (var waiter in _waiters.Where(w => w.Match(delivery)).ToList())
@@ -120,6 +147,11 @@ internal sealed class WebhookReceiver : IAsyncDisposable
         foreach (var found in matched)
         {
             found.SetResult(delivery);
+        }
+
+        foreach (var reached in counted)
+        {
+            reached.SetResult();
         }
 
         return delivery.Accepted ? Results.Ok() : Results.StatusCode(StatusCodes.Status500InternalServerError);
