@@ -29,10 +29,14 @@ public sealed class WebhookOptions
     public bool AllowPrivateNetworks { get; set; }
 
     /// <summary>Attempts the delivery log of a subscription keeps, the newest.</summary>
-    public int DeliveryLogSize { get; set; } = 200;
+    public int DeliveryLogSize { get; set; } = 100;
 
-    /// <summary>Event ids a subscription remembers to drop repeats by (the newest); a repeat older than these is delivered again.</summary>
-    public int DeduplicationWindow { get; set; } = 2048;
+    /// <summary>
+    /// Event ids a subscription remembers to drop repeats by (the newest); a repeat older than these is delivered again.
+    /// Repeats come from a resumed job (at most the outcomes since its last checkpoint) and the stream's redelivery, both
+    /// recent; the ids are written with every state write, so more costs every event.
+    /// </summary>
+    public int DeduplicationWindow { get; set; } = 512;
 
     /// <summary>Subscriptions one dataset, or one owner, may have.</summary>
     public int MaxSubscriptions { get; set; } = 20;
