@@ -163,6 +163,12 @@ internal sealed class WebhookSubscriptionGrain(
         {
             await AttemptFirstAsync(cancellationToken);
         }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Storage gone for a moment, say: the queue stays as it is in memory and the next turn goes on (what was not
+            // written is written with the next write, or delivered again after a silo failure: at least once).
+            logger.LogWarning(e, "Webhook {Subscription}: a delivery turn failed; the next one goes on", Id);
+        }
         finally
         {
             _delivering = false;
@@ -256,8 +262,9 @@ internal sealed class WebhookSubscriptionGrain(
         {
             error = $"no answer within {timeout.TotalSeconds:0.###} s (Webhooks:AttemptTimeout)";
         }
-        catch (HttpRequestException e)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
+            // Whatever went wrong is this attempt's failure (a refused connection, a refused address, a bad answer), retried.
             error = e.InnerException is { } inner ? $"{e.Message} ({inner.Message})" : e.Message;
         }
 
