@@ -28,4 +28,10 @@ public static class Constants
 
     /// <summary>The counter of image calls a dataset's job tried again (on <see cref="MeterName"/>).</summary>
     public const string JobRetriesInstrumentName = "sammpa.job.retries";
+
+    /// <summary>Name of the reminder that wakes a webhook subscription with events still queued (after a silo failure).</summary>
+    public const string WebhookReminderName = "sammpa.webhook";
+
+    /// <summary>The named HTTP client (IHttpClientFactory) that webhook deliveries go out through.</summary>
+    public const string WebhookHttpClientName = "sammpa.webhooks";
 }

@@ -10,6 +10,7 @@ using SamMpa.Grains;
 using SamMpa.Grains.Options;
 using SamMpa.Grains.Placement;
 using SamMpa.Grains.Services;
+using SamMpa.Grains.Webhooks;
 using SamMpa.Hosting.Local;
 using SamMpa.Hosting.Security;
 using SamMpa.Hosting.Startup;
@@ -117,6 +118,12 @@ public static class SiloHosting
         services.AddSingleton<IValidateOptions<JobOptions>>(new RangeValidation<JobOptions>(ConfiguredRanges.Problems));
         services.AddOptions<ImageOptions>().Bind(configuration.GetSection(ImageOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<ImageOptions>>(new RangeValidation<ImageOptions>(ConfiguredRanges.Problems));
+        services.AddOptions<WebhookOptions>().Bind(configuration.GetSection(WebhookOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<WebhookOptions>>(new RangeValidation<WebhookOptions>(ConfiguredRanges.Problems));
+        // Webhook deliveries: no client-wide timeout (each attempt has Webhooks:AttemptTimeout); the handler decides what
+        // a receiver may be (WebhookConnections: no redirects, no inside addresses unless allowed).
+        services.AddHttpClient(Constants.WebhookHttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
+            .ConfigurePrimaryHttpMessageHandler(sp => WebhookConnections.Handler(sp.GetRequiredService<IOptions<WebhookOptions>>().Value));
         if (SiloRoles.Serves(role, SiloRoles.Cpu) && registration.Engine == RegistrationEngine.Elastix)
         {
             // A cpu silo without elastix would fail every registration: refuse to start, naming what is missing.

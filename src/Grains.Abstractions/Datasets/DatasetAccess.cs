@@ -20,4 +20,8 @@ public sealed record DatasetAccess
     /// <summary>Folder of its ground-truth masks; null when it has none.</summary>
     [Id(2)]
     public string? TruthPrefix { get; init; }
+
+    /// <summary>The principal that created it (null for a dataset from before owners, or one not created): where its owner's webhooks are.</summary>
+    [Id(3)]
+    public string? Owner { get; init; }
 }

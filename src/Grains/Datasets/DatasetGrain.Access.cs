@@ -69,7 +69,7 @@ internal sealed partial class DatasetGrain
             DatasetRole.Annotator => "annotate",
             _ => "change",
         });
-        return Task.FromResult(new DatasetAccess { Exists = true, ImagePrefix = s.ImagePrefix, TruthPrefix = s.TruthPrefix });
+        return Task.FromResult(new DatasetAccess { Exists = true, ImagePrefix = s.ImagePrefix, TruthPrefix = s.TruthPrefix, Owner = s.Owner });
     }
 
     /// <summary>Throws <see cref="AccessDeniedException"/> unless the caller holds <paramref name="needed"/> (or more) on this dataset.</summary>

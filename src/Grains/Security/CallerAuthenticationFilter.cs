@@ -20,7 +20,11 @@ internal sealed class CallerAuthenticationFilter(AccessKeyCache keys, IGrainFact
     private static readonly Assembly OurInterfaces = typeof(IDatasetGrain).Assembly;
 
     /// <summary>What a client may call; a new grain interface is internal until it is added here.</summary>
-    private static readonly HashSet<Type> PublicInterfaces = [typeof(IDatasetGrain), typeof(IAccessKeysGrain), typeof(Events.IDatasetEventLog)];
+    private static readonly HashSet<Type> PublicInterfaces =
+    [
+        typeof(IDatasetGrain), typeof(IAccessKeysGrain), typeof(Events.IDatasetEventLog),
+        typeof(Webhooks.IDatasetWebhooksGrain), typeof(Webhooks.IOwnerWebhooksGrain),
+    ];
 
     public async Task Invoke(IIncomingGrainCallContext context)
     {

@@ -5,7 +5,7 @@ using SamMpa.Imaging.Registration;
 namespace SamMpa.Hosting.Startup;
 
 /// <summary>
-/// The allowed ranges of the silo's numeric settings ("Job", "Images", "Registration"), checked when the silo starts:
+/// The allowed ranges of the silo's numeric settings ("Job", "Images", "Webhooks", "Registration"), checked when the silo starts:
 /// a bad value stops it with the setting's name and range instead of turning into an allocation, a hang or a retry
 /// without end at the first dataset.
 /// </summary>
@@ -39,6 +39,23 @@ public static class ConfiguredRanges
             // The smallest image the decoders take, up to what one array of pixels can hold.
             Check($"{s}:{nameof(options.MaxPixels)}", options.MaxPixels, (long)SamMpa.Imaging.Images.ImageLimits.MinimumSide * SamMpa.Imaging.Images.ImageLimits.MinimumSide, int.MaxValue),
             Check($"{s}:{nameof(options.MaxBlobBytes)}", options.MaxBlobBytes, 1, int.MaxValue),
+        }.OfType<string>();
+    }
+
+    public static IEnumerable<string> Problems(WebhookOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        const string s = WebhookOptions.Section;
+        return new[]
+        {
+            Check($"{s}:{nameof(options.FirstRetryDelay)}", options.FirstRetryDelay, TimeSpan.FromMilliseconds(1), TimeSpan.FromDays(1)),
+            Check($"{s}:{nameof(options.MaxRetryDelay)}", options.MaxRetryDelay, options.FirstRetryDelay, TimeSpan.FromDays(1)),
+            Check($"{s}:{nameof(options.MaxAttempts)}", options.MaxAttempts, 1, 1000),
+            Check($"{s}:{nameof(options.MaxAge)}", options.MaxAge, TimeSpan.FromSeconds(1), TimeSpan.FromDays(365)),
+            Check($"{s}:{nameof(options.AttemptTimeout)}", options.AttemptTimeout, TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(10)),
+            Check($"{s}:{nameof(options.DeliveryLogSize)}", options.DeliveryLogSize, 1, 100_000),
+            Check($"{s}:{nameof(options.DeduplicationWindow)}", options.DeduplicationWindow, 1, 1_000_000),
+            Check($"{s}:{nameof(options.MaxSubscriptions)}", options.MaxSubscriptions, 1, 1000),
         }.OfType<string>();
     }
 

@@ -10,7 +10,7 @@ namespace SamMpa.Tests.Cluster;
 /// <summary>
 /// The product's silos in one process: Silo_0 has role gpu (with the SAM fixture package, so SAM embeds and decodes),
 /// Silo_1 role cpu, both on the development providers over one temporary folder (blobs, grain state, reminders) and
-/// memory streams; their blob store passes through a <see cref="LateWriteBlobStore"/> (inert unless a test arms it for its
+/// memory streams, webhooks to loopback http with short retries; their blob store passes through a <see cref="LateWriteBlobStore"/> (inert unless a test arms it for its
 /// dataset). Tests use a fresh dataset id each.
 /// </summary>
 public sealed class PipelineClusterFixture : IAsyncLifetime
@@ -37,6 +37,12 @@ public sealed class PipelineClusterFixture : IAsyncLifetime
                 ["Job:MaxInFlight"] = "4",
                 ["Job:CheckpointEvery"] = "2",
                 ["Job:RetryDelay"] = "00:00:00.200",
+                // Webhook receivers of the tests listen on loopback http and retry within a test's patience.
+                ["Webhooks:AllowHttp"] = "true",
+                ["Webhooks:AllowPrivateNetworks"] = "true",
+                ["Webhooks:FirstRetryDelay"] = "00:00:00.050",
+                ["Webhooks:MaxRetryDelay"] = "00:00:00.200",
+                ["Webhooks:AttemptTimeout"] = "00:00:10",
                 ["Models:SamPackage"] = role == SiloRoles.Gpu ? samPackage : null,
             },
             client => client.AddMemoryStreams(Constants.StreamProviderName),

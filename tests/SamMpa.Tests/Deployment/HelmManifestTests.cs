@@ -492,6 +492,26 @@ public sealed class HelmManifestTests
     }
 
     [HelmFact]
+    public void Webhook_settings_reach_every_silo_and_the_silos_egress_stays_open_for_the_receivers()
+    {
+        var manifests = HelmChart.Render("--set", "webhooks.settings.MaxAttempts=5", "--set", "webhooks.settings.FirstRetryDelay=00:00:10");
+
+        foreach (var pool in new[] { Gpu, Cpu })
+        {
+            var silo = Manifests.Silo(manifests.Pool(pool));
+            Assert.Equal("5", Manifests.EnvValue(silo, "Webhooks__MaxAttempts"));
+            Assert.Equal("00:00:10", Manifests.EnvValue(silo, "Webhooks__FirstRetryDelay"));
+        }
+
+        // The silos deliver webhooks to any receiver's URL: no NetworkPolicy of the chart may restrict their egress.
+        foreach (var policy in manifests.OfKind("NetworkPolicy"))
+        {
+            var types = policy.Root.Sequence("spec", "policyTypes").Select(n => ((YamlScalarNode)n).Value).ToArray();
+            Assert.True(!types.Contains("Egress") && policy.Root.Find("spec", "egress") is null, $"NetworkPolicy {policy.Name} restricts egress ({string.Join(", ", types)})");
+        }
+    }
+
+    [HelmFact]
     public void An_Ingress_with_TLS_routes_every_host_to_the_gateway_Service()
     {
         var manifests = HelmChart.Render(
