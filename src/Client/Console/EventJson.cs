@@ -7,7 +7,7 @@ namespace SamMpa.Client.Console;
 /// <summary>JSON of statuses and completion events as the client prints them (snake_case, event type first).</summary>
 internal static class EventJson
 {
-    /// <summary>The options without the event converter: what each concrete event is written with.</summary>
+    /// <summary>The options without the event converter (statuses).</summary>
     private static readonly JsonSerializerOptions Plain = new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
@@ -18,7 +18,7 @@ internal static class EventJson
 
     public static JsonSerializerOptions Options { get; } = new(Plain) { Converters = { new CompletionEventConverter() } };
 
-    /// <summary>Writes the concrete event with a "type" member (image_segmented, dataset_completed, supports_selected).</summary>
+    /// <summary>Writes an event as it leaves the cluster everywhere (<see cref="CompletionEventJson"/>).</summary>
     private sealed class CompletionEventConverter : JsonConverter<CompletionEvent>
     {
         public override bool CanConvert(Type typeToConvert) => typeof(CompletionEvent).IsAssignableFrom(typeToConvert);
@@ -26,17 +26,7 @@ internal static class EventJson
         public override CompletionEvent Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
             throw new NotSupportedException("Events are only written.");
 
-        public override void Write(Utf8JsonWriter writer, CompletionEvent value, JsonSerializerOptions options)
-        {
-            var element = JsonSerializer.SerializeToElement(value, value.GetType(), Plain);
-            writer.WriteStartObject();
-            writer.WriteString("type", JsonNamingPolicy.SnakeCaseLower.ConvertName(value.GetType().Name));
-            foreach (var property in element.EnumerateObject())
-            {
-                property.WriteTo(writer);
-            }
-
-            writer.WriteEndObject();
-        }
+        public override void Write(Utf8JsonWriter writer, CompletionEvent value, JsonSerializerOptions options) =>
+            writer.WriteRawValue(CompletionEventJson.Serialize(value), skipInputValidation: true);
     }
 }

@@ -24,7 +24,7 @@ internal static class EventEndpoints
         api.MapGet("/datasets/{id}/events", StreamAsync)
             .WithTags("Events")
             .WithName("StreamEvents")
-            .WithSummary("The dataset's completion events (supports-selected, image-segmented, dataset-completed) as Server-Sent Events, from the first or after Last-Event-ID")
+            .WithSummary("The dataset's completion events (supports_selected, image_segmented, dataset_completed) as Server-Sent Events, from the first or after Last-Event-ID")
             .Produces<string>(StatusCodes.Status200OK, contentType: "text/event-stream")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound);

@@ -5,18 +5,20 @@ namespace SamMpa.Grains.Events;
 
 /// <summary>
 /// The JSON form of a completion event, the same wherever it leaves the cluster (the event log's blobs, Server-Sent
-/// Events, webhooks): camelCase, a "type" field first, nulls left out.
+/// Events, webhooks, <c>sammpa watch</c>): snake_case like report.json, a "type" field first, nulls left out.
 /// </summary>
 public static class CompletionEventJson
 {
-    public const string SupportsSelectedType = "supports-selected";
-    public const string ImageSegmentedType = "image-segmented";
-    public const string DatasetCompletedType = "dataset-completed";
+    public const string SupportsSelectedType = "supports_selected";
+    public const string ImageSegmentedType = "image_segmented";
+    public const string DatasetCompletedType = "dataset_completed";
 
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    private static readonly JsonSerializerOptions Json = new()
     {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
     };
 
     public static byte[] Serialize(CompletionEvent completion) => JsonSerializer.SerializeToUtf8Bytes(completion, Json);

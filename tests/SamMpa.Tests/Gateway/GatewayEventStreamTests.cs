@@ -49,9 +49,9 @@ public sealed class GatewayEventStreamTests(GatewayFixture gateway)
         var received = beforeDrop.Concat(afterDrop).ToList();
         var ids = received.Select(e => e.EventId).ToList();
         Assert.True(ids.Distinct().Count() == ids.Count, $"expected no event twice, got the ids {string.Join(", ", ids)}");
-        Assert.True(received.Count(e => e.EventType == CompletionEventJson.SupportsSelectedType) == 1, "expected one supports-selected event");
+        Assert.True(received.Count(e => e.EventType == CompletionEventJson.SupportsSelectedType) == 1, "expected one supports_selected event");
         var segmented = received.Where(e => e.EventType == CompletionEventJson.ImageSegmentedType).ToList();
-        Assert.True(segmented.Count == Images - PipelineFlow.K, $"expected an image-segmented event for each of the {Images - PipelineFlow.K} queries, got {segmented.Count}");
+        Assert.True(segmented.Count == Images - PipelineFlow.K, $"expected an image_segmented event for each of the {Images - PipelineFlow.K} queries, got {segmented.Count}");
         Assert.Equal(CompletionEventJson.DatasetCompletedType, received[^1].EventType);
 
         // The same as reading the whole log again from its start: in order, nothing missing in between.
@@ -63,7 +63,7 @@ public sealed class GatewayEventStreamTests(GatewayFixture gateway)
         }
 
         // Each data is the event's JSON, naming its type, dataset and id.
-        var parsed = CompletionEventJson.Deserialize(System.Text.Encoding.UTF8.GetBytes(segmented[0].Data), "the first image-segmented event");
+        var parsed = CompletionEventJson.Deserialize(System.Text.Encoding.UTF8.GetBytes(segmented[0].Data), "the first image_segmented event");
         var image = Assert.IsType<ImageSegmented>(parsed);
         Assert.Equal((dataset, segmented[0].EventId), (image.Dataset, image.EventId));
         Assert.True(image.Outcome.FinalDice > 0, $"expected {image.Outcome.Image} to be scored against its ground truth, got {image.Outcome.FinalDice}");

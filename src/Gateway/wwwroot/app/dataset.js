@@ -42,12 +42,13 @@ async function act(promise) {
 
 function logEvent(event) {
   const box = document.getElementById('events');
-  const line = event.type === 'image-segmented'
-    ? `${event.data.outcome.image}: ${event.data.outcome.error ? 'failed, ' + event.data.outcome.error.reason : 'Dice ' + dice(event.data.outcome.finalDice)}`
-    : event.type === 'dataset-completed'
-      ? `run ${event.data.runId} ${event.data.cancelled ? 'cancelled' : 'completed'}: ${event.data.segmented} segmented, ${event.data.failed} failed`
-      : `supports: ${event.data.supports.join(', ')}`;
-  box.append(el('div', {}, `${event.data.at.slice(11, 19)}  ${event.type}  ${line}`));
+  const e = event.data;
+  const line = event.type === 'image_segmented'
+    ? `${e.outcome.image}: ${e.outcome.error ? 'failed, ' + e.outcome.error.reason : 'Dice ' + dice(e.outcome.final_dice)}`
+    : event.type === 'dataset_completed'
+      ? `run ${e.run_id} ${e.cancelled ? 'cancelled' : 'completed'}: ${e.segmented} segmented, ${e.failed} failed`
+      : `supports: ${e.supports.join(', ')}`;
+  box.append(el('div', {}, `${e.at.slice(11, 19)}  ${event.type}  ${line}`));
   box.scrollTop = box.scrollHeight;
 }
 
