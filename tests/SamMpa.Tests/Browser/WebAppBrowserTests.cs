@@ -47,11 +47,13 @@ public sealed class WebAppBrowserTests(GatewayFixture gateway)
         await page.WaitForURLAsync($"**/app/annotate.html?id={dataset}");
         await page.WaitForFunctionAsync("() => window.sammpaAnnotation && window.sammpaAnnotation.ready()");
 
-        // Support 1: a polygon, then a brush stroke beside it.
+        // Support 1: a polygon around the target (as a person traces it: corners on its outline), then a brush stroke
+        // through its middle.
         var first = await page.EvaluateAsync<string>("() => window.sammpaAnnotation.image()");
-        await DrawPolygonAsync(page, [(14, 14), (40, 16), (42, 44), (16, 42)]);
+        var (outline, centre) = await OutlineOfTruthAsync(dataset, first);
+        await DrawPolygonAsync(page, outline);
         await page.Keyboard.PressAsync("b");
-        await StrokeAsync(page, [(48, 20), (52, 30), (50, 40)]);
+        await StrokeAsync(page, [(centre.X - 4, centre.Y), (centre.X, centre.Y + 2), (centre.X + 4, centre.Y)]);
         var drawn = await page.EvaluateAsync<int[]>("() => window.sammpaAnnotation.mask()");
         await SaveAsync(page);
         await AssertSavedAsync(dataset, first, drawn);
@@ -61,7 +63,7 @@ public sealed class WebAppBrowserTests(GatewayFixture gateway)
         await page.Keyboard.PressAsync("n");
         await page.WaitForFunctionAsync($"() => window.sammpaAnnotation.image() !== '{first}' && window.sammpaAnnotation.ready()");
         var second = await page.EvaluateAsync<string>("() => window.sammpaAnnotation.image()");
-        await DrawPolygonAsync(page, [(12, 12), (50, 12), (50, 50), (12, 50)]);
+        await DrawPolygonAsync(page, (await OutlineOfTruthAsync(dataset, second)).Corners);
         var drawnSecond = await page.EvaluateAsync<int[]>("() => window.sammpaAnnotation.mask()");
         await SaveAsync(page);
         await AssertSavedAsync(dataset, second, drawnSecond);
@@ -97,6 +99,52 @@ public sealed class WebAppBrowserTests(GatewayFixture gateway)
         var status = await PipelineFlow.SelectAsync(gateway.Cluster.Client, dataset);
         Assert.Equal(DatasetPhase.AwaitingAnnotations, status.Phase);
         return dataset;
+    }
+
+    /// <summary>
+    /// Corners on the outline of the image's ground truth (the last target pixel along 24 rays from its centre), and
+    /// that centre: what a person clicking around the target would give.
+    /// </summary>
+    private async Task<((int X, int Y)[] Corners, (int X, int Y) Centre)> OutlineOfTruthAsync(string dataset, string image)
+    {
+        var png = await gateway.Cluster.Blobs.ReadAsync(DatasetBlobLayout.Truth(dataset, image), default)
+            ?? throw new InvalidOperationException($"expected the ground truth of {image}");
+        using var truth = ImageFile.DecodeMask(png, image, ImageLimits.Default);
+        double sumX = 0, sumY = 0;
+        var count = 0;
+        for (var y = 0; y < truth.Height; y++)
+        {
+            for (var x = 0; x < truth.Width; x++)
+            {
+                if (truth.Pixels[(y * truth.Width) + x] > 0.5f)
+                {
+                    (sumX, sumY, count) = (sumX + x, sumY + y, count + 1);
+                }
+            }
+        }
+
+        Assert.True(count > 0, $"expected {image}'s ground truth to hold a target");
+        var centre = ((int)(sumX / count), (int)(sumY / count));
+        var corners = new (int X, int Y)[24];
+        for (var i = 0; i < corners.Length; i++)
+        {
+            var angle = 2 * Math.PI * i / corners.Length;
+            var last = centre;
+            for (var r = 1.0; ; r += 0.5)
+            {
+                var (x, y) = ((int)Math.Round(centre.Item1 + (r * Math.Cos(angle))), (int)Math.Round(centre.Item2 + (r * Math.Sin(angle))));
+                if (x < 0 || y < 0 || x >= truth.Width || y >= truth.Height || truth.Pixels[(y * truth.Width) + x] <= 0.5f)
+                {
+                    break;
+                }
+
+                last = (x, y);
+            }
+
+            corners[i] = last;
+        }
+
+        return (corners, centre);
     }
 
     private static async Task DrawPolygonAsync(IPage page, (int X, int Y)[] corners)
