@@ -74,6 +74,7 @@ public static class GatewayHosting
         api.MapResultEndpoints();
         api.MapEventEndpoints();
         api.MapCallerEndpoints();
+        api.MapReportPageEndpoints();
         api.MapWebhookEndpoints();
         return app;
     }

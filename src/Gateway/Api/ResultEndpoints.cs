@@ -58,7 +58,7 @@ internal static class ResultEndpoints
         return results;
     }
 
-    private static async Task<(GatewayDataset Dataset, DatasetAccess Access, DatasetReport.Report Report)> ReportAsync(
+    internal static async Task<(GatewayDataset Dataset, DatasetAccess Access, DatasetReport.Report Report)> ReportAsync(
         IClusterClient cluster, IBlobStore blobs, string id, CancellationToken cancellationToken)
     {
         var dataset = new GatewayDataset(cluster, id);

@@ -106,6 +106,15 @@ public sealed class GatewayLifecycleTests(GatewayFixture gateway)
         Assert.Contains("results.csv", names);
         Assert.Equal(results.Images.Count, names.Count(n => n.StartsWith("masks/", StringComparison.Ordinal)));
         Assert.Contains($"masks/{DatasetBlobLayout.MaskName(query)}", names);
+
+        // The run's report page: self-contained, with charts and an overlay of each (at most a dozen) worst query.
+        var page = await http.GetAsync($"/api/v1/datasets/{dataset}/report.html");
+        Assert.Equal("text/html", page.Content.Headers.ContentType?.MediaType);
+        var html = await page.Content.ReadAsStringAsync();
+        Assert.Contains("<svg", html, StringComparison.Ordinal);
+        Assert.Contains(results.RunId, html, StringComparison.Ordinal);
+        Assert.Equal(Math.Min(12, results.Images.Count), html.Split("src=\"data:image/png;base64,").Length - 1);
+        Assert.DoesNotContain("<script src=", html, StringComparison.Ordinal);
     }
 
     private static ByteArrayContent Png(string path)

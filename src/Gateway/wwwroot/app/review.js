@@ -82,6 +82,7 @@ async function start() {
   download(document.getElementById('report'), 'report.json');
   download(document.getElementById('csv'), 'results.csv');
   download(document.getElementById('zip'), 'download.zip');
+  download(document.getElementById('html'), 'report.html');
   results = await getJson(`${path}/results`);
   const withTruth = results.images.some(r => r.finalDice !== null && r.finalDice !== undefined);
   if (!withTruth) document.getElementById('order').value = 'uncertainty';
