@@ -39,6 +39,7 @@ internal sealed class DicomAttributes(DicomHeaderReader.DatasetWalker walker, st
             PatientStudy = ReadPatientStudy(),
             ImagePositionPatient = Text(DicomTags.ImagePositionPatient),
             ImageOrientationPatient = Text(DicomTags.ImageOrientationPatient),
+            SliceThickness = Text(DicomTags.SliceThickness),
             PixelDataEncapsulated = walker.PixelDataLength < 0,
         };
 

@@ -57,6 +57,9 @@ public sealed record DicomHeader
     /// <summary>Image Orientation (Patient) (0020,0037) as written (six DS values); empty when absent.</summary>
     public string ImageOrientationPatient { get; init; } = "";
 
+    /// <summary>Slice Thickness (0018,0050) in millimetres as written (DS); empty when absent.</summary>
+    public string SliceThickness { get; init; } = "";
+
     /// <summary>Whether the pixel data is encapsulated (compressed fragments) rather than native.</summary>
     public required bool PixelDataEncapsulated { get; init; }
 

@@ -9,8 +9,6 @@ namespace SamMpa.Dicom;
 /// </summary>
 internal static class DicomPart10Writer
 {
-    public const string ExplicitVrLittleEndian = "1.2.840.10008.1.2.1";
-
     /// <summary>Identifies this writer in the file meta (a 2.25 UUID-derived UID of its own).</summary>
     public const string ImplementationClassUid = "2.25.21254282612876445631056805083685756293";
 
@@ -29,7 +27,7 @@ internal static class DicomPart10Writer
             .Bytes(FileMetaVersion, "OB", [0x00, 0x01])
             .Text(MediaStorageSopClassUid, "UI", sopClassUid)
             .Text(MediaStorageSopInstanceUid, "UI", sopInstanceUid)
-            .Text(DicomTags.TransferSyntaxUid, "UI", ExplicitVrLittleEndian)
+            .Text(DicomTags.TransferSyntaxUid, "UI", DicomTransferSyntax.ExplicitVrLittleEndianUid)
             .Text(ImplementationClassUidTag, "UI", ImplementationClassUid)
             .Text(ImplementationVersionNameTag, "SH", ImplementationVersionName)
             .Encode();

@@ -30,8 +30,8 @@ public sealed record DicomSegOptions
     /// <summary>Content Description; empty means "SAM-MPA segmentation of &lt;target&gt;".</summary>
     public string ContentDescription { get; init; } = "";
 
-    /// <summary>Content Creator's Name (PN).</summary>
-    public string ContentCreatorName { get; init; } = "SAM-MPA";
+    /// <summary>Content Creator's Name (PN: family^given).</summary>
+    public string ContentCreatorName { get; init; } = "SAM-MPA^Cluster";
 
     public string SeriesDescription { get; init; } = "SAM-MPA segmentation";
 

@@ -22,6 +22,7 @@ internal static class DicomSegTags
     public const uint SoftwareVersions = 0x0018_1020;
     public const uint SeriesNumber = 0x0020_0011;
     public const uint InstanceNumber = 0x0020_0013;
+    public const uint PatientOrientation = 0x0020_0020;
     public const uint PositionReferenceIndicator = 0x0020_1040;
     public const uint StackId = 0x0020_9056;
     public const uint InStackPositionNumber = 0x0020_9057;

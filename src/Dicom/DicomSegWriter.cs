@@ -152,6 +152,8 @@ public sealed class DicomSegWriter
         // Frame positions are known for a single frame only (a multi-frame source's per-frame positions are not read).
         private bool HasPlanePosition => HasFrameOfReference && source.ImagePositionPatient.Length > 0 && source.NumberOfFrames == 1;
 
+        private bool HasPlaneOrientation => HasFrameOfReference && source.ImageOrientationPatient.Length > 0;
+
         private bool IsMultiFrameSource => source.NumberOfFrames > 1;
 
         public DicomOutputDataset Build(string sopInstanceUid, string seriesInstanceUid, byte[] pixelData)
@@ -207,6 +209,12 @@ public sealed class DicomSegWriter
                 .Sequence(DicomSegTags.PerFrameFunctionalGroupsSequence, Enumerable.Range(1, source.NumberOfFrames).Select(PerFrameFunctionalGroups))
                 .Bytes(DicomTags.PixelData, "OB", pixelData);
 
+            // General Image: Patient Orientation (type 2C) is needed where Image Orientation (Patient) is not given.
+            if (!HasPlaneOrientation)
+            {
+                dataset.Text(DicomSegTags.PatientOrientation, "CS", "");
+            }
+
             if (HasFrameOfReference)
             {
                 dataset
@@ -259,19 +267,37 @@ public sealed class DicomSegWriter
         private DicomOutputDataset SharedFunctionalGroups()
         {
             var groups = new DicomOutputDataset();
-            if (source.PixelSpacing is { } spacing)
+            if (PixelMeasures() is { } measures)
             {
-                groups.Sequence(DicomSegTags.PixelMeasuresSequence, new DicomOutputDataset()
-                    .Texts(DicomTags.PixelSpacing, "DS", Decimal(spacing.RowMillimetres), Decimal(spacing.ColumnMillimetres)));
+                groups.Sequence(DicomSegTags.PixelMeasuresSequence, measures);
             }
 
-            if (HasFrameOfReference && source.ImageOrientationPatient.Length > 0)
+            if (HasPlaneOrientation)
             {
                 groups.Sequence(DicomSegTags.PlaneOrientationSequence, new DicomOutputDataset()
                     .Text(DicomTags.ImageOrientationPatient, "DS", source.ImageOrientationPatient));
             }
 
             return groups;
+        }
+
+        // In a frame of reference, Pixel Measures needs a Slice Thickness too (1C); a source without one (a projection)
+        // gets none rather than a made-up thickness. Outside one, the pixel spacing alone is written.
+        private DicomOutputDataset? PixelMeasures()
+        {
+            if (source.PixelSpacing is not { } spacing || (HasFrameOfReference && source.SliceThickness.Length == 0))
+            {
+                return null;
+            }
+
+            var measures = new DicomOutputDataset()
+                .Texts(DicomTags.PixelSpacing, "DS", Decimal(spacing.RowMillimetres), Decimal(spacing.ColumnMillimetres));
+            if (source.SliceThickness.Length > 0)
+            {
+                measures.Text(DicomTags.SliceThickness, "DS", source.SliceThickness);
+            }
+
+            return measures;
         }
 
         private DicomOutputDataset PerFrameFunctionalGroups(int frameNumber)

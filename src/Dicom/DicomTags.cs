@@ -20,6 +20,7 @@ internal static class DicomTags
     public const uint PatientId = 0x0010_0020;
     public const uint PatientBirthDate = 0x0010_0030;
     public const uint PatientSex = 0x0010_0040;
+    public const uint SliceThickness = 0x0018_0050;
     public const uint ImagerPixelSpacing = 0x0018_1164;
     public const uint StudyInstanceUid = 0x0020_000D;
     public const uint SeriesInstanceUid = 0x0020_000E;
@@ -58,7 +59,7 @@ internal static class DicomTags
         SamplesPerPixel, PhotometricInterpretation, NumberOfFrames, Rows, Columns, PixelSpacing, BitsAllocated,
         BitsStored, HighBit, PixelRepresentation, WindowCenter, WindowWidth, RescaleIntercept, RescaleSlope,
         StudyDate, StudyTime, AccessionNumber, ReferringPhysicianName, PatientName, PatientId, PatientBirthDate,
-        PatientSex, StudyId, ImagePositionPatient, ImageOrientationPatient,
+        PatientSex, StudyId, ImagePositionPatient, ImageOrientationPatient, SliceThickness,
     };
 
     public static string Format(uint tag) => $"({tag >> 16:X4},{tag & 0xFFFF:X4})";
