@@ -18,7 +18,7 @@ internal sealed class DicomOutputDataset
     {
         if (DicomVr.CheckText(vr, value) is { } problem)
         {
-            throw new ArgumentException($"{DicomTags.Format(tag)} {vr}: {problem}", nameof(value));
+            throw new ArgumentException($"{DicomTags.Format(tag)} {vr}: {problem}");
         }
 
         return Add(tag, vr, Encoding.UTF8.GetBytes(value));

@@ -67,6 +67,11 @@ public sealed class DicomSegWriter
         ArgumentNullException.ThrowIfNull(frameMasks);
         CheckMasks(source, sourceName, frameMasks);
         CheckSourceUids(source.Provenance, sourceName);
+        CheckCopiedValues(source, sourceName);
+        if (!string.IsNullOrEmpty(seriesInstanceUid) && DicomVr.CheckText("UI", seriesInstanceUid) is { } seriesProblem)
+        {
+            throw new ArgumentException($"Series Instance UID {seriesProblem}", nameof(seriesInstanceUid));
+        }
 
         var sopInstanceUid = _uids.NewUid();
         var seriesUid = string.IsNullOrEmpty(seriesInstanceUid) ? _uids.NewUid() : seriesInstanceUid;
@@ -78,8 +83,8 @@ public sealed class DicomSegWriter
         }
         catch (ArgumentException e)
         {
-            // A value copied from the source that its VR does not allow (the options were checked up front).
-            throw new DicomWriteException(sourceName, $"cannot be copied into a segmentation: {e.Message}", e);
+            // Every value written was checked above; this names the element should one still be refused.
+            throw new DicomWriteException(sourceName, $"cannot be written as a segmentation: {e.Message}", e);
         }
     }
 
@@ -115,6 +120,39 @@ public sealed class DicomSegWriter
             if (string.IsNullOrEmpty(uid))
             {
                 throw new DicomWriteException(sourceName, $"has no {attribute}, which a segmentation must reference");
+            }
+        }
+    }
+
+    // The source's values copied as they are: one its VR does not allow would make the segmentation invalid.
+    private static void CheckCopiedValues(DicomHeader source, string sourceName)
+    {
+        var patientStudy = source.PatientStudy;
+        var provenance = source.Provenance;
+        foreach (var (value, vr, attribute) in new[]
+                 {
+                     (patientStudy.PatientName, "PN", "Patient's Name (0010,0010)"),
+                     (patientStudy.PatientId, "LO", "Patient ID (0010,0020)"),
+                     (patientStudy.PatientBirthDate, "DA", "Patient's Birth Date (0010,0030)"),
+                     (patientStudy.PatientSex, "CS", "Patient's Sex (0010,0040)"),
+                     (patientStudy.StudyDate, "DA", "Study Date (0008,0020)"),
+                     (patientStudy.StudyTime, "TM", "Study Time (0008,0030)"),
+                     (patientStudy.ReferringPhysicianName, "PN", "Referring Physician's Name (0008,0090)"),
+                     (patientStudy.StudyId, "SH", "Study ID (0020,0010)"),
+                     (patientStudy.AccessionNumber, "SH", "Accession Number (0008,0050)"),
+                     (provenance.StudyInstanceUid, "UI", "Study Instance UID (0020,000D)"),
+                     (provenance.SeriesInstanceUid, "UI", "Series Instance UID (0020,000E)"),
+                     (provenance.SopInstanceUid, "UI", "SOP Instance UID (0008,0018)"),
+                     (provenance.SopClassUid, "UI", "SOP Class UID (0008,0016)"),
+                     (provenance.FrameOfReferenceUid, "UI", "Frame of Reference UID (0020,0052)"),
+                     (source.ImageOrientationPatient, "DS", "Image Orientation (Patient) (0020,0037)"),
+                     (source.ImagePositionPatient, "DS", "Image Position (Patient) (0020,0032)"),
+                     (source.SliceThickness, "DS", "Slice Thickness (0018,0050)"),
+                 })
+        {
+            if (DicomVr.CheckText(vr, value) is { } problem)
+            {
+                throw new DicomWriteException(sourceName, $"its {attribute} cannot be copied into a segmentation: {problem}");
             }
         }
     }

@@ -41,6 +41,18 @@ public sealed class DicomSegBadInputTests
         Assert.Equal("anonymous.dcm: has no SOP Instance UID (0008,0018), which a segmentation must reference", error.Message);
     }
 
+    [Fact]
+    public void A_source_value_its_vr_does_not_allow_is_refused_naming_the_attribute()
+    {
+        using var mask = new GrayImage(8, 8);
+        var header = DicomSegTestData.Header(8, 8);
+        header = header with { PatientStudy = header.PatientStudy with { PatientSex = "female" } };
+
+        var error = Assert.Throws<DicomWriteException>(() => new DicomSegWriter(DicomSegTestData.Options).Write(header, "site-b/17.dcm", [mask]));
+
+        Assert.Equal("site-b/17.dcm: its Patient's Sex (0010,0040) cannot be copied into a segmentation: 'female' holds characters CS does not allow", error.Message);
+    }
+
     [Theory]
     [InlineData("TargetName", "Dicom:Seg:TargetName is empty")]
     [InlineData("TargetCode.Value", "Dicom:Seg:TargetCode:Value is empty")]

@@ -61,6 +61,16 @@ public sealed class DicomSegWriterTests : IDisposable
         Assert.Equal(
             ("Doe^Jane", "P-42", "ACC-9", "Left lung", DicomSegWriter.AlgorithmName, "1.4.0", "44029006"),
             (Text(seg, "patientName"), Text(seg, "patientId"), Text(seg, "accessionNumber"), Text(seg, "segmentLabel"), Text(seg, "segmentAlgorithmName"), Text(seg, "algorithmVersion"), Text(seg, "targetCode")));
+        var patientStudy = source.Header.PatientStudy;
+        Assert.Equal(
+            ("19700101", "F", "STUDY1", "Who^Referred", patientStudy.StudyDate, patientStudy.StudyTime),
+            (Text(seg, "patientBirthDate"), Text(seg, "patientSex"), Text(seg, "studyId"), Text(seg, "referringPhysicianName"), Text(seg, "studyDate"), Text(seg, "studyTime")));
+        Assert.Matches("^[0-9]{8}$", patientStudy.StudyDate);
+        var geometry = seg.GetProperty("geometry");
+        Assert.Equal([0.5, 0.25], Numbers(geometry.GetProperty("pixelSpacing")));
+        Assert.Equal(1.5, geometry.GetProperty("sliceThickness").GetDouble());
+        Assert.Equal([1.0, 0, 0, 0, 1, 0], Numbers(geometry.GetProperty("imageOrientation")));
+        Assert.Equal([-16.0, -12, 0], Numbers(Assert.Single(geometry.GetProperty("imagePositions").EnumerateArray())));
     }
 
     [DicomSegToolsFact]
@@ -138,6 +148,8 @@ public sealed class DicomSegWriterTests : IDisposable
     }
 
     private static string Text(JsonElement element, string property) => element.GetProperty(property).GetString() ?? "";
+
+    private static List<double> Numbers(JsonElement array) => [.. array.EnumerateArray().Select(item => item.GetDouble())];
 
     private static List<string> Strings(JsonElement element, string property) =>
         [.. element.GetProperty(property).EnumerateArray().Select(item => item.GetString() ?? "")];

@@ -19,6 +19,21 @@ def frame_references(item):
     }
 
 
+def shared_geometry(ds):
+    shared = ds.SharedFunctionalGroupsSequence[0]
+    measures = shared.PixelMeasuresSequence[0] if "PixelMeasuresSequence" in shared else None
+    orientation = shared.PlaneOrientationSequence[0] if "PlaneOrientationSequence" in shared else None
+    return {
+        "pixelSpacing": [float(value) for value in measures.PixelSpacing] if measures else None,
+        "sliceThickness": float(measures.SliceThickness) if measures and "SliceThickness" in measures else None,
+        "imageOrientation": [float(value) for value in orientation.ImageOrientationPatient] if orientation else None,
+        "imagePositions": [
+            [float(value) for value in item.PlanePositionSequence[0].ImagePositionPatient] if "PlanePositionSequence" in item else None
+            for item in ds.PerFrameFunctionalGroupsSequence
+        ],
+    }
+
+
 def main(path):
     ds = pydicom.dcmread(path)
     frames = int(ds.NumberOfFrames)
@@ -36,6 +51,13 @@ def main(path):
         "patientName": str(ds.PatientName),
         "patientId": str(ds.PatientID),
         "accessionNumber": str(ds.AccessionNumber),
+        "patientBirthDate": str(ds.PatientBirthDate),
+        "patientSex": str(ds.PatientSex),
+        "studyId": str(ds.StudyID),
+        "referringPhysicianName": str(ds.ReferringPhysicianName),
+        "studyDate": str(ds.StudyDate),
+        "studyTime": str(ds.StudyTime),
+        "geometry": shared_geometry(ds),
         "rows": int(ds.Rows),
         "columns": int(ds.Columns),
         "segmentLabel": str(segment.SegmentLabel),
