@@ -122,6 +122,38 @@ public sealed class DicomSegWriterTests : IDisposable
         }
     }
 
+    // Per-frame positions of a multi-frame source are not read: the frames share its orientation and spacing, and are
+    // indexed by their order.
+    [DicomSegToolsFact]
+    public async Task A_multi_frame_source_in_a_frame_of_reference_keeps_its_orientation_and_spacing()
+    {
+        var source = DicomSegTestData.Header(16, 8, frames: 2) with
+        {
+            ImageOrientationPatient = "0\\1\\0\\0\\0\\-1",
+            PixelSpacing = new DicomPixelSpacing(0.7, 0.7, "Pixel Spacing"),
+            SliceThickness = "3",
+        };
+        source = source with { Provenance = source.Provenance with { FrameOfReferenceUid = "1.2.3.100.9" } };
+        var masks = Enumerable.Range(0, 2).Select(i => DicomSegTestData.Mask(16, 8, shift: 2 * i)).ToList();
+        try
+        {
+            var path = _folder.File("for-seg.dcm");
+            await File.WriteAllBytesAsync(path, new DicomSegWriter(DicomSegTestData.Options).Write(source, "for.dcm", masks).Content);
+
+            await AssertNoDciodvfyErrorAsync(path);
+            var seg = await DicomSegCheckers.ReadWithPydicomAsync(path);
+            Assert.Equal(masks.Select(DicomSegTestData.Bits), Strings(seg, "frames"));
+            Assert.Equal("1.2.3.100.9", Text(seg, "frameOfReferenceUid"));
+            var geometry = seg.GetProperty("geometry");
+            Assert.Equal([0.0, 1, 0, 0, 0, -1], Numbers(geometry.GetProperty("imageOrientation")));
+            Assert.Equal([0.7, 0.7], Numbers(geometry.GetProperty("pixelSpacing")));
+        }
+        finally
+        {
+            masks.ForEach(mask => mask.Dispose());
+        }
+    }
+
     private async Task<DicomInstance> SingleFrameSourceAsync()
     {
         var path = await _files.Native8Async(
