@@ -7,8 +7,8 @@ namespace SamMpa.Tests.Dicom;
 /// <summary>
 /// The independent checkers a written segmentation must pass: dicom3tools' dciodvfy (the IOD's rules), DCMTK's
 /// dcmdump (parses it) and pydicom (reads it back, pixels included), run as processes. scripts/ensure-tools installs
-/// dicom3tools and python3-pydicom; pydicom is run by Debian's /usr/bin/python3, which has it, not whatever python3
-/// is first on PATH.
+/// dicom3tools, python3-pydicom and python3-numpy; pydicom is run by Debian's /usr/bin/python3, which has them, not
+/// by whatever python3 is first on PATH.
 /// </summary>
 internal static class DicomSegCheckers
 {
@@ -88,11 +88,11 @@ internal static class DicomSegCheckers
         }
         else
         {
-            using var probe = Process.Start(new ProcessStartInfo(Python, ["-c", "import pydicom"]) { RedirectStandardError = true, UseShellExecute = false });
+            using var probe = Process.Start(new ProcessStartInfo(Python, ["-c", "import pydicom, numpy"]) { RedirectStandardError = true, UseShellExecute = false });
             probe?.WaitForExit();
             if (probe is null || probe.ExitCode != 0)
             {
-                missing.Add("pydicom for /usr/bin/python3");
+                missing.Add("pydicom or numpy for /usr/bin/python3");
             }
         }
 
