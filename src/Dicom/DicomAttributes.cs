@@ -36,6 +36,10 @@ internal sealed class DicomAttributes(DicomHeaderReader.DatasetWalker walker, st
             VoiLut = walker.HasVoiLut ? ReadVoiLut(OptionalUnsigned(DicomTags.PixelRepresentation, "Pixel Representation") == 1) : null,
             PixelSpacing = ReadSpacing(DicomTags.PixelSpacing, "Pixel Spacing") ?? ReadSpacing(DicomTags.ImagerPixelSpacing, "Imager Pixel Spacing"),
             Provenance = ReadProvenance(),
+            PatientStudy = ReadPatientStudy(),
+            ImagePositionPatient = Text(DicomTags.ImagePositionPatient),
+            ImageOrientationPatient = Text(DicomTags.ImageOrientationPatient),
+            SliceThickness = Text(DicomTags.SliceThickness),
             PixelDataEncapsulated = walker.PixelDataLength < 0,
         };
 
@@ -73,6 +77,19 @@ internal sealed class DicomAttributes(DicomHeaderReader.DatasetWalker walker, st
         ManufacturerModelName = Text(DicomTags.ManufacturerModelName),
         StationName = Text(DicomTags.StationName),
         Modality = Text(DicomTags.Modality),
+    };
+
+    private DicomPatientStudy ReadPatientStudy() => new()
+    {
+        PatientName = Text(DicomTags.PatientName),
+        PatientId = Text(DicomTags.PatientId),
+        PatientBirthDate = Text(DicomTags.PatientBirthDate),
+        PatientSex = Text(DicomTags.PatientSex),
+        StudyDate = Text(DicomTags.StudyDate),
+        StudyTime = Text(DicomTags.StudyTime),
+        ReferringPhysicianName = Text(DicomTags.ReferringPhysicianName),
+        StudyId = Text(DicomTags.StudyId),
+        AccessionNumber = Text(DicomTags.AccessionNumber),
     };
 
     private DicomWindow? ReadWindow()

@@ -48,6 +48,18 @@ public sealed record DicomHeader
 
     public required DicomProvenance Provenance { get; init; }
 
+    /// <summary>The Patient and General Study attributes a derived object (a segmentation) copies.</summary>
+    public DicomPatientStudy PatientStudy { get; init; } = new();
+
+    /// <summary>Image Position (Patient) (0020,0032) as written (three DS values, backslash-separated); empty when absent.</summary>
+    public string ImagePositionPatient { get; init; } = "";
+
+    /// <summary>Image Orientation (Patient) (0020,0037) as written (six DS values); empty when absent.</summary>
+    public string ImageOrientationPatient { get; init; } = "";
+
+    /// <summary>Slice Thickness (0018,0050) in millimetres as written (DS); empty when absent.</summary>
+    public string SliceThickness { get; init; } = "";
+
     /// <summary>Whether the pixel data is encapsulated (compressed fragments) rather than native.</summary>
     public required bool PixelDataEncapsulated { get; init; }
 

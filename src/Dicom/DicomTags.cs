@@ -7,14 +7,26 @@ internal static class DicomTags
     public const uint SpecificCharacterSet = 0x0008_0005;
     public const uint SopClassUid = 0x0008_0016;
     public const uint SopInstanceUid = 0x0008_0018;
+    public const uint StudyDate = 0x0008_0020;
+    public const uint StudyTime = 0x0008_0030;
+    public const uint AccessionNumber = 0x0008_0050;
     public const uint Modality = 0x0008_0060;
     public const uint Manufacturer = 0x0008_0070;
     public const uint InstitutionName = 0x0008_0080;
+    public const uint ReferringPhysicianName = 0x0008_0090;
     public const uint StationName = 0x0008_1010;
     public const uint ManufacturerModelName = 0x0008_1090;
+    public const uint PatientName = 0x0010_0010;
+    public const uint PatientId = 0x0010_0020;
+    public const uint PatientBirthDate = 0x0010_0030;
+    public const uint PatientSex = 0x0010_0040;
+    public const uint SliceThickness = 0x0018_0050;
     public const uint ImagerPixelSpacing = 0x0018_1164;
     public const uint StudyInstanceUid = 0x0020_000D;
     public const uint SeriesInstanceUid = 0x0020_000E;
+    public const uint StudyId = 0x0020_0010;
+    public const uint ImagePositionPatient = 0x0020_0032;
+    public const uint ImageOrientationPatient = 0x0020_0037;
     public const uint FrameOfReferenceUid = 0x0020_0052;
     public const uint SamplesPerPixel = 0x0028_0002;
     public const uint PhotometricInterpretation = 0x0028_0004;
@@ -46,6 +58,8 @@ internal static class DicomTags
         ManufacturerModelName, ImagerPixelSpacing, StudyInstanceUid, SeriesInstanceUid, FrameOfReferenceUid,
         SamplesPerPixel, PhotometricInterpretation, NumberOfFrames, Rows, Columns, PixelSpacing, BitsAllocated,
         BitsStored, HighBit, PixelRepresentation, WindowCenter, WindowWidth, RescaleIntercept, RescaleSlope,
+        StudyDate, StudyTime, AccessionNumber, ReferringPhysicianName, PatientName, PatientId, PatientBirthDate,
+        PatientSex, StudyId, ImagePositionPatient, ImageOrientationPatient, SliceThickness,
     };
 
     public static string Format(uint tag) => $"({tag >> 16:X4},{tag & 0xFFFF:X4})";

@@ -1,0 +1,61 @@
+namespace SamMpa.Dicom;
+
+/// <summary>The attributes the segmentation writer adds beyond those the reader uses (<see cref="DicomTags"/>).</summary>
+internal static class DicomSegTags
+{
+    public const uint ImageType = 0x0008_0008;
+    public const uint ContentDate = 0x0008_0023;
+    public const uint ContentTime = 0x0008_0033;
+    public const uint CodeValue = 0x0008_0100;
+    public const uint CodingSchemeDesignator = 0x0008_0102;
+    public const uint CodeMeaning = 0x0008_0104;
+    public const uint SeriesDescription = 0x0008_103E;
+    public const uint ReferencedSeriesSequence = 0x0008_1115;
+    public const uint ReferencedInstanceSequence = 0x0008_114A;
+    public const uint ReferencedSopClassUid = 0x0008_1150;
+    public const uint ReferencedSopInstanceUid = 0x0008_1155;
+    public const uint ReferencedFrameNumber = 0x0008_1160;
+    public const uint SourceImageSequence = 0x0008_2112;
+    public const uint DerivationImageSequence = 0x0008_9124;
+    public const uint DerivationCodeSequence = 0x0008_9215;
+    public const uint DeviceSerialNumber = 0x0018_1000;
+    public const uint SoftwareVersions = 0x0018_1020;
+    public const uint SeriesNumber = 0x0020_0011;
+    public const uint InstanceNumber = 0x0020_0013;
+    public const uint PatientOrientation = 0x0020_0020;
+    public const uint PositionReferenceIndicator = 0x0020_1040;
+    public const uint StackId = 0x0020_9056;
+    public const uint InStackPositionNumber = 0x0020_9057;
+    public const uint FrameContentSequence = 0x0020_9111;
+    public const uint PlanePositionSequence = 0x0020_9113;
+    public const uint PlaneOrientationSequence = 0x0020_9116;
+    public const uint DimensionIndexValues = 0x0020_9157;
+    public const uint DimensionOrganizationUid = 0x0020_9164;
+    public const uint DimensionIndexPointer = 0x0020_9165;
+    public const uint FunctionalGroupPointer = 0x0020_9167;
+    public const uint DimensionOrganizationSequence = 0x0020_9221;
+    public const uint DimensionIndexSequence = 0x0020_9222;
+    public const uint DimensionDescriptionLabel = 0x0020_9421;
+    public const uint LossyImageCompression = 0x0028_2110;
+    public const uint PixelMeasuresSequence = 0x0028_9110;
+    public const uint PurposeOfReferenceCodeSequence = 0x0040_A170;
+    public const uint SegmentationType = 0x0062_0001;
+    public const uint SegmentSequence = 0x0062_0002;
+    public const uint SegmentedPropertyCategoryCodeSequence = 0x0062_0003;
+    public const uint SegmentNumber = 0x0062_0004;
+    public const uint SegmentLabel = 0x0062_0005;
+    public const uint SegmentationAlgorithmIdentificationSequence = 0x0062_0007;
+    public const uint SegmentAlgorithmType = 0x0062_0008;
+    public const uint SegmentAlgorithmName = 0x0062_0009;
+    public const uint SegmentIdentificationSequence = 0x0062_000A;
+    public const uint ReferencedSegmentNumber = 0x0062_000B;
+    public const uint SegmentedPropertyTypeCodeSequence = 0x0062_000F;
+    public const uint AlgorithmFamilyCodeSequence = 0x0066_002F;
+    public const uint AlgorithmVersion = 0x0066_0031;
+    public const uint AlgorithmName = 0x0066_0036;
+    public const uint ContentLabel = 0x0070_0080;
+    public const uint ContentDescription = 0x0070_0081;
+    public const uint ContentCreatorName = 0x0070_0084;
+    public const uint SharedFunctionalGroupsSequence = 0x5200_9229;
+    public const uint PerFrameFunctionalGroupsSequence = 0x5200_9230;
+}
