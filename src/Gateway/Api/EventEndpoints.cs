@@ -1,6 +1,5 @@
 using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
-using System.Text;
 using Microsoft.AspNetCore.Mvc;
 using SamMpa.Grains.Events;
 using SamMpa.Grains.Security;
@@ -60,8 +59,7 @@ internal static class EventEndpoints
         {
             foreach (var completion in page.Events)
             {
-                var json = Encoding.UTF8.GetString(CompletionEventJson.Serialize(completion));
-                yield return new SseItem<string>(json, CompletionEventJson.TypeOf(completion)) { EventId = completion.EventId };
+                yield return new SseItem<string>(CompletionEventJson.SerializeToString(completion), CompletionEventJson.TypeOf(completion)) { EventId = completion.EventId };
                 after = completion.EventId;
             }
 

@@ -23,6 +23,9 @@ public static class CompletionEventJson
 
     public static byte[] Serialize(CompletionEvent completion) => JsonSerializer.SerializeToUtf8Bytes(completion, Json);
 
+    /// <summary>The same JSON as text (an SSE data line, a webhook body).</summary>
+    public static string SerializeToString(CompletionEvent completion) => JsonSerializer.Serialize(completion, Json);
+
     /// <summary>Reads an event written by <see cref="Serialize"/>; <paramref name="name"/> (a blob, say) names it in errors.</summary>
     public static CompletionEvent Deserialize(ReadOnlySpan<byte> json, string name)
     {

@@ -12,7 +12,7 @@ internal static class WebhookPayload
         {
             EventId = completion.EventId,
             Type = CompletionEventJson.TypeOf(completion),
-            Body = System.Text.Encoding.UTF8.GetString(CompletionEventJson.Serialize(completion)),
+            Body = CompletionEventJson.SerializeToString(completion),
         };
     }
 }

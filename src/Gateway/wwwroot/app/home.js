@@ -1,4 +1,4 @@
-import { call, currentKey, el, followEvents, getJson, percent, dice, param, recentDatasets, rememberDataset, showError, clearError, signIn, signOut } from './api.js';
+import { call, currentKey, el, followEvents, getJson, dice, param, recentDatasets, rememberDataset, showError, clearError, signIn, signOut } from './api.js';
 
 const rows = new Map();
 
@@ -25,7 +25,7 @@ async function refresh(id) {
     const view = await getJson(`/datasets/${encodeURIComponent(id)}`);
     const s = view.status;
     cells.phase.textContent = s.phase;
-    cells.bar.style.width = percent(view.progress ?? 0).replace(' ', '');
+    cells.bar.style.width = `${Math.round((view.progress ?? 0) * 100)}%`;
     cells.images.textContent = `${s.images}`;
     cells.dice.textContent = dice(s.finalDiceMean ?? s.coarseDiceMean);
   } catch (error) {
