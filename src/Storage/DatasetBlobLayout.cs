@@ -47,6 +47,9 @@ public static class DatasetBlobLayout
     public static string Features(string dataset, string extractor, string image) =>
         $"{Prefix(dataset)}features/{ResourceId.Validate(extractor, "extractor")}/{ResourceId.Validate(image, "image")}.smpf";
 
+    /// <summary>A person's correction of a query's mask, kept until the query is promoted to a support with it.</summary>
+    public static string Correction(string dataset, string image) => Item(dataset, "corrections", MaskName(image));
+
     public static string CoarseMask(string dataset, string image) => Item(dataset, "coarse", MaskName(image));
 
     public static string FinalMask(string dataset, string image) => Item(dataset, "masks", MaskName(image));
@@ -63,6 +66,12 @@ public static class DatasetBlobLayout
     public static string EmbeddingSummary(string dataset) => Prefix(dataset) + "embedding.json";
 
     public static string Selection(string dataset) => Prefix(dataset) + "selection.json";
+
+    /// <summary>The selection as it was before a query was promoted (what the promotion's changes are measured against).</summary>
+    public static string SelectionBeforePromotion(string dataset) => Prefix(dataset) + "selection-before-promotion.json";
+
+    /// <summary>After promotions: the queries the next run re-segments and the outcomes it keeps from the last run.</summary>
+    public static string Rerun(string dataset) => Prefix(dataset) + "rerun.json";
 
     public static string Report(string dataset) => Prefix(dataset) + "report.json";
 

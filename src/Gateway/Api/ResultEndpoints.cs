@@ -4,6 +4,7 @@ using System.Text;
 using Microsoft.Extensions.Options;
 using SamMpa.Grains.Datasets;
 using SamMpa.Grains.Security;
+using SamMpa.Gateway.Uploads;
 using SamMpa.Imaging.Images;
 using SamMpa.Storage;
 
@@ -30,10 +31,22 @@ internal static class ResultEndpoints
 
         results.MapGet("/results/{image}/{kind}", MaskAsync)
             .WithName("GetResultImage")
-            .WithSummary("An image's final mask ('mask'), coarse mask ('coarse') or both outlined over the image ('overlay'), as PNG")
+            .WithSummary("A query's final mask ('mask'), coarse mask ('coarse'), both outlined over the image ('overlay') or the image itself ('image'), as PNG")
             .Produces(StatusCodes.Status200OK, contentType: "image/png")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound);
+
+        results.MapPost("/results/{image}/promote", PromoteAsync)
+            .WithName("PromoteQuery")
+            .WithSummary("Correct and promote: the query becomes a support, its annotation the PNG mask in the body (or, with no body, its final mask as it is); "
+                + "the next run with the same settings re-segments only the queries whose nearest supports changed")
+            .Accepts<byte[]>("image/png")
+            .Produces<DatasetView>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
 
         results.MapGet("/report.json", async (string id, IClusterClient cluster, IBlobStore blobs, CancellationToken cancellationToken) =>
                 TypedResults.File(DatasetReport.Serialize((await ReportAsync(cluster, blobs, id, cancellationToken)).Report), "application/json"))
@@ -76,15 +89,20 @@ internal static class ResultEndpoints
     private static async Task<IResult> MaskAsync(
         string id, string image, string kind, IClusterClient cluster, IBlobStore blobs, IOptions<GatewaySettings> settings, CancellationToken cancellationToken)
     {
-        if (kind is not ("mask" or "coarse" or "overlay"))
+        if (kind is not ("mask" or "coarse" or "overlay" or "image"))
         {
-            throw new ArgumentException($"'{kind}' is not a result image: use mask, coarse or overlay.");
+            throw new ArgumentException($"'{kind}' is not a result image: use mask, coarse, overlay or image.");
         }
 
         var (dataset, access, report) = await ReportAsync(cluster, blobs, id, cancellationToken);
         var name = GatewayDataset.ImageName(image);
         var entry = report.Outcomes.FirstOrDefault(e => e.Image == name)
             ?? throw new KeyNotFoundException($"Image {name} is not a query of dataset '{dataset.Id}''s last run ({report.RunId}).");
+        if (kind == "image")
+        {
+            return TypedResults.File(await ImagePngAsync(blobs, access, dataset, name, settings.Value, cancellationToken), "image/png");
+        }
+
         var coarse = entry.CoarseMask is null ? null : await blobs.ReadAsync(entry.CoarseMask, cancellationToken);
         var final = entry.Mask is null ? null : await blobs.ReadAsync(entry.Mask, cancellationToken);
         if (kind != "overlay")
@@ -101,6 +119,50 @@ internal static class ResultEndpoints
         using var coarseMask = coarse is null ? null : ImageFile.DecodeMask(coarse, $"coarse mask of {name}", ImageLimits.Default);
         using var finalMask = final is null ? null : ImageFile.DecodeMask(final, $"mask of {name}", ImageLimits.Default);
         return TypedResults.File(MaskOverlay.EncodePng(decoded, coarseMask, finalMask), "image/png");
+    }
+
+    /// <summary>
+    /// Promotes a query of the last run: the correction (if the body has one) is checked as an annotation and kept under
+    /// corrections/, and the dataset makes it the new support's annotation (owner only).
+    /// </summary>
+    private static async Task<DatasetView> PromoteAsync(
+        string id, string image, HttpRequest request, IClusterClient cluster, IBlobStore blobs, IOptions<GatewaySettings> settings, CancellationToken cancellationToken)
+    {
+        var dataset = new GatewayDataset(cluster, id);
+        // Owner first: the gateway writes the correction with its own storage credentials.
+        var access = await dataset.RequireAsync(DatasetRole.Owner);
+        var (_, _, report) = await ReportAsync(cluster, blobs, id, cancellationToken);
+        var name = GatewayDataset.ImageName(image);
+        if (report.Outcomes.All(e => e.Image != name))
+        {
+            throw new KeyNotFoundException($"Image {name} is not a query of dataset '{dataset.Id}''s last run ({report.RunId}); only its queries can be promoted.");
+        }
+
+        var corrected = request.ContentLength is not 0 && (request.ContentLength > 0 || request.Headers.TransferEncoding.Count > 0);
+        if (corrected)
+        {
+            var content = await AnnotationUpload.ReadAsync(
+                request, access, name, $"The correction of query {name} of dataset '{dataset.Id}'", blobs, settings.Value, cancellationToken);
+            await blobs.WriteAsync(DatasetBlobLayout.Correction(dataset.Id, name), content, cancellationToken);
+        }
+
+        return DatasetView.Of(await dataset.Grain.PromoteAsync(new PromoteQuery { Image = name, Corrected = corrected }));
+    }
+
+    /// <summary>A dataset image as PNG (other formats are converted to grey PNG, as the supports' images are).</summary>
+    internal static async Task<byte[]> ImagePngAsync(
+        IBlobStore blobs, DatasetAccess access, GatewayDataset dataset, string name, GatewaySettings settings, CancellationToken cancellationToken)
+    {
+        var blob = access.ImagePrefix + name;
+        var content = await blobs.ReadAsync(blob, settings.MaxFileBytes, cancellationToken)
+            ?? throw new KeyNotFoundException($"Dataset '{dataset.Id}': image {name} is missing from storage ({blob}).");
+        if (ImageFile.IsPng(content))
+        {
+            return content;
+        }
+
+        using var decoded = ImageFile.Decode(content, name, ImageLimits.Default);
+        return MaskFile.EncodeGrayPng(decoded);
     }
 
     private static async Task DownloadAsync(string id, HttpContext context, IClusterClient cluster, IBlobStore blobs)

@@ -58,15 +58,7 @@ internal static class SupportEndpoints
         var dataset = new GatewayDataset(cluster, id);
         var access = await dataset.RequireAsync(DatasetRole.Viewer);
         var name = await RequireSupportAsync(dataset, image);
-        var blob = access.ImagePrefix + name;
-        var content = await blobs.ReadAsync(blob, settings.Value.MaxFileBytes, cancellationToken)
-            ?? throw new KeyNotFoundException($"Dataset '{dataset.Id}': the image of support {name} is missing from storage ({blob}).");
-        if (!ImageFile.IsPng(content))
-        {
-            using var decoded = ImageFile.Decode(content, name, ImageLimits.Default);
-            content = MaskFile.EncodeGrayPng(decoded);
-        }
-
+        var content = await ResultEndpoints.ImagePngAsync(blobs, access, dataset, name, settings.Value, cancellationToken);
         return TypedResults.File(content, "image/png");
     }
 
@@ -78,33 +70,8 @@ internal static class SupportEndpoints
         // The dataset's grants decide before the gateway writes with its own storage credentials.
         var access = await dataset.RequireAsync(DatasetRole.Annotator);
         var name = await RequireSupportAsync(dataset, image);
-        var what = $"The annotation of support {name} of dataset '{dataset.Id}'";
-        if (request.ContentLength > settings.MaxAnnotationBytes)
-        {
-            throw new PayloadTooLargeException($"{what} is {request.ContentLength:N0} bytes, above the limit of {settings.MaxAnnotationBytes:N0} bytes (Gateway:MaxAnnotationBytes).");
-        }
-
-        using var buffer = new MemoryStream();
-        await new LengthLimitedStream(request.Body, settings.MaxAnnotationBytes, what).CopyToAsync(buffer, cancellationToken);
-        var content = buffer.ToArray();
-        if (content.Length == 0 || !ImageFile.IsPng(content))
-        {
-            throw new ArgumentException($"{what} is not a PNG ({content.Length:N0} bytes without the PNG signature).");
-        }
-
-        var limits = ImageLimits.Default with { MaxBytes = settings.MaxAnnotationBytes, MaxBytesSetting = "Gateway:MaxAnnotationBytes" };
-        using (var mask = ImageFile.DecodeMask(content, $"annotation of {name}", limits))
-        {
-            var imageBlob = access.ImagePrefix + name;
-            var imageContent = await blobs.ReadAsync(imageBlob, settings.MaxFileBytes, cancellationToken)
-                ?? throw new KeyNotFoundException($"Dataset '{dataset.Id}': the image of support {name} is missing from storage ({imageBlob}).");
-            var (width, height) = ImageFile.ReadSize(imageContent, name);
-            if (SupportAnnotation.Problem(mask, name, width, height) is { } problem)
-            {
-                throw new ArgumentException($"{what} cannot be used: {problem}.");
-            }
-        }
-
+        var content = await AnnotationUpload.ReadAsync(
+            request, access, name, $"The annotation of support {name} of dataset '{dataset.Id}'", blobs, settings, cancellationToken);
         await blobs.WriteAsync(DatasetBlobLayout.Annotation(dataset.Id, name), content, cancellationToken);
         return DatasetView.Of(await dataset.Grain.AcceptAnnotationsAsync());
     }

@@ -6,6 +6,8 @@ namespace SamMpa.Grains.Datasets;
 /// <summary>
 /// datasets/{id}/report.json: the last run's settings, supports, aggregate scores and one entry per query (blobs,
 /// Dice, timings, uncertainty, or the failure), plus the images that could not be embedded. snake_case, like the eval outputs.
+/// After a run that re-segmented only the queries a promotion changed, <c>partial_of</c> names the run whose other
+/// outcomes it kept, and each entry's <c>run</c> the run that segmented it.
 /// </summary>
 public static class DatasetReport
 {
@@ -44,7 +46,8 @@ public static class DatasetReport
         bool Register = true,
         bool Localise = false,
         bool GraphCut = false,
-        AutoChoice? Auto = null);
+        AutoChoice? Auto = null,
+        string? PartialOf = null);
 
     /// <summary>Stage AUTO: the pipeline chosen and every candidate's leave-one-out Dice on the supports, in the tried order.</summary>
     public sealed record AutoChoice(string Chosen, IReadOnlyList<AutoCandidate> Candidates, string? Note = null);
@@ -64,5 +67,6 @@ public static class DatasetReport
         double RegistrationSeconds,
         double SegmentationSeconds,
         string? Error,
-        double? Uncertainty = null);
+        double? Uncertainty = null,
+        string? Run = null);
 }

@@ -32,6 +32,14 @@ public interface IDatasetGrain : IGrainWithStringKey
     [Alias("Run")]
     Task<DatasetStatus> RunAsync(RunSettings settings);
 
+    /// <summary>
+    /// Makes a query a support, with a person's correction of its mask (or its final mask as it is) as the annotation.
+    /// Every query's supports are ranked again (a job: the status says when it is done); the next run with the same
+    /// settings re-segments only the queries whose nearest supports changed, and keeps the other masks of the last run.
+    /// </summary>
+    [Alias("Promote")]
+    Task<DatasetStatus> PromoteAsync(PromoteQuery request);
+
     [Alias("GetStatus")]
     Task<DatasetStatus> GetStatusAsync();
 

@@ -53,6 +53,13 @@ public sealed record SelectionJob
     /// <summary>The encoder whose embeddings are selected from.</summary>
     [Id(8)]
     public required string Encoder { get; init; }
+
+    /// <summary>
+    /// The supports as given (indexes into the image list), instead of selecting K: the selection a person changed by
+    /// promoting a corrected query. Every image's atlases are ranked against them as after a selection.
+    /// </summary>
+    [Id(9)]
+    public IReadOnlyList<int>? FixedSupports { get; init; }
 }
 
 /// <summary>The supports as indexes into the dataset's image list; every image's atlases are in the selection blob.</summary>

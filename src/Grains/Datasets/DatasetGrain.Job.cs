@@ -169,7 +169,7 @@ internal sealed partial class DatasetGrain : IJobHost
                     await (state.State.Phase switch
                     {
                         DatasetPhase.Embedding => EmbedAllAsync(ct),
-                        DatasetPhase.Selecting => SelectAsync(ct),
+                        DatasetPhase.Selecting => state.State.Promoting is null ? SelectAsync(ct) : PromoteSupportAsync(ct),
                         DatasetPhase.Running => SegmentAllAsync(ct),
                         _ => Task.CompletedTask,
                     });
@@ -309,6 +309,9 @@ internal sealed partial class DatasetGrain : IJobHost
         s.MissingAnnotations = s.SupportNames.ToList();
         s.RunId = null;
         s.Segmentation = PhaseProgress.None;
+        // New supports: whatever promotions planned is void, the next run segments every query.
+        s.RerunPending = false;
+        s.RerunQueries = 0;
         s.Phase = DatasetPhase.AwaitingAnnotations;
         s.Message = $"Annotate the {s.Supports.Count} supports (datasets/{Id}/annotations/<stem>.png), then accept the annotations.";
         s.SupportsSelectedPending = true;
@@ -325,6 +328,14 @@ internal sealed partial class DatasetGrain : IJobHost
         var supports = s.Supports.ToHashSet();
         var failed = s.EmbeddingFailures.Select(f => f.Index).ToHashSet();
         var queries = Enumerable.Range(0, images.Count).Where(i => !supports.Contains(i) && !failed.Contains(i)).ToArray();
+        // After promotions, only the queries whose nearest supports changed; the others' outcomes are kept.
+        var rerun = s.PartialRun ? await DatasetFiles.ReadRerunAsync(blobs, Id, cancellationToken) : null;
+        if (rerun is not null)
+        {
+            var again = rerun.Queries.ToHashSet();
+            queries = queries.Where(again.Contains).ToArray();
+        }
+
         await ChoosePipelineAsync(images, selection, runId, cancellationToken);
         var calls = new SegmentationCalls(
             (i, ct) => SegmentImageAsync(images, selection, i, runId, ct),
@@ -335,18 +346,29 @@ internal sealed partial class DatasetGrain : IJobHost
 
         cancellationToken.ThrowIfCancellationRequested();
         var collected = await SegmentationPhase.CollectAsync(images, queries, this, calls, _outcomes, cancellationToken);
+        if (rerun is not null)
+        {
+            var order = images.Select((name, i) => (name, i)).ToDictionary(p => p.name, p => p.i, StringComparer.Ordinal);
+            collected = rerun.Kept.Select(KeptOutcome).Concat(collected).OrderBy(o => order[o.Image]).ToArray();
+        }
+
         s.CoarseDiceMean = Mean(collected.Select(o => o.CoarseDice));
         s.FinalDiceMean = Mean(collected.Select(o => o.FinalDice));
         s.RunSeconds = (DateTimeOffset.UtcNow - s.RunStarted!.Value).TotalSeconds;
         // Every outcome is in: publishing is short and is not cut by a cancel (which waits for it), so the masks and
         // report.json never stay half-published; after a lost silo the resumed job publishes again.
         var report = await RunPublication.PublishAsync(blobs, Id, collected, CancellationToken.None);
-        await blobs.WriteAsync(DatasetBlobLayout.Report(Id), DatasetReport.Serialize(DatasetReportBuilder.Build(Id, s, report)), CancellationToken.None);
+        var runs = rerun?.Kept.ToDictionary(e => e.Image, e => e.Run ?? rerun.BaseRunId, StringComparer.Ordinal);
+        await blobs.WriteAsync(DatasetBlobLayout.Report(Id), DatasetReport.Serialize(DatasetReportBuilder.Build(Id, s, report, runs, rerun?.BaseRunId)), CancellationToken.None);
         s.Phase = DatasetPhase.Completed;
-        s.Message = null;
+        s.Message = rerun is null ? null : $"Re-segmented {queries.Length} queries after promoting {string.Join(", ", rerun.Promoted)}; kept {rerun.Kept.Count} from run {rerun.BaseRunId}.";
         s.CompletionPending = true;
+        s.RerunPending = false;
+        s.RerunQueries = 0;
+        s.PartialRun = false;
         await SaveAsync();
         await DeleteRunFoldersAsync(runId);
+        await DeletePromotionFilesAsync();
         logger.LogInformation(
             "Dataset {Dataset}: run {Run} completed, {Done} segmented, {Failed} failed, coarse Dice {Coarse}, in {Seconds:F1} s",
             Id, runId, s.Segmentation.Done, s.Segmentation.Failed, s.CoarseDiceMean, s.RunSeconds);
@@ -362,6 +384,20 @@ internal sealed partial class DatasetGrain : IJobHost
         catch (Exception e) when (e is not OperationCanceledException)
         {
             logger.LogWarning("Dataset {Dataset}: the runs' folders could not be deleted ({Reason}); they are deleted after the next run", Id, ImageError.OneLine(e.Message));
+        }
+    }
+
+    /// <summary>The re-run plan and the selection before promotions, spent once a run completed; a failure leaves garbage only.</summary>
+    private async Task DeletePromotionFilesAsync()
+    {
+        try
+        {
+            await blobs.DeleteAsync(DatasetBlobLayout.Rerun(Id), CancellationToken.None);
+            await blobs.DeleteAsync(DatasetBlobLayout.SelectionBeforePromotion(Id), CancellationToken.None);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogWarning("Dataset {Dataset}: the promotion files could not be deleted ({Reason})", Id, ImageError.OneLine(e.Message));
         }
     }
 

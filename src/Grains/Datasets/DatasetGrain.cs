@@ -246,18 +246,26 @@ internal sealed partial class DatasetGrain(
             throw new InvalidOperationException($"Dataset '{Id}' has no ground truth, and --method {SegmentationMethods.Format(settings.Method)} prompts from it.");
         }
 
-        s.RunId = $"run-{DateTimeOffset.UtcNow:yyyyMMdd-HHmmss}-{Guid.NewGuid():N}"[..32];
-        s.Run = settings;
+        // After promotions, a run with the last run's settings re-segments only the queries whose supports changed, with
+        // the pipeline AUTO chose then, so kept and new masks come from one pipeline; other settings run every query.
+        var partial = s.RerunPending && settings == s.RunRequest;
+        var runId = $"run-{DateTimeOffset.UtcNow:yyyyMMdd-HHmmss}-{Guid.NewGuid():N}"[..32];
+        s.Pipeline = partial && s.Pipeline is { } kept && kept.RunId == s.RunId ? kept with { RunId = runId } : null;
+        s.Run = partial ? s.Run : settings;
+        s.RunRequest = settings;
+        s.PartialRun = partial;
+        s.RunId = runId;
         s.Segmentation = PhaseProgress.None;
-        s.QueryCount = s.Embedding.Done - s.Supports.Count;
+        s.QueryCount = partial ? s.RerunQueries : s.Embedding.Done - s.Supports.Count;
         s.RecentFailures.RemoveAll(f => f.Stage != Images.StageNames.Embed);
         s.RunStarted = DateTimeOffset.UtcNow;
         s.CoarseDiceMean = null;
         s.FinalDiceMean = null;
         s.RunSeconds = null;
-        s.Pipeline = null;
         s.Phase = DatasetPhase.Running;
-        s.Message = null;
+        s.Message = partial
+            ? $"Re-segmenting the {s.RerunQueries} queries whose nearest supports changed; the others keep their masks."
+            : s.RerunPending ? "Other settings than the last run's: every query is segmented again." : null;
         await SaveAsync();
         logger.LogInformation("Dataset {Dataset}: run {Run} started ({Queries} queries, {Method}, SAM {Sam})", Id, s.RunId, s.QueryCount, settings.Method, settings.UseSam);
         EnsureJob();
@@ -282,6 +290,12 @@ internal sealed partial class DatasetGrain(
 
         // Returns once every call the job had in flight has ended (their elastix killed): nothing of this run still runs.
         await StopJobAsync();
+        if (state.State.Promoting is not null)
+        {
+            await AbandonPromotionAsync();
+            return Status();
+        }
+
         var wasRunning = state.State.Phase == DatasetPhase.Running;
         state.State.Phase = DatasetPhase.Cancelled;
         state.State.Message = "Cancelled.";

@@ -5,7 +5,10 @@ namespace SamMpa.Grains.Datasets;
 /// <summary>Builds a run's <see cref="DatasetReport.Report"/> from the dataset's state and the queries' outcomes.</summary>
 internal static class DatasetReportBuilder
 {
-    public static DatasetReport.Report Build(string dataset, DatasetState state, IReadOnlyList<ImageOutcome> outcomes) => new(
+    /// <param name="keptRuns">After a partial run: the run that segmented each kept outcome (the others are this run's).</param>
+    /// <param name="partialOf">After a partial run: the run whose other outcomes it kept.</param>
+    public static DatasetReport.Report Build(
+        string dataset, DatasetState state, IReadOnlyList<ImageOutcome> outcomes, IReadOnlyDictionary<string, string>? keptRuns = null, string? partialOf = null) => new(
         dataset,
         state.RunId ?? string.Empty,
         state.Encoder,
@@ -37,7 +40,8 @@ internal static class DatasetReportBuilder
             o.RegistrationSeconds,
             o.SegmentationSeconds,
             o.Error is { } e ? $"{e.Stage}: {e.Reason}" : null,
-            o.Uncertainty)).ToArray(),
+            o.Uncertainty,
+            keptRuns is not null && keptRuns.TryGetValue(o.Image, out var run) ? run : state.RunId)).ToArray(),
         state.Run?.Register ?? true,
         state.Run?.Localise ?? false,
         state.Run?.GraphCut ?? false,
@@ -46,5 +50,6 @@ internal static class DatasetReportBuilder
                 choice.Chosen.Name,
                 choice.Candidates.Select(c => new DatasetReport.AutoCandidate(c.Candidate.Name, c.MeanDice, c.Failed, c.FirstFailure, c.SupportDice)).ToArray(),
                 choice.Note)
-            : null);
+            : null,
+            partialOf);
 }

@@ -134,6 +134,36 @@ public sealed class DatasetState
     [Id(43)]
     public Dictionary<string, Security.DatasetRole> Grants { get; set; } = new(StringComparer.Ordinal);
 
+    /// <summary>The image (index) being promoted to a support while the phase is Selecting; null otherwise.</summary>
+    [Id(44)]
+    public int? Promoting { get; set; }
+
+    /// <summary>The phase the dataset goes back to if the promotion cannot be done.</summary>
+    [Id(45)]
+    public DatasetPhase PhaseBeforePromotion { get; set; }
+
+    /// <summary>The selection before the promotion is saved (a retried promotion must not take the new one for it).</summary>
+    [Id(46)]
+    public bool PromotionBaseSaved { get; set; }
+
+    /// <summary>
+    /// Promotions left a re-run plan (<see cref="Files.RerunFile"/>): the next run with the last run's settings
+    /// re-segments only <see cref="RerunQueries"/> queries and keeps the others' outcomes.
+    /// </summary>
+    [Id(47)]
+    public bool RerunPending { get; set; }
+
+    [Id(48)]
+    public int RerunQueries { get; set; }
+
+    /// <summary>The current run re-segments the re-run plan's queries only.</summary>
+    [Id(49)]
+    public bool PartialRun { get; set; }
+
+    /// <summary>The settings the last run was asked with (<see cref="Run"/> holds them with stage AUTO's choice applied).</summary>
+    [Id(50)]
+    public RunSettings? RunRequest { get; set; }
+
     public void AddFailure(ImageFailure failure)
     {
         if (RecentFailures.Contains(failure))

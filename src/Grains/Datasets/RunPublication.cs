@@ -84,6 +84,12 @@ internal static class RunPublication
             return null;
         }
 
+        // An outcome a partial run kept names the dataset's mask already.
+        if (source == target)
+        {
+            return target;
+        }
+
         var content = await blobs.ReadAsync(source, cancellationToken)
             ?? throw new InvalidOperationException($"{source}: the run's mask is missing; the run cannot be published.");
         await blobs.WriteAsync(target, content, cancellationToken);

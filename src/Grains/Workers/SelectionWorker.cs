@@ -89,9 +89,16 @@ internal sealed class SelectionWorker(IBlobStore blobs, IOptions<ImageOptions> i
             return new SelectionOutcome { Error = $"embeddings of different lengths ({string.Join(", ", dimensions)}): the dataset was embedded by different encoders" };
         }
 
+        var fixedSupports = job.FixedSupports?.Select(i => Array.IndexOf(candidates, i)).ToArray();
+        if (fixedSupports is not null && fixedSupports.Contains(-1))
+        {
+            var lost = job.FixedSupports!.First(i => Array.IndexOf(candidates, i) < 0);
+            return new SelectionOutcome { Error = $"support {(lost >= 0 && lost < images.Count ? images[lost] : lost.ToString(System.Globalization.CultureInfo.InvariantCulture))} has no embedding" };
+        }
+
         try
         {
-            SupportSelector.ValidateK(embeddings.Length, job.K);
+            SupportSelector.ValidateK(embeddings.Length, fixedSupports?.Length ?? job.K);
         }
         catch (ArgumentOutOfRangeException e)
         {
@@ -102,8 +109,8 @@ internal sealed class SelectionWorker(IBlobStore blobs, IOptions<ImageOptions> i
         var (supports, ranked, leftOutRanked) = await Task.Run(
             () =>
             {
-                var selection = job.ByEmbedding
-                    ? SupportSelector.Select(embeddings, job.K)
+                var selection = fixedSupports is not null ? SupportSelector.WithSupports(embeddings, fixedSupports)
+                    : job.ByEmbedding ? SupportSelector.Select(embeddings, job.K)
                     : SupportSelector.SelectRandom(embeddings, job.K, job.Seed);
                 // Stage AUTO leaves each support out in turn; it may try up to PipelineCandidates.MaxAtlases atlases.
                 var leftOut = AtlasRanking.LeaveOneOut(embeddings, selection, Math.Max(job.Atlases, PipelineCandidates.MaxAtlases));

@@ -32,6 +32,28 @@ public static class SupportSelector
         return new SupportSelection(supports, AssignToNearest(matrix, supports), 0);
     }
 
+    /// <summary>
+    /// Given supports (a selection a person changed, e.g. by promoting a corrected query): each sample goes to its nearest
+    /// support (cosine, ties to the earlier support), as after selection.
+    /// </summary>
+    public static SupportSelection WithSupports(IReadOnlyList<float[]> embeddings, IReadOnlyList<int> supports)
+    {
+        ArgumentNullException.ThrowIfNull(embeddings);
+        ArgumentNullException.ThrowIfNull(supports);
+        ValidateK(embeddings.Count, supports.Count);
+        if (supports.Any(s => s < 0 || s >= embeddings.Count))
+        {
+            throw new ArgumentOutOfRangeException(nameof(supports), $"Support {supports.First(s => s < 0 || s >= embeddings.Count)} is not one of the {embeddings.Count} samples.");
+        }
+
+        if (supports.Distinct().Count() != supports.Count)
+        {
+            throw new ArgumentException($"Supports {string.Join(", ", supports)} name one sample twice.", nameof(supports));
+        }
+
+        return new SupportSelection(supports.ToArray(), AssignToNearest(new EmbeddingMatrix(embeddings), supports), 0);
+    }
+
     public static void ValidateK(int n, int k)
     {
         if (k < 1)

@@ -35,6 +35,27 @@ public sealed class SupportSelectorTests
     }
 
     [Fact]
+    public void Given_supports_keep_the_selection_and_only_queries_nearer_the_added_one_move()
+    {
+        var embeddings = RandomClusteredVectors(n: 60, dimension: 8, clusters: 4, seed: 11);
+        var selection = SupportSelector.Select(embeddings, 3);
+        var added = Enumerable.Range(0, 60).First(i => !selection.Supports.Contains(i));
+
+        var promoted = SupportSelector.WithSupports(embeddings, [.. selection.Supports, added]);
+
+        Assert.Equal([.. selection.Supports, added], promoted.Supports);
+        Assert.True(promoted.IsSupport(added), "expected the added support to lead its own cluster");
+        for (var i = 0; i < 60; i++)
+        {
+            var moved = promoted.SupportOf(i) != selection.SupportOf(i);
+            Assert.True(!moved || promoted.SupportOf(i) == added, $"sample {i} moved from support {selection.SupportOf(i)} to {promoted.SupportOf(i)}, not to the added {added}");
+        }
+
+        Assert.Throws<ArgumentException>(() => SupportSelector.WithSupports(embeddings, [1, 1]));
+        Assert.Throws<ArgumentOutOfRangeException>(() => SupportSelector.WithSupports(embeddings, [1, 60]));
+    }
+
+    [Fact]
     public void Selection_is_deterministic()
     {
         var embeddings = RandomClusteredVectors(n: 80, dimension: 16, clusters: 5, seed: 9);

@@ -3,6 +3,8 @@ import { call, el, getJson, imageUrl, param, requireKey, showError, clearError }
 const signedIn = requireKey();
 const id = param('id');
 const path = `/datasets/${encodeURIComponent(id)}`;
+// "Correct and promote" (from the review page): the editor holds one query, starting from its final mask.
+const promoting = param('promote');
 
 const view = document.getElementById('view');
 const context = view.getContext('2d');
@@ -225,7 +227,26 @@ async function maskPng() {
   return new Promise(resolve => canvas.toBlob(resolve, 'image/png'));
 }
 
+async function promote() {
+  if (!mask) return;
+  clearError();
+  state.textContent = 'promoting…';
+  try {
+    await call(`${path}/results/${encodeURIComponent(promoting)}/promote`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'image/png' },
+      body: await maskPng(),
+    });
+    dirty = false;
+    location.href = `dataset.html?id=${encodeURIComponent(id)}`;
+  } catch (error) {
+    state.textContent = 'not promoted';
+    showError(error);
+  }
+}
+
 async function save() {
+  if (promoting) return promote();
   if (current < 0) return;
   clearError();
   const support = supports[current];
@@ -246,19 +267,50 @@ async function save() {
   }
 }
 
+/** Loads an image (PNG from the API) as an <img>. */
+async function loadImage(apiPath) {
+  const url = await imageUrl(apiPath);
+  const loaded = new Image();
+  loaded.src = url;
+  await loaded.decode();
+  URL.revokeObjectURL(url);
+  return loaded;
+}
+
+/** The query being corrected, with its final mask painted in as the starting outline. */
+async function openQuery() {
+  state.textContent = 'loading…';
+  const query = `${path}/results/${encodeURIComponent(promoting)}`;
+  const [loaded, finalMask] = await Promise.all([loadImage(`${query}/image`), loadImage(`${query}/mask`)]);
+  image = loaded;
+  mask = el('canvas', { width: image.naturalWidth, height: image.naturalHeight });
+  maskContext = mask.getContext('2d', { willReadFrequently: true });
+  const scratch = el('canvas', { width: mask.width, height: mask.height }).getContext('2d', { willReadFrequently: true });
+  scratch.drawImage(finalMask, 0, 0);
+  const source = scratch.getImageData(0, 0, mask.width, mask.height).data;
+  const painted = maskContext.createImageData(mask.width, mask.height);
+  for (let i = 0; i < source.length; i += 4) {
+    if (source[i] >= 128) {
+      painted.data[i] = 255; painted.data[i + 1] = 64; painted.data[i + 2] = 64; painted.data[i + 3] = 255;
+    }
+  }
+  maskContext.putImageData(painted, 0, 0);
+  undoStack = [];
+  redoStack = [];
+  dirty = false;
+  state.textContent = 'the final mask: correct it, then Promote';
+  fit();
+}
+
 async function open(index) {
+  if (promoting) return;
   if (index < 0 || index >= supports.length) return;
   if (dirty && !confirm('The outline is not saved. Leave it?')) return;
   current = index;
   renderList();
   const support = supports[index];
   state.textContent = 'loading…';
-  const url = await imageUrl(`${path}/supports/${encodeURIComponent(support.image)}/image`);
-  const loaded = new Image();
-  loaded.src = url;
-  await loaded.decode();
-  URL.revokeObjectURL(url);
-  image = loaded;
+  image = await loadImage(`${path}/supports/${encodeURIComponent(support.image)}/image`);
   mask = el('canvas', { width: image.naturalWidth, height: image.naturalHeight });
   maskContext = mask.getContext('2d', { willReadFrequently: true });
   undoStack = [];
@@ -334,7 +386,7 @@ function maskValues() {
 
 // For automation (the browser tests, the README's screenshots): where an image pixel is on the page, and the mask.
 window.sammpaAnnotation = {
-  image: () => (current >= 0 ? supports[current].image : null),
+  image: () => (promoting ?? (current >= 0 ? supports[current].image : null)),
   ready: () => image !== null && !dirty && state.textContent !== 'loading…',
   toPage: (x, y) => {
     const box = view.getBoundingClientRect();
@@ -366,6 +418,17 @@ async function start() {
   new ResizeObserver(() => { resize(); }).observe(document.getElementById('stage'));
   window.addEventListener('beforeunload', event => { if (dirty) event.preventDefault(); });
   setTool('brush');
+  if (promoting) {
+    document.title = `Correct ${promoting} · SamMpa`;
+    const save = document.getElementById('save');
+    save.textContent = 'Promote';
+    save.title = 'Promote (S): this outline becomes the image\'s annotation and the image a support; re-run from the dataset page';
+    document.getElementById('supports').replaceChildren(el('li', { class: 'current', 'data-image': promoting }, `${promoting} (query)`));
+    document.getElementById('phase').textContent =
+      'Correct the outline, then Promote: the image becomes a support, and a re-run re-segments only the queries whose nearest support changes.';
+    await openQuery();
+    return;
+  }
   await loadSupports();
   const first = supports.findIndex(s => !s.annotated);
   await open(first >= 0 ? first : 0);

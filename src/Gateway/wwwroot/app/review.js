@@ -59,6 +59,9 @@ function openDetail(row) {
     ? `final Dice ${dice(row.finalDice)} · coarse Dice ${dice(row.coarseDice)} · uncertainty ${row.uncertainty ?? '–'} (yellow: coarse outline, cyan: final)`
     : `${row.status}: ${row.error ?? ''}`;
   for (const button of dialog.querySelectorAll('[data-kind]')) button.onclick = () => show(row, button.dataset.kind).catch(showError);
+  const promote = document.getElementById('detail-promote');
+  promote.hidden = row.status !== 'segmented';
+  promote.href = `annotate.html?id=${encodeURIComponent(id)}&promote=${encodeURIComponent(row.image)}`;
   dialog.showModal();
   show(row, 'overlay').catch(showError);
 }

@@ -40,6 +40,15 @@ public static class DatasetFiles
     public static Task<SelectionFile> ReadSelectionAsync(IBlobStore blobs, string dataset, CancellationToken cancellationToken) =>
         ReadAsync<SelectionFile>(blobs, DatasetBlobLayout.Selection(dataset), cancellationToken);
 
+    public static Task<SelectionFile> ReadSelectionBeforePromotionAsync(IBlobStore blobs, string dataset, CancellationToken cancellationToken) =>
+        ReadAsync<SelectionFile>(blobs, DatasetBlobLayout.SelectionBeforePromotion(dataset), cancellationToken);
+
+    public static Task WriteRerunAsync(IBlobStore blobs, string dataset, RerunFile rerun, CancellationToken cancellationToken) =>
+        blobs.WriteAsync(DatasetBlobLayout.Rerun(dataset), JsonSerializer.SerializeToUtf8Bytes(rerun, Json), cancellationToken);
+
+    public static Task<RerunFile> ReadRerunAsync(IBlobStore blobs, string dataset, CancellationToken cancellationToken) =>
+        ReadAsync<RerunFile>(blobs, DatasetBlobLayout.Rerun(dataset), cancellationToken);
+
     private static async Task<T> ReadAsync<T>(IBlobStore blobs, string name, CancellationToken cancellationToken)
     {
         var bytes = await blobs.ReadAsync(name, cancellationToken) ?? throw new InvalidDataException($"{name} is missing.");
@@ -67,3 +76,14 @@ public sealed record EmbeddingFailure(
 /// supports nearest first, its atlases when stage AUTO leaves it out (null in a selection made before AUTO existed).
 /// </summary>
 public sealed record SelectionFile(IReadOnlyList<int> Supports, IReadOnlyList<int[]> Atlases, IReadOnlyList<int[]>? LeftOutAtlases = null);
+
+/// <summary>
+/// What promotions left for the next run: the run whose outcomes it keeps (<see cref="BaseRunId"/>), the images
+/// promoted since, the queries to segment again (indexes into the image list: their nearest supports changed, or they
+/// failed) and the kept outcomes of every other query, as that run's report has them.
+/// </summary>
+public sealed record RerunFile(
+    string BaseRunId,
+    IReadOnlyList<string> Promoted,
+    IReadOnlyList<int> Queries,
+    IReadOnlyList<DatasetReport.Entry> Kept);
