@@ -1,5 +1,6 @@
 using Microsoft.Playwright;
 using SamMpa.Grains.Datasets;
+using SamMpa.Grains.Datasets.Files;
 using SamMpa.Imaging.Images;
 using SamMpa.Storage;
 using SamMpa.Tests.Cluster;
@@ -10,8 +11,8 @@ namespace SamMpa.Tests.Browser;
 
 /// <summary>
 /// The web app in a real Chromium against the gateway on a loopback port: sign in with a key, outline the supports with
-/// the polygon and the brush, save, run, watch the progress reach 100 %, review the overlays. The annotation the server
-/// decodes is pixel for pixel the mask the page drew. The screenshots it takes are the README's
+/// the polygon and the brush, save, run, watch the progress reach 100 %, review the overlays, correct a query and
+/// promote it, and re-run. Each annotation the server decodes is pixel for pixel the mask the page drew. The screenshots it takes are the README's
 /// (SAMMPA_UPDATE_SCREENSHOTS=1 writes them to docs/screenshots).
 /// </summary>
 [Collection(GatewayCollection.Name)]
@@ -20,7 +21,7 @@ public sealed class WebAppBrowserTests(GatewayFixture gateway)
     private static readonly float Timeout = (float)PipelineFlow.Patience.TotalMilliseconds;
 
     [ChromiumFact]
-    public async Task A_person_signs_in_outlines_the_supports_runs_and_reviews_in_the_browser()
+    public async Task A_person_signs_in_outlines_the_supports_runs_reviews_and_promotes_a_query_in_the_browser()
     {
         var (site, address) = gateway.StartOnLoopback();
         await using var _ = site;
@@ -82,8 +83,36 @@ public sealed class WebAppBrowserTests(GatewayFixture gateway)
         var queries = PipelineFlow.ImageCount - PipelineFlow.K;
         await page.WaitForFunctionAsync($"() => document.querySelectorAll('.tile img[src^=\"blob:\"]').length === {queries}");
         await ScreenshotAsync(page, "review.png");
-        await page.ClickAsync(".tile");
+        var images = await DatasetFiles.ReadImagesAsync(gateway.Cluster.Blobs, dataset, PipelineFlow.ImageCount, default);
+        var selection = await DatasetFiles.ReadSelectionAsync(gateway.Cluster.Blobs, dataset, default);
+        var encoder = (await gateway.Cluster.Client.GetGrain<IDatasetGrain>(dataset).GetStatusAsync()).Encoder!;
+        var promoted = await GatewayPromotionTests.QueryThatMovesAnotherAsync(gateway.Cluster.Blobs, dataset, encoder, images, selection.Supports);
+        await page.ClickAsync($".tile[data-image='{promoted}']");
         await page.WaitForSelectorAsync("#detail-image[src^='blob:']");
+
+        // Correct and promote: the editor starts from the query's final mask; a brush stroke corrects it, and Promote
+        // makes it a support. Re-run from the dataset page: only the queries whose nearest support changed.
+        await page.ClickAsync("#detail-promote");
+        await page.WaitForURLAsync($"**/app/annotate.html?id={dataset}&promote={promoted}");
+        await page.WaitForFunctionAsync("() => window.sammpaAnnotation && window.sammpaAnnotation.ready()");
+        Assert.Equal(promoted, await page.EvaluateAsync<string>("() => window.sammpaAnnotation.image()"));
+        var (_, promotedCentre) = await OutlineOfTruthAsync(dataset, promoted);
+        await page.Keyboard.PressAsync("b");
+        await StrokeAsync(page, [(promotedCentre.X - 3, promotedCentre.Y - 3), (promotedCentre.X + 3, promotedCentre.Y + 3)]);
+        var corrected = await page.EvaluateAsync<int[]>("() => window.sammpaAnnotation.mask()");
+        await ScreenshotAsync(page, "promote.png");
+        await page.Keyboard.PressAsync("s");
+        await page.WaitForURLAsync($"**/app/dataset.html?id={dataset}");
+        await page.WaitForSelectorAsync("#phase:has-text('Annotated')");
+        await AssertSavedAsync(dataset, promoted, corrected);
+        await page.SelectOptionAsync("#stages", "mp");
+        await page.ClickAsync("#run-form button[type=submit]");
+        await page.WaitForSelectorAsync("#phase:has-text('Completed')");
+        await page.WaitForSelectorAsync("#percent:has-text('100 %')");
+        var report = DatasetReport.Deserialize((await gateway.Cluster.Blobs.ReadAsync(DatasetBlobLayout.Report(dataset), default))!);
+        Assert.True(report.PartialOf is not null, "expected the run after the promotion to re-segment only the queries whose nearest support changed");
+        Assert.Contains(promoted, report.Supports);
+        Assert.DoesNotContain(promoted, report.Outcomes.Select(e => e.Image));
 
         Assert.True(problems.Count == 0, $"expected no errors in the page's console, got: {string.Join(" | ", problems)}");
     }

@@ -106,7 +106,7 @@ public sealed class GatewayPromotionTests(GatewayFixture gateway)
     /// A query whose promotion makes it the nearest support of another query (by the embeddings, as the selection ranks),
     /// so the re-run has work and work it skips; the earliest such one.
     /// </summary>
-    private static async Task<string> QueryThatMovesAnotherAsync(IBlobStore blobs, string dataset, string encoder, IReadOnlyList<string> images, IReadOnlyList<int> supports)
+    internal static async Task<string> QueryThatMovesAnotherAsync(IBlobStore blobs, string dataset, string encoder, IReadOnlyList<string> images, IReadOnlyList<int> supports)
     {
         var embeddings = new float[images.Count][];
         for (var i = 0; i < images.Count; i++)

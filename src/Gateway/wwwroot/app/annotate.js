@@ -423,6 +423,8 @@ async function start() {
     const save = document.getElementById('save');
     save.textContent = 'Promote';
     save.title = 'Promote (S): this outline becomes the image\'s annotation and the image a support; re-run from the dataset page';
+    document.querySelector('.supports h2').textContent = 'Correct and promote';
+    document.querySelector('.supports h2 + p').hidden = true;
     document.getElementById('supports').replaceChildren(el('li', { class: 'current', 'data-image': promoting }, `${promoting} (query)`));
     document.getElementById('phase').textContent =
       'Correct the outline, then Promote: the image becomes a support, and a re-run re-segments only the queries whose nearest support changes.';
