@@ -40,6 +40,18 @@ public static class DatasetBlobLayout
 
     public static string Annotation(string dataset, string image) => Item(dataset, "annotations", MaskName(image));
 
+    /// <summary>Where an image came from (a DICOM instance and frame, its site and scanner): JSON, <c>ImageProvenance</c>.</summary>
+    public static string Provenance(string dataset, string image) =>
+        $"{Prefix(dataset)}provenance/{Path.ChangeExtension(ResourceId.Validate(image, "image"), ".json")}";
+
+    /// <summary>The DICOM instance (Part-10) an image was read from, kept for the SEG objects that reference it.</summary>
+    public static string SourceInstance(string dataset, string sopInstanceUid) =>
+        $"{Prefix(dataset)}dicom/{ResourceId.Validate(sopInstanceUid, "SOP instance UID")}.dcm";
+
+    /// <summary>The DICOM Segmentation object of an image's final mask in the last completed run.</summary>
+    public static string Segmentation(string dataset, string image) =>
+        $"{Prefix(dataset)}seg/{Path.ChangeExtension(ResourceId.Validate(image, "image"), ".dcm")}";
+
     public static string Embedding(string dataset, string encoder, string image) =>
         $"{Prefix(dataset)}embeddings/{ResourceId.Validate(encoder, "encoder")}/{ResourceId.Validate(image, "image")}.f16";
 
