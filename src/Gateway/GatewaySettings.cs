@@ -33,6 +33,12 @@ public sealed class GatewaySettings
     [Range(1024, long.MaxValue)]
     public long MaxAnnotationBytes { get; set; } = 16L * 1024 * 1024;
 
+    /// <summary>
+    /// Blob prefixes outside <c>datasets/</c> (an archive already in storage) that any key may make a dataset of
+    /// (<c>POST /datasets</c> with <c>imagePrefix</c>); other such prefixes need an admin key. Empty by default.
+    /// </summary>
+    public string[] ImportPrefixes { get; set; } = [];
+
     /// <summary>Files one upload may carry.</summary>
     [Range(1, int.MaxValue)]
     public int MaxUploadFiles { get; set; } = 100_000;

@@ -1,4 +1,6 @@
+using System.Security.Claims;
 using Microsoft.Extensions.Options;
+using SamMpa.Gateway.Security;
 using SamMpa.Gateway.Uploads;
 using SamMpa.Grains.Datasets;
 using SamMpa.Grains.Security;
@@ -71,8 +73,9 @@ internal static class DatasetEndpoints
             var reader = DatasetUpload.ReaderOf(context.Request);
             var fields = await DatasetUpload.ReadFieldsAsync(reader, cancellationToken);
             var dataset = new GatewayDataset(cluster, fields.Dataset);
-            // Before any blob is written with the gateway's credentials: a dataset that exists is its owner's to add to.
-            await dataset.Grain.RequireRoleAsync(DatasetRole.Owner);
+            // Before any blob is written with the gateway's credentials: a dataset that exists is its owner's to add to, and
+            // an id not created yet is claimed for the caller, so no other key can slip files into it meanwhile.
+            await dataset.Grain.ReserveAsync();
             var stored = await DatasetUpload.StoreFilesAsync(reader, fields.FirstFile, dataset.Id, blobs, settings, cancellationToken);
             var status = await dataset.Grain.CreateAsync(new CreateDataset
             {
@@ -90,8 +93,8 @@ internal static class DatasetEndpoints
         var request = await context.Request.ReadFromJsonAsync<CreateFromPrefixRequest>(cancellationToken)
             ?? throw new ArgumentException("The body is empty: send a CreateFromPrefixRequest.");
         var target = new GatewayDataset(cluster, request.Id);
-        await RequireReadableAsync(cluster, request.ImagePrefix, target.Id);
-        await RequireReadableAsync(cluster, request.TruthPrefix, target.Id);
+        await RequireReadableAsync(cluster, context.User, settings, request.ImagePrefix, target.Id);
+        await RequireReadableAsync(cluster, context.User, settings, request.TruthPrefix, target.Id);
         var created = await target.Grain.CreateAsync(new CreateDataset
         {
             ImagePrefix = request.ImagePrefix,
@@ -107,9 +110,11 @@ internal static class DatasetEndpoints
 
     /// <summary>
     /// A prefix inside another dataset's folder is that dataset's to read: the caller needs the viewer role on it, or a
-    /// new dataset would show another's images to whoever it is granted to.
+    /// new dataset would show another's images to whoever it is granted to. A prefix outside the datasets' folders is an
+    /// archive the gateway's storage credentials reach but no grant covers: only under <c>Gateway:ImportPrefixes</c>, or
+    /// for an admin key.
     /// </summary>
-    private static async Task RequireReadableAsync(IClusterClient cluster, string? prefix, string dataset)
+    private static async Task RequireReadableAsync(IClusterClient cluster, ClaimsPrincipal user, GatewaySettings settings, string? prefix, string dataset)
     {
         if (prefix is null)
         {
@@ -117,9 +122,25 @@ internal static class DatasetEndpoints
         }
 
         var segments = BlobName.PrefixSegments(prefix);
-        if (segments.Length >= 2 && segments[0] == DatasetBlobLayout.Root && segments[1] != dataset)
+        if (segments[0] == DatasetBlobLayout.Root)
         {
-            await cluster.GetGrain<IDatasetGrain>(segments[1]).RequireRoleAsync(DatasetRole.Viewer);
+            if (segments.Length >= 2 && segments[1] != dataset)
+            {
+                await cluster.GetGrain<IDatasetGrain>(segments[1]).RequireRoleAsync(DatasetRole.Viewer);
+            }
+
+            return;
+        }
+
+        var normalised = string.Join('/', segments) + "/";
+        if (!user.HasClaim(ApiKeyAuthenticationHandler.AdminClaim, "true")
+            && !settings.ImportPrefixes.Any(allowed => normalised.StartsWith(allowed.EndsWith('/') ? allowed : allowed + "/", StringComparison.Ordinal)))
+        {
+            throw new AccessDeniedException(
+                settings.ImportPrefixes.Length == 0
+                    ? $"Prefix '{prefix}' is outside the datasets' folders: only an admin key may make a dataset of it (or list it in Gateway:ImportPrefixes)."
+                    : $"Prefix '{prefix}' is outside the datasets' folders and not under Gateway:ImportPrefixes ({string.Join(", ", settings.ImportPrefixes)}).",
+                dataset);
         }
     }
 }

@@ -9,7 +9,7 @@ namespace SamMpa.Grains.Datasets;
 [Alias("sammpa.DatasetAccess")]
 public sealed record DatasetAccess
 {
-    /// <summary>False for an id not created yet: any key may create it, and there is nothing to read.</summary>
+    /// <summary>False for an id not created yet: any key may create it (unless another principal reserved it), and there is nothing to read.</summary>
     [Id(0)]
     public bool Exists { get; init; }
 

@@ -17,6 +17,14 @@ public interface IDatasetGrain : IGrainWithStringKey
     [Alias("Create")]
     Task<DatasetStatus> CreateAsync(CreateDataset request);
 
+    /// <summary>
+    /// Claims a dataset id not created yet for the caller before it uploads the dataset's files with its own storage
+    /// credentials (the gateway): only the same principal (or an admin) may then add files to it, create it, or read it.
+    /// On a dataset that exists it needs the owner role.
+    /// </summary>
+    [Alias("Reserve")]
+    Task ReserveAsync();
+
     /// <summary>Selects the supports once every embedding exists (waiting for them if needed).</summary>
     [Alias("SelectSupports")]
     Task<DatasetStatus> SelectSupportsAsync(SelectSupports request);

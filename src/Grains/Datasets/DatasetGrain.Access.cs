@@ -38,10 +38,27 @@ internal sealed partial class DatasetGrain
         }
     }
 
+    public async Task ReserveAsync()
+    {
+        ResourceId.Validate(Id, "dataset");
+        var s = state.State;
+        if (s.Phase != DatasetPhase.None || s.Owner is not null)
+        {
+            RequireRole(DatasetRole.Owner, "add images to");
+            return;
+        }
+
+        if (CallerContext.Current is { Admin: false } caller)
+        {
+            s.Owner = caller.Name;
+            await SaveAsync();
+        }
+    }
+
     public Task RequireViewerAsync()
     {
-        // Not created yet: nothing to read, and its creator may listen from the start (a README limit says what follows).
-        if (state.State.Phase != DatasetPhase.None)
+        // Not created (nor reserved) yet: nothing to read, and its creator may listen from the start (a README limit says what follows).
+        if (state.State.Phase != DatasetPhase.None || state.State.Owner is not null)
         {
             RequireRole(DatasetRole.Viewer, "read");
         }
@@ -58,17 +75,23 @@ internal sealed partial class DatasetGrain
         }
 
         var s = state.State;
-        if (s.Phase == DatasetPhase.None)
+        if (s.Phase == DatasetPhase.None && s.Owner is null)
         {
             return Task.FromResult(new DatasetAccess { Exists = false });
         }
 
+        // A reserved id is its reserving principal's, as a created dataset is its owner's.
         RequireRole(needed, needed switch
         {
             DatasetRole.Viewer => "read",
             DatasetRole.Annotator => "annotate",
             _ => "change",
         });
+        if (s.Phase == DatasetPhase.None)
+        {
+            return Task.FromResult(new DatasetAccess { Exists = false, Owner = s.Owner });
+        }
+
         return Task.FromResult(new DatasetAccess { Exists = true, ImagePrefix = s.ImagePrefix, TruthPrefix = s.TruthPrefix, Owner = s.Owner });
     }
 

@@ -70,6 +70,13 @@ internal sealed partial class DatasetGrain(
                 : Status();
         }
 
+        // A reserved id (an upload under way) is its reserving principal's to create.
+        var reservedBy = state.State.Owner;
+        if (reservedBy is not null)
+        {
+            RequireRole(DatasetRole.Owner, "create");
+        }
+
         SettingRanges.RequireWorkingSize(nameof(CreateDataset), request.WorkingSize);
 
         var prefix = request.ImagePrefix ?? DatasetBlobLayout.ImagesPrefix(Id);
@@ -101,7 +108,7 @@ internal sealed partial class DatasetGrain(
             ImageCount = images.Count,
             TruthPrefix = request.TruthPrefix,
             WorkingSize = request.WorkingSize,
-            Owner = CallerContext.Current?.Name,
+            Owner = reservedBy ?? CallerContext.Current?.Name,
             Message = skipped.Count == 0 ? null : $"Skipped {skipped.Count} blobs that are not images (.png, .jpg, .jpeg, .bmp): {string.Join(", ", skipped.Take(5))}{(skipped.Count > 5 ? ", ..." : string.Empty)}",
         };
         await SaveAsync();
