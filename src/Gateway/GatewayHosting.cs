@@ -34,7 +34,15 @@ public static class GatewayHosting
 
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
-            kestrel.ListenAnyIP(settings.Port);
+            if (settings.LoopbackOnly)
+            {
+                kestrel.Listen(System.Net.IPAddress.Loopback, settings.Port);
+            }
+            else
+            {
+                kestrel.ListenAnyIP(settings.Port);
+            }
+
             kestrel.Limits.MaxRequestBodySize = settings.MaxRequestBytes;
         });
         builder.Services.Configure<FormOptions>(form =>

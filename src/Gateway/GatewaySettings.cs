@@ -7,9 +7,15 @@ public sealed class GatewaySettings
 {
     public const string Section = "Gateway";
 
-    /// <summary>The HTTP port (all interfaces); TLS ends at the ingress in front of it.</summary>
-    [Range(1, 65535)]
+    /// <summary>The HTTP port (all interfaces unless <see cref="LoopbackOnly"/>); TLS ends at the ingress in front of it. 0 takes a free port.</summary>
+    [Range(0, 65535)]
     public int Port { get; set; } = 8080;
+
+    /// <summary>
+    /// True to listen on 127.0.0.1 only (<c>sammpa serve</c>: a person's own machine, plain HTTP that must not leave it);
+    /// false (the default) for every interface, behind a deployment's ingress.
+    /// </summary>
+    public bool LoopbackOnly { get; set; }
 
     /// <summary>
     /// True when this process already holds the cluster client (a silo in the same process, or a test cluster): the

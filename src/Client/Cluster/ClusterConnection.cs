@@ -62,6 +62,23 @@ internal sealed class ClusterConnection : IAsyncDisposable
             host, host.Services.GetRequiredService<IClusterClient>(), host.Services.GetRequiredService<IBlobStore>(), embedded: true);
     }
 
+    /// <summary>
+    /// Starts a silo inside this process whose calls carry their callers' keys (serve) and connects to it; the admin key
+    /// the silo accepts comes back for the calls that must set it themselves.
+    /// </summary>
+    public static async Task<(ClusterConnection Connection, string AdminKey)> StartEmbeddedForCallersAsync(
+        IConfiguration settings,
+        IReadOnlyDictionary<string, string?> overrides,
+        RegistrationOptions registration,
+        ILoggerProvider logs,
+        CancellationToken cancellationToken)
+    {
+        var (host, adminKey) = await EmbeddedSilo.StartForCallersAsync(settings, overrides, registration, logs, cancellationToken);
+        var connection = new ClusterConnection(
+            host, host.Services.GetRequiredService<IClusterClient>(), host.Services.GetRequiredService<IBlobStore>(), embedded: true);
+        return (connection, adminKey);
+    }
+
     public async ValueTask DisposeAsync()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));

@@ -18,13 +18,17 @@ internal static class CommandHost
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Configuration.AddConfiguration(settings);
-        builder.Services.AddSingleton<IHostLifetime, CommandOwnedLifetime>();
+        builder.Services.AddCommandOwnedLifetime();
         builder.Logging.AddProvider(logs);
         builder.Logging.SetMinimumLevel(minimum);
         builder.Logging.AddFilter("Orleans", frameworkMinimum);
         builder.Logging.AddFilter("Microsoft", frameworkMinimum);
         return builder;
     }
+
+    /// <summary>The command, not the host, answers Ctrl-C and SIGTERM (for a host built elsewhere, e.g. serve's web app).</summary>
+    public static IServiceCollection AddCommandOwnedLifetime(this IServiceCollection services) =>
+        services.AddSingleton<IHostLifetime, CommandOwnedLifetime>();
 
     private sealed class CommandOwnedLifetime : IHostLifetime
     {

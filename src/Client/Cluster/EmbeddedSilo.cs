@@ -14,7 +14,7 @@ namespace SamMpa.Client.Cluster;
 /// A one-silo cluster inside the client process (role all, localhost clustering on free ports, no metrics endpoint):
 /// what eval and demo run on when no cluster is given. Same grains, same workers as a deployed cluster. Its logs go to
 /// <c>logs</c> (the command's progress), Warning and above, Orleans' own only from Error. The process's calls (its
-/// in-process client) carry an admin key made at start and known to nothing else.
+/// in-process client) carry an admin key made at start and known to nothing else; for serve they carry the callers'.
 /// </summary>
 internal static class EmbeddedSilo
 {
@@ -25,8 +25,37 @@ internal static class EmbeddedSilo
         ILoggerProvider logs,
         CancellationToken cancellationToken)
     {
-        var (siloPort, gatewayPort) = (FreePort(), FreePort());
         var accessKey = AccessKeySecrets.NewSecret();
+        return await StartAsync(settings, overrides, registration, logs, accessKey, keyOnEveryCall: true, cancellationToken);
+    }
+
+    /// <summary>
+    /// The embedded silo for callers that bring their own keys (serve's HTTP gateway): its in-process client puts no key
+    /// on a call by itself, so a call without the caller's key is refused as on a deployed cluster. The admin key it
+    /// accepts is returned for the few calls that need it, each of which sets it explicitly.
+    /// </summary>
+    public static async Task<(IHost Host, string AdminKey)> StartForCallersAsync(
+        IConfiguration settings,
+        IReadOnlyDictionary<string, string?> overrides,
+        RegistrationOptions registration,
+        ILoggerProvider logs,
+        CancellationToken cancellationToken)
+    {
+        var accessKey = AccessKeySecrets.NewSecret();
+        var host = await StartAsync(settings, overrides, registration, logs, accessKey, keyOnEveryCall: false, cancellationToken);
+        return (host, accessKey);
+    }
+
+    private static async Task<IHost> StartAsync(
+        IConfiguration settings,
+        IReadOnlyDictionary<string, string?> overrides,
+        RegistrationOptions registration,
+        ILoggerProvider logs,
+        string accessKey,
+        bool keyOnEveryCall,
+        CancellationToken cancellationToken)
+    {
+        var (siloPort, gatewayPort) = (FreePort(), FreePort());
         var builder = CommandHost.CreateBuilder(settings, logs, LogLevel.Warning, frameworkMinimum: LogLevel.Error);
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>(overrides)
         {
@@ -42,7 +71,10 @@ internal static class EmbeddedSilo
         {
             silo.UseLocalhostClustering(siloPort, gatewayPort, new IPEndPoint(IPAddress.Loopback, siloPort), "sammpa-embedded", "sammpa-embedded");
             silo.AddSamMpa(builder.Configuration, storage, registration);
-            silo.AddOutgoingGrainCallFilter(new AccessKeyOutgoingFilter(accessKey));
+            if (keyOnEveryCall)
+            {
+                silo.AddOutgoingGrainCallFilter(new AccessKeyOutgoingFilter(accessKey));
+            }
         });
         var host = builder.Build();
         await host.StartAsync(cancellationToken);

@@ -104,7 +104,7 @@ internal static class IngestCommand
             : dataset;
     }
 
-    private static (IReadOnlyList<string> Images, IReadOnlyDictionary<string, string>? Truth) ListFolder(DirectoryInfo images, DirectoryInfo? masks)
+    internal static (IReadOnlyList<string> Images, IReadOnlyDictionary<string, string>? Truth) ListFolder(DirectoryInfo images, DirectoryInfo? masks)
     {
         if (masks is not null)
         {

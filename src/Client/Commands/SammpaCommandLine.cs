@@ -20,6 +20,7 @@ internal static class SammpaCommandLine
         root.Subcommands.Add(KeysCommand.Create());
         root.Subcommands.Add(EvalCommand.Create());
         root.Subcommands.Add(DemoCommand.Create());
+        root.Subcommands.Add(ServeCommand.Create());
         root.Subcommands.Add(BenchRegistrationCommand.Create());
         root.Subcommands.Add(SamFixtureCommand.Create());
         return root;
