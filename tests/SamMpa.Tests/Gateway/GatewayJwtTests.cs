@@ -120,6 +120,14 @@ public sealed class GatewayJwtTests(GatewayFixture gateway) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_gateway_without_an_authority_refuses_a_token_saying_that_it_takes_none()
+    {
+        using var http = gateway.Http(_issuer.Mint("alice"));
+
+        await GatewayJson.ProblemAsync(await http.GetAsync("/api/v1/whoami"), 401, "Gateway:Jwt:Authority is not set");
+    }
+
+    [Fact]
     public void Jwt_without_the_gateways_own_key_or_audience_refuses_to_start_naming_the_settings()
     {
         var settings = JwtSettings(_issuer.Issuer);
