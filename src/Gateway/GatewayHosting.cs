@@ -11,8 +11,8 @@ using SamMpa.Storage;
 namespace SamMpa.Gateway;
 
 /// <summary>
-/// The gateway's composition: options, the cluster client (callers' keys only), the blob store, API-key
-/// authentication, the per-key rate limiter, problem details, OpenAPI, and the endpoints.
+/// The gateway's composition: options, the cluster client (callers' keys only), the blob store, API-key and bearer-token
+/// authentication, the per-caller rate limiter, problem details, OpenAPI, and the endpoints.
 /// </summary>
 public static class GatewayHosting
 {
@@ -54,7 +54,7 @@ public static class GatewayHosting
 
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         builder.Services.AddGatewayProblems();
-        builder.Services.AddGatewayAuthentication();
+        builder.Services.AddGatewayAuthentication(settings);
         builder.Services.AddGatewayRateLimiting(settings);
         builder.Services.AddGatewayReadiness();
         builder.Services.AddGatewayOpenApi();

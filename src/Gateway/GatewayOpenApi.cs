@@ -20,7 +20,7 @@ internal static class GatewayOpenApi
             options.AddDocumentTransformer((document, _, _) =>
             {
                 document.Info.Title = "SamMpa gateway";
-                document.Info.Description = "The dataset lifecycle of SAM-MPA few-shot segmentation over HTTP. Send an access key (sammpa keys create) as 'Authorization: Bearer <key>' or 'X-Api-Key'.";
+                document.Info.Description = "The dataset lifecycle of SAM-MPA few-shot segmentation over HTTP. Send an access key (sammpa keys create) as 'Authorization: Bearer <key>' or 'X-Api-Key', or, where the gateway trusts an OIDC issuer, its token (JWT) as 'Authorization: Bearer <token>'.";
                 document.Servers = [];
                 return Task.CompletedTask;
             });

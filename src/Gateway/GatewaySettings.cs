@@ -1,8 +1,12 @@
 using System.ComponentModel.DataAnnotations;
+using SamMpa.Gateway.Security;
 
 namespace SamMpa.Gateway;
 
-/// <summary>The gateway's settings (section <c>Gateway</c>): where it listens, how much a request may carry, how often a key may call.</summary>
+/// <summary>
+/// The gateway's settings (section <c>Gateway</c>): where it listens, how much a request may carry, how often a caller may
+/// call, and the bearer tokens it takes beside API keys.
+/// </summary>
 public sealed class GatewaySettings
 {
     public const string Section = "Gateway";
@@ -60,4 +64,13 @@ public sealed class GatewaySettings
     /// it: every grain call still carries the key, and the silos check it on each. Zero asks every time.
     /// </summary>
     public TimeSpan KeyCacheLifetime { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// The gateway's own access key, a delegate key (<c>sammpa keys create --principal gateway --delegate</c>): the grain
+    /// calls of a bearer token's request carry it with the token's principal. Needed when <see cref="Jwt"/> is on.
+    /// </summary>
+    public string? AccessKey { get; set; }
+
+    /// <summary>Bearer tokens from an OIDC issuer (<c>Gateway:Jwt:*</c>).</summary>
+    public JwtSettings Jwt { get; set; } = new();
 }

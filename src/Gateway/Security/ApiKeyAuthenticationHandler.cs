@@ -29,12 +29,20 @@ internal sealed class ApiKeyAuthenticationHandler(
     public const string ApiKeyHeader = "X-Api-Key";
     public const string AdminClaim = "sammpa:admin";
 
+    private const string JwtOff = $"This gateway takes no bearer tokens (JWT): {JwtSettings.Section}:Authority is not set. Send an API key.";
+
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         var secret = KeyOf(Request);
         if (secret is null)
         {
             return AuthenticateResult.NoResult();
+        }
+
+        // Here only while Gateway:Jwt is off (GatewayAuthentication sends tokens to JwtBearer otherwise).
+        if (BearerTokens.IsJwt(secret))
+        {
+            return AuthenticateResult.Fail(JwtOff);
         }
 
         // Cached by the key's hash, never by the key itself.
@@ -70,9 +78,12 @@ internal sealed class ApiKeyAuthenticationHandler(
             Context,
             StatusCodes.Status401Unauthorized,
             "Authentication required",
-            KeyOf(Request) is null
-                ? $"This endpoint needs an API key: send it as 'Authorization: Bearer <key>' or '{ApiKeyHeader}: <key>'."
-                : "The API key is unknown or revoked; ask an admin for a key (sammpa keys create).");
+            KeyOf(Request) switch
+            {
+                null => $"This endpoint needs an API key or a bearer token: send it as 'Authorization: Bearer <key or token>' (or '{ApiKeyHeader}: <key>').",
+                var key when BearerTokens.IsJwt(key) => JwtOff,
+                _ => "The API key is unknown or revoked; ask an admin for a key (sammpa keys create).",
+            });
     }
 
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
@@ -86,12 +97,7 @@ internal sealed class ApiKeyAuthenticationHandler(
             return header.ToString().Trim();
         }
 
-        // JWT seam: a bearer token that is a JWT (header.payload.signature) belongs to a JwtBearer scheme, which a
-        // policy scheme would pick here by its shape; API keys never contain '.'.
-        var authorization = request.Headers.Authorization.ToString();
-        const string Bearer = "Bearer ";
-        return authorization.StartsWith(Bearer, StringComparison.OrdinalIgnoreCase) && authorization.Length > Bearer.Length
-            ? authorization[Bearer.Length..].Trim()
-            : null;
+        // A bearer JWT comes here only while JWT is off: GatewayAuthentication's policy scheme picks by the shape.
+        return BearerTokens.BearerOf(request);
     }
 }

@@ -1,6 +1,3 @@
-using Orleans.Runtime;
-using SamMpa.Grains.Security;
-
 namespace SamMpa.Gateway.Security;
 
 /// <summary>
@@ -18,14 +15,14 @@ internal static class CallerKeyForwarding
             return;
         }
 
-        RequestContext.Set(CallerContext.AccessKey, key.Secret);
+        key.Enter();
         try
         {
             await next(context);
         }
         finally
         {
-            RequestContext.Remove(CallerContext.AccessKey);
+            CallerKey.Leave();
         }
     });
 }

@@ -1,24 +1,40 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.Extensions.Options;
 
 namespace SamMpa.Gateway.Security;
 
 /// <summary>
-/// API keys as the one authentication scheme, and a default policy that needs an authenticated caller: every endpoint
-/// but health answers only to a key. JWT bearer (an OIDC issuer) is a second scheme to add beside it, picked by a
-/// policy scheme from the token's shape (see <see cref="ApiKeyAuthenticationHandler.KeyOf"/>); its grain calls would
-/// then need a principal the silos trust, which is not built yet.
+/// API keys, and bearer tokens from an OIDC issuer when <c>Gateway:Jwt:Authority</c> is set, behind one policy scheme
+/// that picks by what the request carries: a bearer token shaped like a JWT goes to JwtBearer, anything else (and
+/// <c>X-Api-Key</c> always) to the API keys. The default policy needs an authenticated caller: every endpoint but health
+/// answers only to a key or a token.
 /// </summary>
 internal static class GatewayAuthentication
 {
-    public static IServiceCollection AddGatewayAuthentication(this IServiceCollection services)
+    public const string SchemeName = "sammpa";
+
+    public static IServiceCollection AddGatewayAuthentication(this IServiceCollection services, GatewaySettings settings)
     {
         services.AddMemoryCache();
-        services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
+        services.AddSingleton<IValidateOptions<GatewaySettings>, JwtSettingsValidation>();
+        var jwt = settings.Jwt.Enabled;
+        var authentication = services.AddAuthentication(SchemeName)
+            .AddPolicyScheme(SchemeName, "API key or bearer token", policy => policy.ForwardDefaultSelector = context =>
+                jwt && !context.Request.Headers.ContainsKey(ApiKeyAuthenticationHandler.ApiKeyHeader)
+                    && BearerTokens.BearerOf(context.Request) is { } token && BearerTokens.IsJwt(token)
+                    ? GatewayJwtBearer.SchemeName
+                    : ApiKeyAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+        if (jwt)
+        {
+            authentication.AddGatewayJwtBearer();
+        }
+
+        var authenticated = new AuthorizationPolicyBuilder(SchemeName).RequireAuthenticatedUser().Build();
         services.AddAuthorizationBuilder()
-            .SetDefaultPolicy(new AuthorizationPolicyBuilder(ApiKeyAuthenticationHandler.SchemeName).RequireAuthenticatedUser().Build())
-            .SetFallbackPolicy(new AuthorizationPolicyBuilder(ApiKeyAuthenticationHandler.SchemeName).RequireAuthenticatedUser().Build());
+            .SetDefaultPolicy(authenticated)
+            .SetFallbackPolicy(authenticated);
         return services;
     }
 }

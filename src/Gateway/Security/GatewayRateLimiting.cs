@@ -5,8 +5,9 @@ using SamMpa.Gateway.Errors;
 namespace SamMpa.Gateway.Security;
 
 /// <summary>
-/// ASP.NET Core's rate limiter, one fixed window per caller (its principal, from the API key): a busy key is answered
-/// 429 with a problem and Retry-After, and other keys are not slowed by it.
+/// ASP.NET Core's rate limiter, one fixed window per caller (its principal, from the API key or the bearer token; a
+/// token's principal carries its prefix, so it never shares a key's window): a busy caller is answered 429 with a
+/// problem and Retry-After, and other callers are not slowed by it.
 /// </summary>
 internal static class GatewayRateLimiting
 {
@@ -35,7 +36,7 @@ internal static class GatewayRateLimiting
                     rejected.HttpContext,
                     StatusCodes.Status429TooManyRequests,
                     "Too many requests",
-                    $"Key of '{rejected.HttpContext.User.Identity?.Name}' made more than {settings.RateLimitPermits} requests in {settings.RateLimitWindow}; retry after {seconds} s.");
+                    $"Principal '{rejected.HttpContext.User.Identity?.Name}' made more than {settings.RateLimitPermits} requests in {settings.RateLimitWindow}; retry after {seconds} s.");
             };
         });
         return services;

@@ -19,4 +19,8 @@ public sealed record AccessKeyInfo
 
     [Id(4)]
     public bool Revoked { get; init; }
+
+    /// <summary>The key may act on behalf of other principals (<see cref="CallerContext.OnBehalfOf"/>).</summary>
+    [Id(5)]
+    public bool Delegate { get; init; }
 }

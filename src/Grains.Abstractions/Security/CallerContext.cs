@@ -11,6 +11,12 @@ public static class CallerContext
 {
     public const string AccessKey = "sammpa.access-key";
 
+    /// <summary>
+    /// The principal a front door calls for, beside its own delegate key (the HTTP gateway for a bearer token's
+    /// user): the call then enters the grains as that principal, never as an admin. Taken out like the key.
+    /// </summary>
+    public const string OnBehalfOf = "sammpa.on-behalf-of";
+
     public const string Principal = "sammpa.principal";
 
     public const string Admin = "sammpa.admin";

@@ -15,6 +15,14 @@ public interface IAccessKeysGrain : IGrainWithIntegerKey
     [Alias("Create")]
     Task<CreatedAccessKey> CreateAsync(string principal, bool admin);
 
+    /// <summary>
+    /// A new delegate key for <paramref name="principal"/> (a front door such as the HTTP gateway): its calls are its
+    /// own principal's, or, with a name under <see cref="CallerContext.OnBehalfOf"/>, that principal's, never an admin's.
+    /// Never an admin key itself.
+    /// </summary>
+    [Alias("CreateDelegate")]
+    Task<CreatedAccessKey> CreateDelegateAsync(string principal);
+
     [Alias("List")]
     Task<IReadOnlyList<AccessKeyInfo>> ListAsync();
 

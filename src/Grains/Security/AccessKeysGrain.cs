@@ -10,10 +10,14 @@ internal sealed class AccessKeysGrain(
     [PersistentState("access-keys", Constants.StorageProviderName)] IPersistentState<AccessKeysState> state)
     : Grain, IAccessKeysGrain, IAccessKeyResolver
 {
-    public async Task<CreatedAccessKey> CreateAsync(string principal, bool admin)
+    public Task<CreatedAccessKey> CreateAsync(string principal, bool admin) => CreateAsync(principal, admin, isDelegate: false);
+
+    public Task<CreatedAccessKey> CreateDelegateAsync(string principal) => CreateAsync(principal, admin: false, isDelegate: true);
+
+    private async Task<CreatedAccessKey> CreateAsync(string principal, bool admin, bool isDelegate)
     {
-        RequireAdmin("create access keys");
-        PrincipalNames.Require(principal, "Creating an access key");
+        RequireAdmin(isDelegate ? "create delegate keys" : "create access keys");
+        PrincipalNames.Require(principal, isDelegate ? "Creating a delegate key" : "Creating an access key");
         var secret = AccessKeySecrets.NewSecret();
         var record = new AccessKeyRecord
         {
@@ -21,6 +25,7 @@ internal sealed class AccessKeysGrain(
             Hash = AccessKeySecrets.Hash(secret),
             Principal = principal,
             Admin = admin,
+            Delegate = isDelegate,
             Created = DateTimeOffset.UtcNow,
         };
         state.State.Keys.Add(record);
@@ -56,7 +61,7 @@ internal sealed class AccessKeysGrain(
     {
         var record = state.State.Keys.FirstOrDefault(k => !k.Revoked && CryptographicOperations.FixedTimeEquals(
             System.Text.Encoding.ASCII.GetBytes(k.Hash), System.Text.Encoding.ASCII.GetBytes(hash)));
-        return Task.FromResult(record is null ? null : new CallerPrincipal(record.Principal, record.Admin));
+        return Task.FromResult(record is null ? null : new CallerPrincipal(record.Principal, record.Admin) { Delegate = record.Delegate });
     }
 
     public Task<CallerPrincipal> WhoAmIAsync() =>

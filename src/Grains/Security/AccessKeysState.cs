@@ -32,5 +32,9 @@ public sealed class AccessKeyRecord
     [Id(5)]
     public bool Revoked { get; set; }
 
-    public AccessKeyInfo Info() => new() { Id = Id, Principal = Principal, Admin = Admin, Created = Created, Revoked = Revoked };
+    /// <summary>A front door's key, which may act on behalf of other principals (never as an admin).</summary>
+    [Id(6)]
+    public bool Delegate { get; set; }
+
+    public AccessKeyInfo Info() => new() { Id = Id, Principal = Principal, Admin = Admin, Created = Created, Revoked = Revoked, Delegate = Delegate };
 }

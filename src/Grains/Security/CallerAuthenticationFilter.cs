@@ -10,7 +10,8 @@ namespace SamMpa.Grains.Security;
 /// key that resolves to a principal; every other grain of ours (workers, image grains, any added later) is internal
 /// and refused to them. The key is taken out of the request context, so it never reaches a grain, a downstream call or
 /// a log; the principal is put in instead, overwriting whatever the client put there. Calls between grains carry the
-/// principal on and are trusted.
+/// principal on and are trusted. A delegate key (a front door's, e.g. the HTTP gateway's) with an on-behalf-of name
+/// enters as that principal, never an admin; any other key with one is refused.
 /// </summary>
 internal sealed class CallerAuthenticationFilter(AccessKeyCache keys, IGrainFactory grains) : IIncomingGrainCallFilter
 {
@@ -35,7 +36,9 @@ internal sealed class CallerAuthenticationFilter(AccessKeyCache keys, IGrainFact
         }
 
         var secret = RequestContext.Get(CallerContext.AccessKey) as string;
+        var onBehalfOf = RequestContext.Get(CallerContext.OnBehalfOf);
         RequestContext.Remove(CallerContext.AccessKey);
+        RequestContext.Remove(CallerContext.OnBehalfOf);
         RequestContext.Remove(CallerContext.Principal);
         RequestContext.Remove(CallerContext.Admin);
 
@@ -43,7 +46,7 @@ internal sealed class CallerAuthenticationFilter(AccessKeyCache keys, IGrainFact
         if (target.FullName == StreamPubSubInterface)
         {
             // A subscription to a dataset's completion stream: a key, and the viewer role on that dataset.
-            Enter(await AuthenticateAsync(context, target, secret));
+            Enter(await AuthenticateAsync(context, target, secret, onBehalfOf));
             // The stream is one of the call's arguments (where depends on the method: RegisterConsumer has it second).
             for (var i = 0; i < context.Request.GetArgumentCount(); i++)
             {
@@ -73,7 +76,7 @@ internal sealed class CallerAuthenticationFilter(AccessKeyCache keys, IGrainFact
                 target.Name);
         }
 
-        Enter(await AuthenticateAsync(context, target, secret));
+        Enter(await AuthenticateAsync(context, target, secret, onBehalfOf));
         await context.Invoke();
     }
 
@@ -87,8 +90,48 @@ internal sealed class CallerAuthenticationFilter(AccessKeyCache keys, IGrainFact
         RequestContext.Set(CallerContext.Admin, principal.Admin);
     }
 
+    /// <summary>
+    /// The principal the call enters as: its key's, or, for a delegate key with <paramref name="onBehalfOf"/>, that
+    /// principal without admin rights. No key, an unknown or revoked one, or an on-behalf-of name with a key that is no
+    /// delegate's, is refused.
+    /// </summary>
+    private async Task<CallerPrincipal> AuthenticateAsync(IIncomingGrainCallContext context, Type target, string? secret, object? onBehalfOf)
+    {
+        var key = await AuthenticateKeyAsync(context, target, secret);
+        if (onBehalfOf is null)
+        {
+            return new CallerPrincipal(key.Name, key.Admin);
+        }
+
+        if (!key.Delegate)
+        {
+            throw new AccessDeniedException(
+                $"{target.Name}.{context.MethodName}: the key of principal '{key.Name}' is no delegate key, and may not call on behalf of another principal (an admin makes one with sammpa keys create --delegate).",
+                target.Name);
+        }
+
+        if (onBehalfOf is not string name)
+        {
+            throw new AccessDeniedException(
+                $"{target.Name}.{context.MethodName}: the on-behalf-of entry of the key of '{key.Name}' is a {onBehalfOf.GetType().Name}, not a principal's name.",
+                target.Name);
+        }
+
+        try
+        {
+            PrincipalNames.RequireDelegable(name, $"{target.Name}.{context.MethodName} on behalf of another principal (key of '{key.Name}')");
+        }
+        catch (ArgumentException invalid)
+        {
+            throw new AccessDeniedException(invalid.Message, target.Name);
+        }
+
+        // Never an admin, whatever the name: the delegate key's holder vouches for who, not for what.
+        return new CallerPrincipal(name, Admin: false);
+    }
+
     /// <summary>The principal of the call's key; no key, or an unknown or revoked one, is refused.</summary>
-    private async Task<CallerPrincipal> AuthenticateAsync(IIncomingGrainCallContext context, Type target, string? secret)
+    private async Task<CallerPrincipal> AuthenticateKeyAsync(IIncomingGrainCallContext context, Type target, string? secret)
     {
         if (string.IsNullOrEmpty(secret))
         {

@@ -30,4 +30,19 @@ public static class PrincipalNames
 
         return principal;
     }
+
+    /// <summary>
+    /// What a delegate key may call on behalf of: a principal's name (<see cref="Require"/>), and never the bootstrap
+    /// admin's, which owns what an admin key created.
+    /// </summary>
+    public static string RequireDelegable(string? principal, string what)
+    {
+        Require(principal, what);
+        if (string.Equals(principal, AccessKeySecrets.BootstrapAdmin, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new ArgumentException($"{what}: principal '{principal}' is the bootstrap admin's name, which no delegated caller takes.");
+        }
+
+        return principal!;
+    }
 }

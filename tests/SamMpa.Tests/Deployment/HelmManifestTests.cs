@@ -492,6 +492,38 @@ public sealed class HelmManifestTests
     }
 
     [HelmFact]
+    public void Jwt_values_become_Gateway_Jwt_variables_and_the_gateways_own_key_becomes_required()
+    {
+        var manifests = HelmChart.Render(
+            "--set", "gateway.jwt.authority=https://login.example.org/realms/sammpa",
+            "--set", "gateway.jwt.audience=sammpa-api",
+            "--set", "gateway.jwt.principalClaim=preferred_username",
+            "--set", "gateway.accessKeySecret.name=gw-key",
+            "--set", "gateway.accessKeySecret.key=secret");
+
+        var container = Manifests.GatewayContainer(Assert.IsType<Manifest>(manifests.Gateway));
+        Assert.Equal("https://login.example.org/realms/sammpa", Manifests.EnvValue(container, "Gateway__Jwt__Authority"));
+        Assert.Equal("sammpa-api", Manifests.EnvValue(container, "Gateway__Jwt__Audience"));
+        Assert.Equal("preferred_username", Manifests.EnvValue(container, "Gateway__Jwt__PrincipalClaim"));
+        Assert.Equal("oidc:", Manifests.EnvValue(container, "Gateway__Jwt__PrincipalPrefix"));
+        var key = Manifests.Env(container)["Gateway__AccessKey"];
+        Assert.Equal("gw-key", key.Text("valueFrom", "secretKeyRef", "name"));
+        Assert.Equal("secret", key.Text("valueFrom", "secretKeyRef", "key"));
+        // A token's request cannot work without it: the pod waits for the Secret rather than start without the key.
+        Assert.NotEqual("true", key.Text("valueFrom", "secretKeyRef", "optional"));
+        Assert.Null(key.Text("value"));
+    }
+
+    [HelmTheory]
+    [MemberData(nameof(Renders))]
+    public void Without_a_jwt_authority_the_gateway_takes_API_keys_only(string render)
+    {
+        var env = Manifests.Env(Manifests.GatewayContainer(Assert.IsType<Manifest>(HelmChart.Named(render).Gateway)));
+
+        Assert.DoesNotContain(env.Keys, k => k.StartsWith("Gateway__Jwt__", StringComparison.Ordinal) || k == "Gateway__AccessKey");
+    }
+
+    [HelmFact]
     public void Webhook_settings_reach_every_silo_and_the_silos_egress_stays_open_for_the_receivers()
     {
         var manifests = HelmChart.Render("--set", "webhooks.settings.MaxAttempts=5", "--set", "webhooks.settings.FirstRetryDelay=00:00:10");
@@ -617,6 +649,9 @@ public sealed class HelmManifestTests
     [InlineData("gateway.networkPolicy.from is empty", "gateway.networkPolicy.from=null")]
     [InlineData("must be below gateway.terminationGracePeriodSeconds", "gateway.shutdownTimeoutSeconds=30")]
     [InlineData("gateway.autoscaling.minReplicas is above", "gateway.autoscaling.enabled=true", "gateway.autoscaling.minReplicas=7")]
+    [InlineData("gateway.accessKeySecret.name is empty", "gateway.jwt.authority=https://login.example.org/", "gateway.jwt.audience=sammpa", "gateway.accessKeySecret.name=")]
+    [InlineData("gateway.jwt.audience is empty", "gateway.jwt.authority=https://login.example.org/")]
+    [InlineData("is not an https URL", "gateway.jwt.authority=http://login.example.org/", "gateway.jwt.audience=sammpa")]
     public void Gateway_values_that_cannot_work_fail_the_render_and_say_which(string message, params string[] settings)
     {
         var error = HelmChart.RenderError([.. settings.SelectMany(s => new[] { "--set", s })]);

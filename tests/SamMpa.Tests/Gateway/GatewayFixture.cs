@@ -83,6 +83,16 @@ public sealed class GatewayFixture : IAsyncLifetime
     public WebApplicationFactory<GatewaySettings> With(string setting, string value) =>
         _factory.WithWebHostBuilder(web => web.UseSetting(setting, value));
 
+    /// <summary>A second gateway over the same cluster with <paramref name="settings"/> changed.</summary>
+    public WebApplicationFactory<GatewaySettings> With(IReadOnlyDictionary<string, string> settings) =>
+        _factory.WithWebHostBuilder(web =>
+        {
+            foreach (var (setting, value) in settings)
+            {
+                web.UseSetting(setting, value);
+            }
+        });
+
     /// <summary>A new non-admin key for <paramref name="principal"/>.</summary>
     public async Task<string> KeyForAsync(string principal) =>
         (await _cluster.Client.GetGrain<IAccessKeysGrain>(IAccessKeysGrain.ClusterKey).CreateAsync(principal, admin: false)).Secret;

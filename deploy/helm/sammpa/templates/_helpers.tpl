@@ -180,6 +180,17 @@ template that depends on them, so lint and template stop on the first mistake.
 {{- if and .autoscaling.enabled (gt (int .autoscaling.minReplicas) (int .autoscaling.maxReplicas)) -}}
 {{- fail "gateway.autoscaling.minReplicas is above gateway.autoscaling.maxReplicas" -}}
 {{- end -}}
+{{- if .jwt.authority -}}
+{{- if not .accessKeySecret.name -}}
+{{- fail "gateway.jwt.authority is set but gateway.accessKeySecret.name is empty: a token's grain calls need the gateway's own delegate key; name the Secret that holds it (sammpa keys create --principal gateway --delegate)" -}}
+{{- end -}}
+{{- if not .jwt.audience -}}
+{{- fail "gateway.jwt.authority is set but gateway.jwt.audience is empty: name the audience the issuer's tokens for this gateway carry" -}}
+{{- end -}}
+{{- if not (hasPrefix "https://" .jwt.authority) -}}
+{{- fail (printf "gateway.jwt.authority '%s' is not an https URL: the issuer's keys must come over https" .jwt.authority) -}}
+{{- end -}}
+{{- end -}}
 {{- if .ingress.enabled -}}
 {{- if not (and (kindIs "slice" .ingress.hosts) .ingress.hosts) -}}
 {{- fail "gateway.ingress.enabled is true but gateway.ingress.hosts is empty: list the host name(s) the gateway is reached at, e.g. --set gateway.ingress.hosts[0]=sammpa.example.org" -}}
