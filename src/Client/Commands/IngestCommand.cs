@@ -35,6 +35,12 @@ internal static class IngestCommand
         {
             // Checked before connecting: a bad id is the user's to fix, whatever the state of the cluster.
             var datasetId = Storage.ResourceId.Validate(parse.GetValue(dataset), "dataset");
+            var endpoint = gateway.Resolve(parse, parse.GetValue(settings));
+            if (endpoint is not null)
+            {
+                GatewayOptions.RefuseClusterOnly(parse, (newVersion, "it compares the folder with the dataset's blobs in storage"));
+            }
+
             var request = new CreateDataset { WorkingSize = parse.GetValue(workingSize) };
             (IReadOnlyList<string> Paths, IReadOnlyDictionary<string, string>? Truth)? upload = null;
             if (parse.GetValue(prefix) is { } source)
@@ -50,9 +56,8 @@ internal static class IngestCommand
                 throw new ArgumentException("Give --images DIR to upload, or --prefix FOLDER/ for images already in blob storage.");
             }
 
-            if (gateway.Resolve(parse, parse.GetValue(settings)) is { } endpoint)
+            if (endpoint is not null)
             {
-                GatewayOptions.RefuseClusterOnly(parse, (newVersion, "it compares the folder with the dataset's blobs in storage"));
                 return await IngestThroughGatewayAsync(
                     endpoint, datasetId, request.WorkingSize, request.ImagePrefix, upload, parse.GetValue(noWait), cancellationToken);
             }

@@ -1,7 +1,5 @@
 using System.CommandLine;
-using System.Text.Json;
 using SamMpa.Client.Cluster;
-using SamMpa.Client.Console;
 using SamMpa.Client.Gateway;
 using SamMpa.Grains.Events;
 using SamMpa.Storage;
@@ -34,7 +32,7 @@ internal static class WatchCommand
             {
                 await foreach (var completion in watcher.Events.ReadAllAsync(cancellationToken))
                 {
-                    System.Console.WriteLine(JsonSerializer.Serialize(completion, EventJson.Options));
+                    System.Console.WriteLine(CompletionEventJson.SerializeToString(completion));
                     if (completion is DatasetCompleted && !parse.GetValue(follow))
                     {
                         break;
@@ -64,7 +62,7 @@ internal static class WatchCommand
         {
             await foreach (var completion in GatewayEventStream.ReadAsync(client, datasetId, Warn, cancellationToken))
             {
-                await output.WriteLineAsync(JsonSerializer.Serialize(completion, EventJson.Options));
+                await output.WriteLineAsync(CompletionEventJson.SerializeToString(completion));
                 if (!follow && completion is DatasetCompleted completed && (runId is null || completed.RunId == runId))
                 {
                     break;

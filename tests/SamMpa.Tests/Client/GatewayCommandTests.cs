@@ -1,0 +1,201 @@
+using System.CommandLine;
+using System.IO.Compression;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using Microsoft.AspNetCore.Hosting;
+using SamMpa.Client.Commands;
+using SamMpa.Client.Gateway;
+using SamMpa.Grains.Datasets;
+using SamMpa.Storage;
+using SamMpa.Tests.Cluster;
+using SamMpa.Tests.Evaluation;
+using SamMpa.Tests.Gateway;
+
+namespace SamMpa.Tests.Client;
+
+/// <summary>
+/// The `sammpa` commands through the HTTP gateway (<c>--gateway URL --api-key K</c>), run in this process against the
+/// gateway on a real loopback port in front of the in-process cluster: the whole lifecycle from a folder to downloaded
+/// results, and the errors a remote user meets (a wrong key, an unknown dataset, an option that needs the cluster).
+/// </summary>
+[Collection(GatewayCollection.Name)]
+public sealed class GatewayCommandTests(GatewayFixture gateway) : IDisposable
+{
+    private readonly string _root = Directory.CreateTempSubdirectory("sammpa-cligw-").FullName;
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+
+    [Fact]
+    public async Task A_folder_goes_from_ingest_to_downloaded_results_through_the_gateway()
+    {
+        var (site, address) = gateway.StartOnLoopback();
+        await using var _ = site;
+        var key = await gateway.KeyForAsync("cli-gateway-owner");
+        using var phantoms = new PhantomDataset(PipelineFlow.ImageCount);
+        var dataset = PipelineFlow.NewDatasetId();
+        string[] through = ["--gateway", address.AbsoluteUri, "--api-key", key];
+
+        var ingest = await InvokeAsync(["ingest", "--dataset", dataset, "--images", phantoms.ImagesDirectory, "--masks", phantoms.MasksDirectory, "--working-size", "64", .. through]);
+        Assert.True(ingest.Exit == ExitCodes.Success, ingest.Text);
+        Assert.Equal(
+            await File.ReadAllBytesAsync(Path.Combine(phantoms.MasksDirectory, PhantomDataset.Name(0))),
+            await gateway.Cluster.Blobs.ReadAsync(DatasetBlobLayout.Truth(dataset, PhantomDataset.Name(0)), default));
+
+        var select = await InvokeAsync(["select", "--dataset", dataset, "--shots", PipelineFlow.K.ToString(System.Globalization.CultureInfo.InvariantCulture), .. through]);
+        Assert.True(select.Exit == ExitCodes.Success, select.Text);
+        var supports = select.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var grain = gateway.Cluster.Client.GetGrain<IDatasetGrain>(dataset);
+        Assert.Equal((await grain.GetStatusAsync()).Supports, supports);
+
+        var annotate = await InvokeAsync(["annotate", "--dataset", dataset, "--masks", phantoms.MasksDirectory, .. through]);
+        Assert.True(annotate.Exit == ExitCodes.Success, annotate.Text);
+        Assert.Equal(DatasetPhase.Annotated, (await grain.GetStatusAsync()).Phase);
+        Assert.Equal(
+            await File.ReadAllBytesAsync(Path.Combine(phantoms.MasksDirectory, supports[0])),
+            await gateway.Cluster.Blobs.ReadAsync(DatasetBlobLayout.Annotation(dataset, supports[0]), default));
+
+        // run follows the run (by the status) until it ends.
+        var run = await InvokeAsync(["run", "--dataset", dataset, "--stages", "mp", .. through]);
+        Assert.True(run.Exit == ExitCodes.Success, run.Text);
+        var completed = await grain.GetStatusAsync();
+        Assert.Equal(DatasetPhase.Completed, completed.Phase);
+
+        // watch reads the event stream and stops at the completion of the dataset's run.
+        var watch = await InvokeAsync(["watch", "--dataset", dataset, .. through]);
+        Assert.True(watch.Exit == ExitCodes.Success, watch.Text);
+        var events = watch.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => JsonDocument.Parse(line).RootElement).ToList();
+        Assert.Equal(PipelineFlow.ImageCount - PipelineFlow.K, events.Count(e => e.GetProperty("type").GetString() == "image_segmented"));
+        Assert.Equal("dataset_completed", events[^1].GetProperty("type").GetString());
+        Assert.Equal(completed.RunId, events[^1].GetProperty("run_id").GetString());
+        Assert.Equal(events.Count, events.Select(e => e.GetProperty("event_id").GetString()).Distinct().Count());
+
+        var output = Path.Combine(_root, "results");
+        var download = await InvokeAsync(["download", "--dataset", dataset, "--out", output, "--coarse", .. through]);
+        Assert.True(download.Exit == ExitCodes.Success, download.Text);
+
+        // Every file equals what the gateway serves in the run's ZIP, and nothing else is there.
+        using var http = new HttpClient { BaseAddress = address };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        using var zip = new ZipArchive(new MemoryStream(await http.GetByteArrayAsync($"/api/v1/datasets/{dataset}/download.zip")));
+        var served = zip.Entries.ToDictionary(e => e.FullName, Content, StringComparer.Ordinal);
+        var written = Directory.EnumerateFiles(output, "*", SearchOption.AllDirectories)
+            .ToDictionary(f => Path.GetRelativePath(output, f).Replace(Path.DirectorySeparatorChar, '/'), File.ReadAllBytes, StringComparer.Ordinal);
+        Assert.Equal(served.Keys.Order(StringComparer.Ordinal), written.Keys.Order(StringComparer.Ordinal));
+        Assert.All(served, entry => Assert.True(entry.Value.AsSpan().SequenceEqual(written[entry.Key]), $"{entry.Key} differs from the gateway's"));
+        Assert.Equal(PipelineFlow.ImageCount - PipelineFlow.K, written.Keys.Count(k => k.StartsWith("masks/", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task A_wrong_key_exits_with_access_denied_and_the_gateways_reason()
+    {
+        var (site, address) = gateway.StartOnLoopback();
+        await using var _ = site;
+        var dataset = await gateway.SelectedDatasetAsync();
+
+        var status = await InvokeAsync(["status", "--dataset", dataset, "--gateway", address.AbsoluteUri, "--api-key", "smk_this-key-was-never-created"]);
+
+        Assert.Equal(ExitCodes.AccessDenied, status.Exit);
+        Assert.Contains("access denied:", status.Error, StringComparison.Ordinal);
+        Assert.Contains("unknown or revoked", status.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("smk_this-key-was-never-created", status.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_unknown_dataset_exits_with_invalid_input_naming_it()
+    {
+        var (site, address) = gateway.StartOnLoopback();
+        await using var _ = site;
+
+        var status = await InvokeAsync(["status", "--dataset", "no-such-dataset-for-the-cli", "--gateway", address.AbsoluteUri, "--api-key", GatewayKeys.Admin]);
+
+        Assert.Equal(ExitCodes.InvalidInput, status.Exit);
+        Assert.Contains("no-such-dataset-for-the-cli", status.Error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("annotate", "--from-truth")]
+    [InlineData("ingest", "--new-version")]
+    public async Task An_option_that_needs_the_cluster_is_refused_with_gateway_naming_it(string command, string option)
+    {
+        // Refused before anything is sent: nothing listens at this address.
+        var nowhere = $"http://127.0.0.1:{Infrastructure.FreePorts.Take(1)[0]}/";
+        string[] args = command == "ingest"
+            ? ["ingest", "--dataset", "refused", "--images", _root, option, "--gateway", nowhere, "--api-key", "k"]
+            : ["annotate", "--dataset", "refused", option, "--gateway", nowhere, "--api-key", "k"];
+
+        var refused = await InvokeAsync(args);
+
+        Assert.Equal(ExitCodes.InvalidInput, refused.Exit);
+        Assert.Contains(option, refused.Error, StringComparison.Ordinal);
+        Assert.Contains("--gateway", refused.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Grant_refuses_gateway_naming_the_command()
+    {
+        var refused = await InvokeAsync(["grant", "--dataset", "d1", "--principal", "someone", "--role", "viewer", "--gateway", "http://127.0.0.1:1/"]);
+
+        Assert.Equal(ExitCodes.InvalidInput, refused.Exit);
+        Assert.Contains("sammpa grant", refused.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_gateway_that_cannot_be_reached_is_named_by_its_address()
+    {
+        var nowhere = $"http://127.0.0.1:{Infrastructure.FreePorts.Take(1)[0]}/";
+
+        var status = await InvokeAsync(["status", "--dataset", "d1", "--gateway", nowhere, "--api-key", "smk_secret-not-to-be-shown"]);
+
+        Assert.Equal(ExitCodes.InvalidInput, status.Exit);
+        Assert.Contains($"Cannot reach the gateway at {nowhere}", status.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("smk_secret-not-to-be-shown", status.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_gateway_without_a_key_is_access_denied_before_any_request()
+    {
+        var status = await InvokeAsync(["status", "--dataset", "d1", "--gateway", "http://127.0.0.1:1/"]);
+
+        Assert.Equal(ExitCodes.AccessDenied, status.Exit);
+        Assert.Contains("--api-key", status.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_rate_limited_request_is_retried_after_retry_after()
+    {
+        var dataset = await gateway.SelectedDatasetAsync();
+        await using var limited = gateway.With("Gateway:RateLimitPermits", "1")
+            .WithWebHostBuilder(web => web.UseSetting("Gateway:RateLimitWindow", "00:00:01"));
+        using var handler = limited.Server.CreateHandler();
+        using var client = new GatewayClient(new GatewayEndpoint(new Uri("http://localhost/"), GatewayKeys.Admin), handler);
+        var retries = new List<string>();
+        client.OnRetry = retries.Add;
+
+        Assert.Equal(dataset, (await client.GetDatasetAsync(dataset, default)).Status.Dataset);
+        Assert.Equal(dataset, (await client.GetDatasetAsync(dataset, default)).Status.Dataset);
+
+        Assert.NotEmpty(retries);
+        Assert.Contains("rate-limiting", retries[0], StringComparison.Ordinal);
+    }
+
+    private static byte[] Content(ZipArchiveEntry entry)
+    {
+        using var stream = entry.Open();
+        using var copy = new MemoryStream();
+        stream.CopyTo(copy);
+        return copy.ToArray();
+    }
+
+    private static async Task<Invocation> InvokeAsync(string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var exit = await SammpaCommandLine.Build().Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
+        return new Invocation(exit, output.ToString(), error.ToString());
+    }
+
+    private sealed record Invocation(int Exit, string Output, string Error)
+    {
+        public string Text => $"exit {Exit}\n{Output}\n{Error}";
+    }
+}
