@@ -178,6 +178,38 @@ public sealed class GatewayCommandTests(GatewayFixture gateway) : IDisposable
         Assert.Contains("rate-limiting", retries[0], StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_dropped_event_stream_is_resumed_with_last_event_id_and_a_replayed_event_is_not_handed_on_twice()
+    {
+        var (site, address) = gateway.StartOnLoopback();
+        await using var _ = site;
+        var dataset = await gateway.SelectedDatasetAsync();
+        // The first connection is cut after its first event; the second one's Last-Event-ID is noted, then dropped so the
+        // gateway replays from the start: the stream must still hand each event on once.
+        using var dropping = new DroppingEventsHandler();
+        using var client = new GatewayClient(new GatewayEndpoint(address, GatewayKeys.Admin), dropping);
+        using var patience = new CancellationTokenSource(PipelineFlow.Patience);
+        var reconnects = new List<string>();
+        var received = new List<SamMpa.Grains.Events.CompletionEvent>();
+
+        await using (var events = GatewayEventStream.ReadAsync(client, dataset, reconnects.Add, patience.Token).GetAsyncEnumerator(patience.Token))
+        {
+            Assert.True(await events.MoveNextAsync());
+            received.Add(events.Current);
+            var next = events.MoveNextAsync().AsTask();
+            // The replayed event is dropped as a repeat; nothing newer comes, so the stream waits.
+            var resumedWith = await dropping.Resumed.Task.WaitAsync(patience.Token);
+            Assert.Equal(received[0].EventId, resumedWith);
+            await dropping.Replayed.Task.WaitAsync(patience.Token);
+            Assert.False(next.IsCompleted);
+            await patience.CancelAsync();
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => next);
+        }
+
+        Assert.IsType<SamMpa.Grains.Events.SupportsSelected>(Assert.Single(received));
+        Assert.Contains($"resuming after {received[0].EventId}", Assert.Single(reconnects), StringComparison.Ordinal);
+    }
+
     private static byte[] Content(ZipArchiveEntry entry)
     {
         using var stream = entry.Open();
@@ -197,5 +229,109 @@ public sealed class GatewayCommandTests(GatewayFixture gateway) : IDisposable
     private sealed record Invocation(int Exit, string Output, string Error)
     {
         public string Text => $"exit {Exit}\n{Output}\n{Error}";
+    }
+
+    /// <summary>
+    /// Cuts the first event stream after its first event (an IOException, as a dropped connection gives), and on the
+    /// second notes the Last-Event-ID it resumes with, then removes it so the gateway replays the log from the start.
+    /// </summary>
+    private sealed class DroppingEventsHandler() : DelegatingHandler(new SocketsHttpHandler())
+    {
+        private int _connections;
+
+        public TaskCompletionSource<string?> Resumed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        /// <summary>Set once the replaying connection has sent its first event.</summary>
+        public TaskCompletionSource Replayed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var connection = Interlocked.Increment(ref _connections);
+            if (connection == 2)
+            {
+                Resumed.TrySetResult(request.Headers.TryGetValues("Last-Event-ID", out var ids) ? ids.Single() : null);
+                request.Headers.Remove("Last-Event-ID");
+            }
+
+            var response = await base.SendAsync(request, cancellationToken);
+            var body = await response.Content.ReadAsStreamAsync(cancellationToken);
+            var content = new StreamContent(new EventCountingStream(body, connection == 1, connection == 2 ? Replayed : null));
+            foreach (var header in response.Content.Headers)
+            {
+                content.Headers.TryAddWithoutValidation(header.Key, header.Value);
+            }
+
+            response.Content = content;
+            return response;
+        }
+    }
+
+    /// <summary>Passes an event stream through, counting events (blank lines); cut after the first one, or signalling it.</summary>
+    private sealed class EventCountingStream(Stream inner, bool cutAfterFirst, TaskCompletionSource? firstSeen) : Stream
+    {
+        private bool _cut;
+        private byte _last;
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            if (_cut)
+            {
+                throw new IOException("The test cut the connection after the first event.");
+            }
+
+            var read = await inner.ReadAsync(buffer, cancellationToken);
+            for (var i = 0; i < read; i++)
+            {
+                var current = buffer.Span[i];
+                if (current == (byte)'\n' && _last == (byte)'\n')
+                {
+                    firstSeen?.TrySetResult();
+                    if (cutAfterFirst)
+                    {
+                        _cut = true;
+                        return i + 1;
+                    }
+                }
+
+                _last = current;
+            }
+
+            return read;
+        }
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+        public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer, offset, count).GetAwaiter().GetResult();
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                inner.Dispose();
+            }
+
+            base.Dispose(disposing);
+        }
     }
 }
