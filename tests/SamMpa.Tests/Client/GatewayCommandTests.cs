@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.IO.Compression;
+using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
-using Microsoft.AspNetCore.Hosting;
 using SamMpa.Client.Commands;
 using SamMpa.Client.Gateway;
 using SamMpa.Grains.Datasets;
@@ -152,30 +152,26 @@ public sealed class GatewayCommandTests(GatewayFixture gateway) : IDisposable
     }
 
     [Fact]
+    public async Task The_gateway_and_its_key_come_from_the_settings_file_too()
+    {
+        var nowhere = $"http://127.0.0.1:{Infrastructure.FreePorts.Take(1)[0]}/";
+        var settings = Path.Combine(_root, "sammpa.json");
+        await File.WriteAllTextAsync(settings, JsonSerializer.Serialize(new { Gateway = new { Url = nowhere, ApiKey = "smk_from-the-settings" } }));
+
+        var status = await InvokeAsync(["status", "--dataset", "d1", "--settings", settings]);
+
+        Assert.Equal(ExitCodes.InvalidInput, status.Exit);
+        Assert.Contains($"Cannot reach the gateway at {nowhere}", status.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("smk_from-the-settings", status.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_gateway_without_a_key_is_access_denied_before_any_request()
     {
         var status = await InvokeAsync(["status", "--dataset", "d1", "--gateway", "http://127.0.0.1:1/"]);
 
         Assert.Equal(ExitCodes.AccessDenied, status.Exit);
         Assert.Contains("--api-key", status.Error, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public async Task A_rate_limited_request_is_retried_after_retry_after()
-    {
-        var dataset = await gateway.SelectedDatasetAsync();
-        await using var limited = gateway.With("Gateway:RateLimitPermits", "1")
-            .WithWebHostBuilder(web => web.UseSetting("Gateway:RateLimitWindow", "00:00:01"));
-        using var handler = limited.Server.CreateHandler();
-        using var client = new GatewayClient(new GatewayEndpoint(new Uri("http://localhost/"), GatewayKeys.Admin), handler);
-        var retries = new List<string>();
-        client.OnRetry = retries.Add;
-
-        Assert.Equal(dataset, (await client.GetDatasetAsync(dataset, default)).Status.Dataset);
-        Assert.Equal(dataset, (await client.GetDatasetAsync(dataset, default)).Status.Dataset);
-
-        Assert.NotEmpty(retries);
-        Assert.Contains("rate-limiting", retries[0], StringComparison.Ordinal);
     }
 
     [Fact]
@@ -209,6 +205,67 @@ public sealed class GatewayCommandTests(GatewayFixture gateway) : IDisposable
         Assert.IsType<SamMpa.Grains.Events.SupportsSelected>(Assert.Single(received));
         Assert.Contains($"resuming after {received[0].EventId}", Assert.Single(reconnects), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_rate_limited_request_is_retried_after_retry_after_and_refusals_carry_the_problems_detail()
+    {
+        // A scripted gateway: the answers come in this order, whatever the request.
+        var status = JsonSerializer.Serialize(new { status = new { dataset = "d1", phase = "Embedded" }, progress = (double?)null });
+        using var scripted = new ScriptedHandler(
+            Answer(HttpStatusCode.TooManyRequests, Problem(429, "Key of 'x' made too many requests"), retryAfter: TimeSpan.Zero),
+            Answer(HttpStatusCode.OK, status, "application/json"),
+            Answer(HttpStatusCode.Conflict, Problem(409, "Dataset 'd1' is embedding; select once every image is embedded.")),
+            Answer(HttpStatusCode.ServiceUnavailable, Problem(503, "No silo with role gpu.")),
+            Answer(HttpStatusCode.Forbidden, Problem(403, "bob may not annotate dataset 'd1'.")));
+        using var client = new GatewayClient(new GatewayEndpoint(new Uri("http://gateway.test/"), "smk_scripted"), scripted);
+        var retries = new List<string>();
+        client.OnRetry = retries.Add;
+
+        Assert.Equal(DatasetPhase.Embedded, (await client.GetDatasetAsync("d1", default)).Status.Phase);
+        Assert.Contains("rate-limiting", Assert.Single(retries), StringComparison.Ordinal);
+
+        var conflict = await Assert.ThrowsAsync<GatewayException>(() => client.SelectAsync("d1", new SelectionRequest(2, false, 1, 1, 0), default));
+        Assert.Equal((ExitCodes.InvalidInput, "Dataset 'd1' is embedding; select once every image is embedded."), (conflict.ExitCode, conflict.Message));
+
+        var unavailable = await Assert.ThrowsAsync<GatewayException>(() => client.GetDatasetAsync("d1", default));
+        Assert.Equal(ExitCodes.InvalidInput, unavailable.ExitCode);
+        Assert.Contains("http://gateway.test/", unavailable.Message, StringComparison.Ordinal);
+        Assert.Contains("No silo with role gpu.", unavailable.Message, StringComparison.Ordinal);
+
+        var denied = await Assert.ThrowsAsync<GatewayException>(() => client.CancelAsync("d1", default));
+        Assert.Equal((ExitCodes.AccessDenied, true), (denied.ExitCode, denied.AccessDenied));
+        Assert.All(scripted.Requests, r => Assert.Equal("Bearer smk_scripted", r));
+    }
+
+    [Fact]
+    public async Task A_request_still_rate_limited_after_its_retries_is_refused_with_the_detail()
+    {
+        var answers = Enumerable.Range(0, GatewayClient.MaxAttempts)
+            .Select(_ => Answer(HttpStatusCode.TooManyRequests, Problem(429, "Key of 'x' made too many requests"), retryAfter: TimeSpan.Zero))
+            .ToArray();
+        using var scripted = new ScriptedHandler(answers);
+        using var client = new GatewayClient(new GatewayEndpoint(new Uri("http://gateway.test/"), "smk_scripted"), scripted);
+
+        var refused = await Assert.ThrowsAsync<GatewayException>(() => client.GetDatasetAsync("d1", default));
+
+        Assert.Equal(ExitCodes.InvalidInput, refused.ExitCode);
+        Assert.Contains("too many requests", refused.Message, StringComparison.Ordinal);
+        Assert.Equal(GatewayClient.MaxAttempts, scripted.Requests.Count);
+    }
+
+    private static string Problem(int status, string detail) =>
+        JsonSerializer.Serialize(new { type = "about:blank", title = "Refused", status, detail });
+
+    private static Func<HttpResponseMessage> Answer(HttpStatusCode status, string body, string mediaType = "application/problem+json", TimeSpan? retryAfter = null) => () =>
+    {
+        var response = new HttpResponseMessage(status) { Content = new StringContent(body, System.Text.Encoding.UTF8, mediaType) };
+        if (retryAfter is { } wait)
+        {
+            response.Headers.RetryAfter = new RetryConditionHeaderValue(wait);
+        }
+
+        return response;
+    };
 
     private static byte[] Content(ZipArchiveEntry entry)
     {
@@ -332,6 +389,20 @@ public sealed class GatewayCommandTests(GatewayFixture gateway) : IDisposable
             }
 
             base.Dispose(disposing);
+        }
+    }
+
+    /// <summary>Answers each request with the next scripted answer, noting its Authorization header.</summary>
+    private sealed class ScriptedHandler(params Func<HttpResponseMessage>[] answers) : HttpMessageHandler
+    {
+        private int _next;
+
+        public List<string> Requests { get; } = [];
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            Requests.Add(request.Headers.Authorization?.ToString() ?? string.Empty);
+            return Task.FromResult(answers[_next++]());
         }
     }
 }
