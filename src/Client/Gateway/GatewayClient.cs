@@ -274,6 +274,11 @@ internal sealed class GatewayClient : IDisposable
         }
     }
 
-    private GatewayException Unreachable(string what, Exception e) =>
-        new($"Cannot reach the gateway at {BaseAddress} to {what}: {e.Message}", ExitCodes.InvalidInput, null, e);
+    /// <summary>No answer: the message names the gateway, and the innermost cause too (a refused connection, a file that changed while it was sent).</summary>
+    private GatewayException Unreachable(string what, Exception e)
+    {
+        var cause = e.GetBaseException().Message;
+        var reason = cause == e.Message ? e.Message : $"{e.Message} ({cause})";
+        return new GatewayException($"Cannot reach the gateway at {BaseAddress} to {what}: {reason}", ExitCodes.InvalidInput, null, e);
+    }
 }

@@ -64,6 +64,12 @@ internal sealed class GatewayOptions
             throw new ArgumentException($"{source} '{url}' is not the address of a gateway: give an http or https URL without credentials or query, e.g. https://sammpa.example.org.");
         }
 
+        if (address.Scheme == "http" && !address.IsLoopback)
+        {
+            parse.InvocationConfiguration.Error.WriteLine(
+                $"warning: the API key goes to {address.AbsoluteUri} unencrypted (http); use https beyond a network you trust.");
+        }
+
         var (key, _) = First(
             (parse.GetValue(ApiKey), "--api-key"),
             (settings[ApiKeyVariable], "SAMMPA_API_KEY"),
