@@ -218,12 +218,20 @@ internal sealed class DatasetSession(ClusterConnection cluster, string dataset, 
                 + $"it did not confirm within {CancelWait.TotalSeconds:F0} s (calls in flight), so some may still run";
         }
 
+        return CancelledSummary(Dataset, before, after);
+    }
+
+    /// <summary>Where a cancelled dataset stood, in one line, from its status before and after the cancellation.</summary>
+    public static string CancelledSummary(string dataset, DatasetStatus before, DatasetStatus after)
+    {
+        ArgumentNullException.ThrowIfNull(before);
+        ArgumentNullException.ThrowIfNull(after);
         return before.Phase switch
         {
-            DatasetPhase.Running => $"dataset {Dataset} cancelled, {after.Segmented + after.Failed} of {after.Queries} queries done",
-            DatasetPhase.Embedding => $"dataset {Dataset} cancelled, {after.Embedded} of {after.Images} images embedded",
-            DatasetPhase.Selecting => $"dataset {Dataset} cancelled while selecting supports",
-            _ => $"dataset {Dataset} stopped; it is {before.Phase.ToString().ToLowerInvariant()}, nothing was running",
+            DatasetPhase.Running => $"dataset {dataset} cancelled, {after.Segmented + after.Failed} of {after.Queries} queries done",
+            DatasetPhase.Embedding => $"dataset {dataset} cancelled, {after.Embedded} of {after.Images} images embedded",
+            DatasetPhase.Selecting => $"dataset {dataset} cancelled while selecting supports",
+            _ => $"dataset {dataset} stopped; it is {before.Phase.ToString().ToLowerInvariant()}, nothing was running",
         };
     }
 

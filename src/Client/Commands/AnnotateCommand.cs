@@ -1,6 +1,7 @@
 using System.CommandLine;
 using SamMpa.Client.Cluster;
 using SamMpa.Client.Console;
+using SamMpa.Client.Gateway;
 using SamMpa.Grains.Datasets;
 using SamMpa.Imaging.Images;
 using SamMpa.Storage;
@@ -20,6 +21,8 @@ internal static class AnnotateCommand
         {
             dataset, settings, masks, fromTruth,
         };
+        var gateway = new GatewayOptions();
+        gateway.AddTo(command);
         command.SetAction(async (parse, cancellationToken) => await CommandErrors.RunAsync(parse, cancellationToken, async () =>
         {
             // Checked before connecting: a bad id is the user's to fix, whatever the state of the cluster.
@@ -30,8 +33,20 @@ internal static class AnnotateCommand
                 throw new ArgumentException("Give --masks DIR, or --from-truth when the dataset was ingested with ground truth.");
             }
 
+            var endpoint = gateway.Resolve(parse, parse.GetValue(settings));
+            if (endpoint is not null)
+            {
+                GatewayOptions.RefuseClusterOnly(parse, (fromTruth, "it reads the ground truth from the cluster's storage; give --masks DIR"));
+            }
+
             var status = await ProgressDisplay.RunAsync(async progress =>
             {
+                if (endpoint is not null)
+                {
+                    using var client = new GatewayClient(endpoint) { OnRetry = progress.Warning };
+                    return await new GatewaySession(client, datasetId, progress).AnnotateAsync(support => FindMask(folder!, support), cancellationToken);
+                }
+
                 await using var connection = await ClusterOptions.ConnectAsync(parse.GetValue(settings), progress, cancellationToken);
                 var session = new DatasetSession(connection, datasetId, progress);
                 // Copied as they are (the silos decode them through the image gate); only their length is capped here.

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using SamMpa.Client.Gateway;
 using SamMpa.Grains.Security;
 using SamMpa.Imaging.Evaluation;
 using SamMpa.Imaging.Images;
@@ -37,6 +38,11 @@ internal static class CommandErrors
         {
             error.WriteLine($"access denied: {e.Message}");
             return ExitCodes.AccessDenied;
+        }
+        catch (GatewayException e)
+        {
+            error.WriteLine(e.AccessDenied ? $"access denied: {e.Message}" : $"error: {e.Message}");
+            return e.ExitCode;
         }
         catch (Exception e) when (e is DatasetException or InvalidImageException or RegistrationToolMissingException
                                       or IOException or UnauthorizedAccessException or ArgumentException

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using SamMpa.Client.Gateway;
 using SamMpa.Grains.Security;
 
 namespace SamMpa.Client.Commands;
@@ -19,9 +20,12 @@ internal static class GrantCommand
         };
         role.AcceptOnlyFromAmong(Roles);
         var settings = ClusterOptions.Settings();
-        var command = new Command("grant", "Give a principal a role on a dataset (the dataset's owner or an admin).") { dataset, principal, role, settings };
+        // The gateway has no endpoint for grants: --gateway is taken only to be refused, naming the command.
+        var gateway = new GatewayOptions();
+        var command = new Command("grant", "Give a principal a role on a dataset (the dataset's owner or an admin).") { dataset, principal, role, settings, gateway.Url };
         command.SetAction(async (parse, cancellationToken) => await CommandErrors.RunAsync(parse, cancellationToken, async () =>
         {
+            gateway.RefuseOn(parse, "grant");
             var datasetId = Storage.ResourceId.Validate(parse.GetValue(dataset), "dataset");
             var name = PrincipalNames.Require(parse.GetValue(principal), "--principal");
             var roleName = parse.GetValue(role)!;

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using SamMpa.Client.Cluster;
 using SamMpa.Client.Console;
+using SamMpa.Client.Gateway;
 using SamMpa.Grains.Datasets;
 using SamMpa.Imaging.Evaluation;
 using SamMpa.Imaging.Images;
@@ -28,10 +29,18 @@ internal static class IngestCommand
         {
             dataset, settings, images, masks, prefix, workingSize, noWait, newVersion,
         };
+        var gateway = new GatewayOptions();
+        gateway.AddTo(command);
         command.SetAction(async (parse, cancellationToken) => await CommandErrors.RunAsync(parse, cancellationToken, async () =>
         {
             // Checked before connecting: a bad id is the user's to fix, whatever the state of the cluster.
             var datasetId = Storage.ResourceId.Validate(parse.GetValue(dataset), "dataset");
+            var endpoint = gateway.Resolve(parse, parse.GetValue(settings));
+            if (endpoint is not null)
+            {
+                GatewayOptions.RefuseClusterOnly(parse, (newVersion, "it compares the folder with the dataset's blobs in storage"));
+            }
+
             var request = new CreateDataset { WorkingSize = parse.GetValue(workingSize) };
             (IReadOnlyList<string> Paths, IReadOnlyDictionary<string, string>? Truth)? upload = null;
             if (parse.GetValue(prefix) is { } source)
@@ -45,6 +54,12 @@ internal static class IngestCommand
             else
             {
                 throw new ArgumentException("Give --images DIR to upload, or --prefix FOLDER/ for images already in blob storage.");
+            }
+
+            if (endpoint is not null)
+            {
+                return await IngestThroughGatewayAsync(
+                    endpoint, datasetId, request.WorkingSize, request.ImagePrefix, upload, parse.GetValue(noWait), cancellationToken);
             }
 
             (int Uploaded, int Kept)? uploadedFiles = null;
@@ -86,6 +101,44 @@ internal static class IngestCommand
         }));
         return command;
     }
+
+    /// <summary>
+    /// Ingest through the gateway: the folder streamed as one multipart upload (or the prefix named), then the embedding
+    /// followed by the dataset's status. Files already stored are kept, as with the cluster.
+    /// </summary>
+    private static async Task<int> IngestThroughGatewayAsync(
+        GatewayEndpoint endpoint,
+        string datasetId,
+        int workingSize,
+        string? prefix,
+        (IReadOnlyList<string> Paths, IReadOnlyDictionary<string, string>? Truth)? upload,
+        bool noWait,
+        CancellationToken cancellationToken)
+    {
+        using var client = new GatewayClient(endpoint);
+        var (created, status) = await ProgressDisplay.RunAsync(async progress =>
+        {
+            client.OnRetry = progress.Warning;
+            var session = new GatewaySession(client, datasetId, progress);
+            var created = upload is { } files
+                ? await session.UploadAsync(UploadFiles(files.Paths, files.Truth), workingSize, cancellationToken)
+                : await client.CreateFromPrefixAsync(new CreateFromPrefixRequest(datasetId, prefix!, workingSize), cancellationToken);
+            return (created, noWait ? created.Status : await session.WaitForEmbeddingsAsync(created.Status, cancellationToken));
+        });
+        if (upload is not null)
+        {
+            System.Console.Error.WriteLine($"{created.Uploaded} files uploaded, {created.Kept} already there");
+        }
+
+        StatusView.Write(status);
+        return status.Failed > 0 ? ExitCodes.SomeImagesFailed : ExitCodes.Success;
+    }
+
+    /// <summary>The upload's files: images by file name, ground truth under its image's name; every name checked before anything is sent.</summary>
+    private static UploadFile[] UploadFiles(IReadOnlyList<string> imagePaths, IReadOnlyDictionary<string, string>? truthByImage) =>
+        imagePaths.Select(p => new UploadFile(p, "images", ResourceId.Validate(Path.GetFileName(p), "image")))
+            .Concat(truthByImage?.Select(t => new UploadFile(t.Value, "truth", ResourceId.Validate(t.Key, "image"))) ?? [])
+            .ToArray();
 
     /// <summary>
     /// The dataset id the folder goes to: the one asked for unless it holds other images, which is refused naming the

@@ -2,6 +2,7 @@ using System.CommandLine;
 using SamMpa.Client.Cluster;
 using SamMpa.Client.Console;
 using SamMpa.Client.Evaluation;
+using SamMpa.Client.Gateway;
 using SamMpa.Grains.Datasets;
 
 namespace SamMpa.Client.Commands;
@@ -28,6 +29,8 @@ internal static class RunCommand
         {
             dataset, settings, stages, sam, refine, boxMargin, maskDilation, interior, noWait,
         };
+        var gateway = new GatewayOptions();
+        gateway.AddTo(command);
         command.SetAction(async (parse, cancellationToken) => await CommandErrors.RunAsync(parse, cancellationToken, async () =>
         {
             // Checked before connecting: a bad id is the user's to fix, whatever the state of the cluster.
@@ -48,6 +51,14 @@ internal static class RunCommand
                     InteriorPoint = parse.GetValue(interior),
                 },
             };
+            if (gateway.Resolve(parse, parse.GetValue(settings)) is { } endpoint)
+            {
+                // The same settings, as the run request's fields; the gateway maps them as this command does.
+                var request = new RunRequest(
+                    parse.GetValue(stages)!, run.UseSam, run.Refine, run.Prompts.BoxMargin, run.Prompts.MaskDilation, run.Prompts.InteriorPoint);
+                return await RunThroughGatewayAsync(endpoint, datasetId, request, parse.GetValue(noWait), cancellationToken);
+            }
+
             using var calls = new CallHealth();
             var status = await ProgressDisplay.RunAsync(async progress =>
             {
@@ -73,6 +84,32 @@ internal static class RunCommand
             return status.Failed > 0 ? ExitCodes.SomeImagesFailed : ExitCodes.Success;
         }));
         return command;
+    }
+
+    private static async Task<int> RunThroughGatewayAsync(GatewayEndpoint endpoint, string datasetId, RunRequest request, bool noWait, CancellationToken cancellationToken)
+    {
+        using var client = new GatewayClient(endpoint);
+        var status = await ProgressDisplay.RunAsync(async progress =>
+        {
+            client.OnRetry = progress.Warning;
+            var session = new GatewaySession(client, datasetId, progress);
+            if (noWait)
+            {
+                return (await client.RunAsync(datasetId, request, cancellationToken)).Status;
+            }
+
+            try
+            {
+                return await session.RunAsync(request, cancellationToken);
+            }
+            catch (OperationCanceledException e) when (cancellationToken.IsCancellationRequested)
+            {
+                // The run is this command's: Ctrl-C stops it on the cluster too (--no-wait leaves it running).
+                throw new CommandCancelledException(await session.CancelAsync(), e);
+            }
+        });
+        StatusView.Write(status);
+        return status.Failed > 0 ? ExitCodes.SomeImagesFailed : ExitCodes.Success;
     }
 
     /// <summary>The mask stages of <c>--stages</c>; es, pa and pr belong to select and --sam, and are refused naming them.</summary>

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using SamMpa.Client.Cluster;
 using SamMpa.Client.Console;
+using SamMpa.Client.Gateway;
 using SamMpa.Grains.Datasets;
 
 namespace SamMpa.Client.Commands;
@@ -21,12 +22,23 @@ internal static class SelectCommand
         {
             dataset, settings, shots, random, seed, atlases, pool,
         };
+        var gateway = new GatewayOptions();
+        gateway.AddTo(command);
         command.SetAction(async (parse, cancellationToken) => await CommandErrors.RunAsync(parse, cancellationToken, async () =>
         {
             // Checked before connecting: a bad id is the user's to fix, whatever the state of the cluster.
             var datasetId = Storage.ResourceId.Validate(parse.GetValue(dataset), "dataset");
+            var endpoint = gateway.Resolve(parse, parse.GetValue(settings));
             var status = await ProgressDisplay.RunAsync(async progress =>
             {
+                if (endpoint is not null)
+                {
+                    using var client = new GatewayClient(endpoint) { OnRetry = progress.Warning };
+                    return await new GatewaySession(client, datasetId, progress).SelectAsync(
+                        new SelectionRequest(parse.GetValue(shots), parse.GetValue(random), parse.GetValue(seed), parse.GetValue(atlases), parse.GetValue(pool)),
+                        cancellationToken);
+                }
+
                 await using var connection = await ClusterOptions.ConnectAsync(parse.GetValue(settings), progress, cancellationToken);
                 var session = new DatasetSession(connection, datasetId, progress);
                 return await session.SelectAsync(
@@ -42,10 +54,11 @@ internal static class SelectCommand
             });
             foreach (var support in status.Supports)
             {
-                System.Console.WriteLine(support);
+                parse.InvocationConfiguration.Output.WriteLine(support);
             }
 
-            System.Console.Error.WriteLine($"annotate these {status.Supports.Count} images, then: sammpa annotate --dataset {datasetId} --masks DIR");
+            var through = endpoint is null ? string.Empty : $" --gateway {endpoint}";
+            System.Console.Error.WriteLine($"annotate these {status.Supports.Count} images, then: sammpa annotate --dataset {datasetId} --masks DIR{through}");
             return ExitCodes.Success;
         }));
         return command;

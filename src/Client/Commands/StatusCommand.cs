@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using SamMpa.Client.Console;
+using SamMpa.Client.Gateway;
 
 namespace SamMpa.Client.Commands;
 
@@ -13,12 +14,13 @@ internal static class StatusCommand
         var settings = ClusterOptions.Settings();
         var json = new Option<bool>("--json") { Description = "Print the status as JSON." };
         var command = new Command("status", "Show a dataset's status.") { dataset, settings, json };
+        var gateway = new GatewayOptions();
+        gateway.AddTo(command);
         command.SetAction(async (parse, cancellationToken) => await CommandErrors.RunAsync(parse, cancellationToken, async () =>
         {
             // Checked before connecting: a bad id is the user's to fix, whatever the state of the cluster.
             var datasetId = Storage.ResourceId.Validate(parse.GetValue(dataset), "dataset");
-            await using var connection = await ClusterOptions.ConnectAsync(parse.GetValue(settings), cancellationToken);
-            var status = await connection.Client.GetGrain<Grains.Datasets.IDatasetGrain>(datasetId).GetStatusAsync();
+            var status = await StatusAsync(gateway.Resolve(parse, parse.GetValue(settings)), parse.GetValue(settings), datasetId, cancellationToken);
             if (parse.GetValue(json))
             {
                 System.Console.WriteLine(JsonSerializer.Serialize(status, EventJson.Options));
@@ -31,5 +33,17 @@ internal static class StatusCommand
             return ExitCodes.Success;
         }));
         return command;
+    }
+
+    private static async Task<Grains.Datasets.DatasetStatus> StatusAsync(GatewayEndpoint? endpoint, FileInfo? settings, string datasetId, CancellationToken cancellationToken)
+    {
+        if (endpoint is not null)
+        {
+            using var client = new GatewayClient(endpoint);
+            return (await client.GetDatasetAsync(datasetId, cancellationToken)).Status;
+        }
+
+        await using var connection = await ClusterOptions.ConnectAsync(settings, cancellationToken);
+        return await connection.Client.GetGrain<Grains.Datasets.IDatasetGrain>(datasetId).GetStatusAsync();
     }
 }
