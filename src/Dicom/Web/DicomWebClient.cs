@@ -434,12 +434,19 @@ public sealed class DicomWebClient : IDisposable
 
         // The answer lists one entry per instance: small, read whole (up to a limit) so that an error status's
         // non-JSON body can still be quoted.
-        var answer = new byte[MaxStoreAnswerBytes];
-        int length;
+        using var buffer = new MemoryStream();
         await using (var body = await response.Content.ReadAsStreamAsync(ct))
         {
-            length = await body.ReadAtLeastAsync(answer, answer.Length, throwOnEndOfStream: false, ct);
+            var chunk = new byte[81920];
+            int read;
+            while (buffer.Length < MaxStoreAnswerBytes && (read = await body.ReadAsync(chunk, ct)) > 0)
+            {
+                buffer.Write(chunk, 0, read);
+            }
         }
+
+        var answer = buffer.GetBuffer();
+        var length = (int)buffer.Length;
 
         try
         {

@@ -75,12 +75,12 @@ public sealed record DicomWebQuery
         var parts = new List<string>();
         foreach (var (attribute, value) in Matches)
         {
-            parts.Add($"{Uri.EscapeDataString(attribute)}={Uri.EscapeDataString(value)}");
+            parts.Add($"{attribute}={EscapeValue(value)}");
         }
 
         foreach (var field in IncludeFields.Concat(includeFields).Distinct(StringComparer.OrdinalIgnoreCase))
         {
-            parts.Add($"includefield={Uri.EscapeDataString(field)}");
+            parts.Add($"includefield={field}");
         }
 
         if (Limit is { } limit)
@@ -105,6 +105,27 @@ public sealed record DicomWebQuery
         }
 
         return text.Length == 0 ? "all" : text.ToString();
+    }
+
+    // Only what a query value cannot hold is escaped (RFC 3986 3.4): the DICOM wildcards * and ? and other
+    // punctuation stay as they are, since some servers (Orthanc 1.10) do not decode percent-escapes in QIDO values.
+    private static string EscapeValue(string value)
+    {
+        var escaped = new StringBuilder(value.Length);
+        foreach (var b in Encoding.UTF8.GetBytes(value))
+        {
+            var c = (char)b;
+            if (char.IsAsciiLetterOrDigit(c) || "-._~!$'()*,;:@/?".Contains(c, StringComparison.Ordinal))
+            {
+                escaped.Append(c);
+            }
+            else
+            {
+                escaped.Append('%').Append(b.ToString("X2", CultureInfo.InvariantCulture));
+            }
+        }
+
+        return escaped.ToString();
     }
 
     private static bool IsAttributeName(string name) =>
