@@ -133,7 +133,7 @@ public sealed class DicomWebClient : IDisposable
         var what = $"instance {sopInstanceUid} (study {studyInstanceUid}, series {seriesInstanceUid})";
         using var request = NewRequest(HttpMethod.Get, path, "");
         request.Headers.Accept.Add(MediaTypeWithQualityHeaderValue.Parse(InstanceAccept));
-        return await SendAsync(request, what, async (response, url, token) =>
+        return await SendAsync(request, "WADO-RS", what, async (response, url, token) =>
         {
             await using var body = await response.Content.ReadAsStreamAsync(token);
             var mediaType = response.Content.Headers.ContentType?.MediaType ?? "";
@@ -272,7 +272,7 @@ public sealed class DicomWebClient : IDisposable
             }
 
             request.Content = content;
-            return await SendAsync(request, what, async (response, url, token) =>
+            return await SendAsync(request, "STOW-RS", what, async (response, url, token) =>
             {
                 var (referenced, failed) = await ReadStoreAnswerAsync(response, url, what, token);
                 return Reconcile(url, declared, referenced, failed, response.StatusCode);
@@ -307,7 +307,7 @@ public sealed class DicomWebClient : IDisposable
         using var request = NewRequest(HttpMethod.Get, path, query.ToQueryString(fields));
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/dicom+json"));
         var what = $"{scope} matching {query}";
-        return await SendAsync(request, what, async (response, url, token) =>
+        return await SendAsync(request, "QIDO-RS", what, async (response, url, token) =>
         {
             if (response.StatusCode == HttpStatusCode.NoContent)
             {
@@ -331,11 +331,10 @@ public sealed class DicomWebClient : IDisposable
     // that names the URL and what was asked for. Error statuses are read here (status and an excerpt of the body)
     // unless acceptFailureStatus lets the handler read a DICOM JSON answer that comes with them (STOW-RS).
     private async Task<T> SendAsync<T>(
-        HttpRequestMessage request, string what, Func<HttpResponseMessage, string, CancellationToken, Task<T>> handle, CancellationToken ct,
+        HttpRequestMessage request, string operation, string what, Func<HttpResponseMessage, string, CancellationToken, Task<T>> handle, CancellationToken ct,
         bool acceptFailureStatus = false)
     {
         var url = request.RequestUri!.ToString();
-        var operation = request.Method == HttpMethod.Post ? "STOW-RS" : request.Headers.Accept.ToString().Contains("multipart", StringComparison.Ordinal) ? "WADO-RS" : "QIDO-RS";
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(Options.Timeout);
         try
