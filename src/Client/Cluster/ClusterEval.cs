@@ -136,7 +136,15 @@ internal sealed class ClusterEval(ClusterConnection cluster, EvalOptions options
             ? $"k{k}-{SegmentationMethods.Format(options.Method)}"
             : $"k{k}-{stages.Replace(',', '-')}" + (options.Atlases > 1 ? $"-a{options.Atlases}" : string.Empty);
         await session.SelectAsync(
-            new SelectSupports { K = k, ByEmbedding = options.Stages.HasFlag(Stage.Es), Seed = options.RandomSupportSeed, Atlases = options.Atlases },
+            new SelectSupports
+            {
+                K = k,
+                ByEmbedding = options.Stages.HasFlag(Stage.Es),
+                Seed = options.RandomSupportSeed,
+                Atlases = options.Atlases,
+                StratifyBy = options.StratifyBy,
+                MinStratumShare = options.MinStratumShare,
+            },
             cancellationToken);
         var annotated = await session.AnnotateAsync(async (support, ct) => await File.ReadAllBytesAsync(truthByImage[support], ct), cancellationToken);
         if (annotated.MissingAnnotations.Count > 0)
@@ -183,7 +191,8 @@ internal sealed class ClusterEval(ClusterConnection cluster, EvalOptions options
             o.RegistrationSeconds,
             o.Error,
             o.Uncertainty,
-            o.SegmentationSeconds)).ToArray();
+            o.SegmentationSeconds,
+            o.Stratum)).ToArray();
         var summary = RunSummaries.From(
             runName,
             k,
@@ -197,7 +206,8 @@ internal sealed class ClusterEval(ClusterConnection cluster, EvalOptions options
             results.Sum(r => r.RegistrationSeconds),
             options.Registration.MaxDegreeOfParallelism,
             report.Atlases,
-            report.Auto);
+            report.Auto,
+            report.Stratified == true ? report.StratumField : null);
         return (summary, results);
     }
 }
