@@ -109,6 +109,7 @@ internal sealed class ClusterEval(ClusterConnection cluster, EvalOptions options
             throw new ArgumentException("The stages pa and pr run SAM: give a SAM model package with --sam DIR (see README, \"Bring your own SAM\").");
         }
 
+        ValidateStrata(options);
         var labeled = LabeledDataset.Open(options.ImagesDirectory, options.MasksDirectory);
         foreach (var k in options.Shots.Distinct())
         {
@@ -123,6 +124,34 @@ internal sealed class ClusterEval(ClusterConnection cluster, EvalOptions options
         }
 
         return labeled;
+    }
+
+    /// <summary>--stratify-by names a provenance field, with es, and --min-stratum-share is a share.</summary>
+    private static void ValidateStrata(EvalOptions options)
+    {
+        if (options.StratifyBy is not { } field)
+        {
+            return;
+        }
+
+        try
+        {
+            new ImageProvenance().ValueOf(field);
+        }
+        catch (ArgumentException)
+        {
+            throw new ArgumentException($"--stratify-by {field}: not a field to stratify by; use none, {string.Join(", ", ImageProvenance.Fields)}.");
+        }
+
+        if (!options.Stages.HasFlag(Stage.Es))
+        {
+            throw new ArgumentException($"--stratify-by {field} spreads the supports ES selects: add es to --stages.");
+        }
+
+        if (!double.IsFinite(options.MinStratumShare) || options.MinStratumShare < 0 || options.MinStratumShare > 1)
+        {
+            throw new ArgumentException($"--min-stratum-share must be 0..1, not {options.MinStratumShare.ToString(System.Globalization.CultureInfo.InvariantCulture)}.");
+        }
     }
 
     private async Task<(RunSummary, IReadOnlyList<QueryResult>)> RunShotsAsync(
