@@ -51,6 +51,16 @@ public sealed class SelectionBench : IBenchSuite
             BenchLog.Line($"selection: product N = {n}: {seconds:0.000} s ({selection.Rounds} k-medoids rounds)");
             rows.Add(SelectionRow(n, "SupportSelector (product)", seconds, selection.Rounds, allocated, sameSupports: null, sameAssignment: null));
 
+            // Per site (select --stratify-by): three sites of 60, 30 and 10 % of the images, interleaved.
+            var strata = Enumerable.Range(0, n).Select(i => (i % 10) switch { < 6 => "site-a", < 9 => "site-b", _ => "site-c" }).ToArray();
+            var stratifiedBefore = GC.GetTotalAllocatedBytes(precise: true);
+            var stratifiedClock = Stopwatch.StartNew();
+            var stratified = StratifiedSelector.Select(embeddings, strata, K);
+            var stratifiedSeconds = stratifiedClock.Elapsed.TotalSeconds;
+            var stratifiedAllocated = GC.GetTotalAllocatedBytes(precise: true) - stratifiedBefore;
+            BenchLog.Line($"selection: stratified N = {n}: {stratifiedSeconds:0.000} s, supports per site {string.Join("/", stratified.Allocation.Select(a => a.Supports))}");
+            rows.Add(SelectionRow(n, "StratifiedSelector (3 sites, 60/30/10 %)", stratifiedSeconds, stratified.Selection.Rounds, stratifiedAllocated, sameSupports: null, sameAssignment: null));
+
             if (referenceSizes.Contains(n))
             {
                 BenchLog.Line($"selection: N x N reference at N = {n}");
@@ -71,6 +81,7 @@ public sealed class SelectionBench : IBenchSuite
             $"Synthetic embeddings: d = {Dimension}, {Clusters} clusters (uniform centre + uniform noise), K = {K}, seed {Seed} + N; the product's time includes normalising the embeddings (its EmbeddingMatrix copy).",
             $"Linearity: seconds per 1k images at the largest N over the smallest = {perThousand[^1] / perThousand[0]:0.00} (1.00 = linear); k-medoids rounds vary with the data, and the time with them.",
             "Memory: the product holds the N x d floats given plus one normalised float copy (8 d bytes per image: 3.3 GB at N = 100k, d = 4096); the reference adds N x N doubles (0.8 GB at 10k, 80 GB at 100k, so it stops at 10k).",
+            "Stratified: the same embeddings split into three sites (60/30/10 % of the images); ES runs within each site, then every image is assigned within its own site (one timing).",
             "Same supports: the supports equal in the same order; same assignment: the share of images given the same support.",
             options.Quick ? "Quick run: one timing per size." : "Median of 3 timings up to 10k, one at 100k; the reference is timed once.",
         };

@@ -109,6 +109,7 @@ internal sealed class ClusterEval(ClusterConnection cluster, EvalOptions options
             throw new ArgumentException("The stages pa and pr run SAM: give a SAM model package with --sam DIR (see README, \"Bring your own SAM\").");
         }
 
+        ValidateStrata(options);
         var labeled = LabeledDataset.Open(options.ImagesDirectory, options.MasksDirectory);
         foreach (var k in options.Shots.Distinct())
         {
@@ -125,6 +126,34 @@ internal sealed class ClusterEval(ClusterConnection cluster, EvalOptions options
         return labeled;
     }
 
+    /// <summary>--stratify-by names a provenance field, with es, and --min-stratum-share is a share.</summary>
+    private static void ValidateStrata(EvalOptions options)
+    {
+        if (options.StratifyBy is not { } field)
+        {
+            return;
+        }
+
+        try
+        {
+            new ImageProvenance().ValueOf(field);
+        }
+        catch (ArgumentException)
+        {
+            throw new ArgumentException($"--stratify-by {field}: not a field to stratify by; use none, {string.Join(", ", ImageProvenance.Fields)}.");
+        }
+
+        if (!options.Stages.HasFlag(Stage.Es))
+        {
+            throw new ArgumentException($"--stratify-by {field} spreads the supports ES selects: add es to --stages.");
+        }
+
+        if (!double.IsFinite(options.MinStratumShare) || options.MinStratumShare < 0 || options.MinStratumShare > 1)
+        {
+            throw new ArgumentException($"--min-stratum-share must be 0..1, not {options.MinStratumShare.ToString(System.Globalization.CultureInfo.InvariantCulture)}.");
+        }
+    }
+
     private async Task<(RunSummary, IReadOnlyList<QueryResult>)> RunShotsAsync(
         DatasetSession session, IReadOnlyDictionary<string, string> truthByImage, int k, bool useSam, CancellationToken cancellationToken)
     {
@@ -136,7 +165,15 @@ internal sealed class ClusterEval(ClusterConnection cluster, EvalOptions options
             ? $"k{k}-{SegmentationMethods.Format(options.Method)}"
             : $"k{k}-{stages.Replace(',', '-')}" + (options.Atlases > 1 ? $"-a{options.Atlases}" : string.Empty);
         await session.SelectAsync(
-            new SelectSupports { K = k, ByEmbedding = options.Stages.HasFlag(Stage.Es), Seed = options.RandomSupportSeed, Atlases = options.Atlases },
+            new SelectSupports
+            {
+                K = k,
+                ByEmbedding = options.Stages.HasFlag(Stage.Es),
+                Seed = options.RandomSupportSeed,
+                Atlases = options.Atlases,
+                StratifyBy = options.StratifyBy,
+                MinStratumShare = options.MinStratumShare,
+            },
             cancellationToken);
         var annotated = await session.AnnotateAsync(async (support, ct) => await File.ReadAllBytesAsync(truthByImage[support], ct), cancellationToken);
         if (annotated.MissingAnnotations.Count > 0)
@@ -183,7 +220,8 @@ internal sealed class ClusterEval(ClusterConnection cluster, EvalOptions options
             o.RegistrationSeconds,
             o.Error,
             o.Uncertainty,
-            o.SegmentationSeconds)).ToArray();
+            o.SegmentationSeconds,
+            o.Stratum)).ToArray();
         var summary = RunSummaries.From(
             runName,
             k,
@@ -197,7 +235,8 @@ internal sealed class ClusterEval(ClusterConnection cluster, EvalOptions options
             results.Sum(r => r.RegistrationSeconds),
             options.Registration.MaxDegreeOfParallelism,
             report.Atlases,
-            report.Auto);
+            report.Auto,
+            report.Stratified == true ? report.StratumField : null);
         return (summary, results);
     }
 }

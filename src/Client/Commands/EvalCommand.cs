@@ -86,6 +86,8 @@ internal static class EvalCommand
             Description = "centroid (method.md) or interior (the most interior pixel; stays inside non-convex targets such as two lungs).",
             DefaultValueFactory = _ => "centroid",
         };
+        var stratifyBy = StratifyOptions.StratifyBy();
+        var minShare = StratifyOptions.MinStratumShare();
         var parallel = CommonOptions.Parallelism();
         var parameterFiles = CommonOptions.ParameterFiles();
         var timeout = CommonOptions.RegistrationTimeout();
@@ -94,7 +96,7 @@ internal static class EvalCommand
         var command = new Command("eval", "Select K supports, propagate their masks to every other image, and score against the ground truth.")
         {
             images, masks, shots, stages, output, workingSize, samEncoder, device, seed, atlases, sam, method, refine, boxMargin, maskDilation,
-            foregroundPoint, parallel, parameterFiles, timeout, elastix, home, cluster, settings,
+            foregroundPoint, parallel, parameterFiles, timeout, elastix, home, cluster, settings, stratifyBy, minShare,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -117,6 +119,8 @@ internal static class EvalCommand
                     Device = CommonOptions.ParseDevice(parse.GetValue(device)!),
                     RandomSupportSeed = parse.GetValue(seed),
                     Atlases = parse.GetValue(atlases),
+                    StratifyBy = StratifyOptions.Field(parse.GetValue(stratifyBy)),
+                    MinStratumShare = parse.GetValue(minShare),
                     SamPackageDirectory = parse.GetValue(sam)?.FullName,
                     Method = SegmentationMethods.Parse(parse.GetValue(method)!),
                     Refine = parse.GetValue(refine),

@@ -18,9 +18,11 @@ internal static class SelectCommand
         var seed = new Option<int>("--seed") { Description = "Seed of --random.", DefaultValueFactory = _ => 20240601 };
         var atlases = new Option<int>("--atlases") { Description = "Supports registered to each query (1 = the published method).", DefaultValueFactory = _ => 1 };
         var pool = new Option<int>("--pool") { Description = "Average-pool embeddings to at most this many values before selection (0 = none); selection memory is N x d x 8 bytes.", DefaultValueFactory = _ => 0 };
+        var stratifyBy = StratifyOptions.StratifyBy();
+        var minShare = StratifyOptions.MinStratumShare();
         var command = new Command("select", "Select the supports to annotate (waits for the embeddings).")
         {
-            dataset, settings, shots, random, seed, atlases, pool,
+            dataset, settings, shots, random, seed, atlases, pool, stratifyBy, minShare,
         };
         var gateway = new GatewayOptions();
         gateway.AddTo(command);
@@ -35,7 +37,9 @@ internal static class SelectCommand
                 {
                     using var client = new GatewayClient(endpoint) { OnRetry = progress.Warning };
                     return await new GatewaySession(client, datasetId, progress).SelectAsync(
-                        new SelectionRequest(parse.GetValue(shots), parse.GetValue(random), parse.GetValue(seed), parse.GetValue(atlases), parse.GetValue(pool)),
+                        new SelectionRequest(
+                            parse.GetValue(shots), parse.GetValue(random), parse.GetValue(seed), parse.GetValue(atlases), parse.GetValue(pool),
+                            StratifyOptions.Field(parse.GetValue(stratifyBy)), parse.GetValue(minShare)),
                         cancellationToken);
                 }
 
@@ -49,12 +53,19 @@ internal static class SelectCommand
                         Seed = parse.GetValue(seed),
                         Atlases = parse.GetValue(atlases),
                         PooledDimension = parse.GetValue(pool),
+                        StratifyBy = StratifyOptions.Field(parse.GetValue(stratifyBy)),
+                        MinStratumShare = parse.GetValue(minShare),
                     },
                     cancellationToken);
             });
             foreach (var support in status.Supports)
             {
                 parse.InvocationConfiguration.Output.WriteLine(support);
+            }
+
+            if (status.Message is { } message && message.Contains("strata hold", StringComparison.Ordinal))
+            {
+                System.Console.Error.WriteLine(message);
             }
 
             var through = endpoint is null ? string.Empty : $" --gateway {endpoint}";

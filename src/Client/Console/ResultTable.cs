@@ -37,6 +37,11 @@ internal static class ResultTable
             WriteRow(writer, row, widths);
         }
 
+        foreach (var run in report.Runs.Where(r => r.Strata is { Count: > 0 }))
+        {
+            WriteStrata(writer, run);
+        }
+
         foreach (var run in report.Runs.Where(r => r.Auto is not null))
         {
             writer.WriteLine(AutoLine.Format(run.Auto!, report.Runs.Count > 1 ? run.Run : null));
@@ -47,8 +52,31 @@ internal static class ResultTable
         writer.WriteLine($"report: {Path.Combine(outputDirectory, EvalOutput.ReportFile)}");
     }
 
-    private static void WriteRow(TextWriter writer, string[] cells, int[] widths) =>
-        writer.WriteLine(string.Join("  ", cells.Select((c, i) => i <= 2 ? c.PadRight(widths[i]) : c.PadLeft(widths[i]))).TrimEnd());
+    /// <summary>Dice per site (or per the field the supports were stratified by) of one run.</summary>
+    private static void WriteStrata(TextWriter writer, RunSummary run)
+    {
+        string[] header = [run.StratifiedBy ?? "site", "queries", "failed", "coarse dice", "final dice"];
+        var rows = run.Strata!.Select(s => new[]
+        {
+            s.Key,
+            Number(s.Value.Queries),
+            Number(s.Value.Failed),
+            Fixed(s.Value.DiceMean),
+            Fixed(s.Value.FinalDiceMean ?? double.NaN),
+        }).ToList();
+        var widths = header.Select((h, c) => Math.Max(h.Length, rows.Max(r => r[c].Length))).ToArray();
+        writer.WriteLine();
+        writer.WriteLine($"{run.Run}: Dice per {run.StratifiedBy ?? "site"}{(run.StratifiedBy is null ? string.Empty : " (supports stratified)")}");
+        WriteRow(writer, header, widths, textColumns: 1);
+        WriteRow(writer, widths.Select(w => new string('-', w)).ToArray(), widths, textColumns: 1);
+        foreach (var row in rows)
+        {
+            WriteRow(writer, row, widths, textColumns: 1);
+        }
+    }
+
+    private static void WriteRow(TextWriter writer, string[] cells, int[] widths, int textColumns = 3) =>
+        writer.WriteLine(string.Join("  ", cells.Select((c, i) => i < textColumns ? c.PadRight(widths[i]) : c.PadLeft(widths[i]))).TrimEnd());
 
     private static string Number(int value) => value.ToString(CultureInfo.InvariantCulture);
 

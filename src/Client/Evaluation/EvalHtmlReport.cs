@@ -53,7 +53,8 @@ internal static class EvalHtmlReport
             r.RegistrationSeconds,
             r.SegmentationSeconds,
             r.Error,
-            r.Uncertainty)).ToArray();
+            r.Uncertainty,
+            r.Stratum)).ToArray();
         var final = run.FinalDiceMean is not null;
         var maskFolder = Path.Combine(outputDirectory, run.Run, final ? "final" : "coarse");
         var overlays = new List<QueryOverlay>();

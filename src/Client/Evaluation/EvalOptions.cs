@@ -55,5 +55,14 @@ public sealed record EvalOptions
     /// </summary>
     public int Atlases { get; init; } = 1;
 
+    /// <summary>
+    /// The provenance field the supports are spread over (site, ...), each query served from its own stratum; null for
+    /// one selection over every image. Images without provenance are one unknown stratum.
+    /// </summary>
+    public string? StratifyBy { get; init; }
+
+    /// <summary>With <see cref="StratifyBy"/>: a stratum holding at least this share of the images gets a support.</summary>
+    public double MinStratumShare { get; init; } = 0.05;
+
     public RegistrationOptions Registration { get; init; } = new();
 }

@@ -15,7 +15,7 @@ internal sealed record DatasetCreated(DatasetStatus Status, int Uploaded, int Ke
 internal sealed record CreateFromPrefixRequest(string Id, string ImagePrefix, int WorkingSize);
 
 /// <summary>Selects the supports, with the options of <c>sammpa select</c>.</summary>
-internal sealed record SelectionRequest(int K, bool Random, int Seed, int Atlases, int Pool);
+internal sealed record SelectionRequest(int K, bool Random, int Seed, int Atlases, int Pool, string? StratifyBy = null, double MinStratumShare = 0.05);
 
 /// <summary>Starts a run, with the settings of <c>sammpa run</c>.</summary>
 internal sealed record RunRequest(string Stages, bool Sam, int Refine, int BoxMargin, int MaskDilation, bool InteriorPoint);

@@ -53,6 +53,15 @@ public sealed record SelectionRequest
     /// <summary>Average-pool embeddings to at most this many values before selection (0 = none).</summary>
     public int Pool { get; init; }
 
+    /// <summary>
+    /// Spread the supports over the images' strata by this provenance field (site, institution, manufacturer, model,
+    /// station, series) and serve each query from its own stratum; null or "none" for one selection over every image.
+    /// </summary>
+    public string? StratifyBy { get; init; }
+
+    /// <summary>With <see cref="StratifyBy"/>: a stratum holding at least this share of the images gets a support.</summary>
+    public double MinStratumShare { get; init; } = 0.05;
+
     public SelectSupports ToMessage() => new()
     {
         K = K,
@@ -60,6 +69,8 @@ public sealed record SelectionRequest
         Seed = Seed,
         Atlases = Atlases,
         PooledDimension = Pool,
+        StratifyBy = StratifyBy,
+        MinStratumShare = MinStratumShare,
     };
 }
 

@@ -29,7 +29,7 @@ internal static class ReportPageEndpoints
     {
         var (dataset, access, report) = await ResultEndpoints.ReportAsync(cluster, blobs, id, cancellationToken);
         var queries = report.Outcomes
-            .Select(e => new ReportQuery(e.Image, e.CoarseDice, e.FinalDice, e.RegistrationSeconds, e.SegmentationSeconds, e.Error, e.Uncertainty))
+            .Select(e => new ReportQuery(e.Image, e.CoarseDice, e.FinalDice, e.RegistrationSeconds, e.SegmentationSeconds, e.Error, e.Uncertainty, e.Stratum))
             .ToArray();
         var final = report.FinalDiceMean is not null || report.Sam;
         var overlays = new List<QueryOverlay>();
@@ -62,7 +62,7 @@ internal static class ReportPageEndpoints
             dataset.Id,
             [
                 new ReportSetting("images", report.Images.ToString(CultureInfo.InvariantCulture)),
-                new ReportSetting("supports", $"{report.Supports.Count} ({(report.SupportsByEmbedding ? "selected by embedding" : "random")}), {report.Atlases} atlas(es) per query"),
+                new ReportSetting("supports", $"{report.Supports.Count} ({(report.SupportsByEmbedding ? "selected by embedding" : "random")}{(report.Stratified == true ? $", per {report.StratumField}" : string.Empty)}), {report.Atlases} atlas(es) per query"),
                 new ReportSetting("encoder", report.Encoder ?? "none"),
                 new ReportSetting("working size", report.WorkingSize.ToString(CultureInfo.InvariantCulture)),
             ],

@@ -20,7 +20,7 @@ internal static class SupportEndpoints
 
         supports.MapGet("/", ListAsync)
             .WithName("ListSupports")
-            .WithSummary("The selected supports in the selection's rank order, each with how many queries it serves")
+            .WithSummary("The selected supports in the selection's rank order, each with how many queries it serves and its stratum (site)")
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         supports.MapGet("/{image}/image", ImageAsync)
@@ -47,9 +47,11 @@ internal static class SupportEndpoints
         var dataset = new GatewayDataset(cluster, id);
         await dataset.RequireAsync(DatasetRole.Viewer);
         var status = await dataset.Grain.GetStatusAsync();
-        var served = await SelectionBlobs.QueriesServedAsync(blobs, dataset.Id, cancellationToken);
+        var served = await SelectionBlobs.SupportsAsync(blobs, dataset.Id, cancellationToken);
         return status.Supports
-            .Select((image, index) => new SupportView(index + 1, image, !status.MissingAnnotations.Contains(image), served.TryGetValue(image, out var n) ? n : null))
+            .Select((image, index) => served.TryGetValue(image, out var support)
+                ? new SupportView(index + 1, image, !status.MissingAnnotations.Contains(image), support.Queries, support.Stratum)
+                : new SupportView(index + 1, image, !status.MissingAnnotations.Contains(image), null))
             .ToList();
     }
 

@@ -7,7 +7,9 @@ namespace SamMpa.Grains.Datasets;
 /// datasets/{id}/report.json: the last run's settings, supports, aggregate scores and one entry per query (blobs,
 /// Dice, timings, uncertainty, or the failure), plus the images that could not be embedded. snake_case, like the eval outputs.
 /// After a run that re-segmented only the queries a promotion changed, <c>partial_of</c> names the run whose other
-/// outcomes it kept, and each entry's <c>run</c> the run that segmented it.
+/// outcomes it kept, and each entry's <c>run</c> the run that segmented it. When images have provenance or the
+/// selection was stratified, <c>strata</c> gives each stratum's figures (Dice per site) by its value of
+/// <c>stratum_field</c>, and each entry its <c>stratum</c>; images without provenance are <see cref="UnknownStratum"/>.
 /// </summary>
 public static class DatasetReport
 {
@@ -18,6 +20,9 @@ public static class DatasetReport
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
     };
+
+    /// <summary>The stratum of images without provenance (or without the field).</summary>
+    public const string UnknownStratum = "(unknown)";
 
     public static byte[] Serialize(Report report) => JsonSerializer.SerializeToUtf8Bytes(report, Json);
 
@@ -47,7 +52,16 @@ public static class DatasetReport
         bool Localise = false,
         bool GraphCut = false,
         AutoChoice? Auto = null,
-        string? PartialOf = null);
+        string? PartialOf = null,
+        string? StratumField = null,
+        bool? Stratified = null,
+        IReadOnlyDictionary<string, StratumFigures>? Strata = null);
+
+    /// <summary>
+    /// One stratum of a run: its images and supports, its queries (failed ones included) and the mean Dice of its coarse
+    /// and final masks over the queries that did not fail (null when none was scored).
+    /// </summary>
+    public sealed record StratumFigures(int Images, int Supports, int Queries, int Failed, double? CoarseDiceMean, double? FinalDiceMean);
 
     /// <summary>Stage AUTO: the pipeline chosen and every candidate's leave-one-out Dice on the supports, in the tried order.</summary>
     public sealed record AutoChoice(string Chosen, IReadOnlyList<AutoCandidate> Candidates, string? Note = null);
@@ -68,5 +82,6 @@ public static class DatasetReport
         double SegmentationSeconds,
         string? Error,
         double? Uncertainty = null,
-        string? Run = null);
+        string? Run = null,
+        string? Stratum = null);
 }

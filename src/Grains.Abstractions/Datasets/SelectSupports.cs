@@ -25,4 +25,16 @@ public sealed record SelectSupports
     /// </summary>
     [Id(4)]
     public int PooledDimension { get; init; }
+
+    /// <summary>
+    /// The provenance field supports are spread over (<see cref="ImageProvenance.Fields"/>: site, institution, ...), or
+    /// null for one selection over every image. Each stratum gets supports in proportion to its images, and each query is
+    /// served by a support of its own stratum when it has one.
+    /// </summary>
+    [Id(5)]
+    public string? StratifyBy { get; init; }
+
+    /// <summary>With <see cref="StratifyBy"/>: a stratum holding at least this share of the images gets a support.</summary>
+    [Id(6)]
+    public double MinStratumShare { get; init; } = 0.05;
 }

@@ -60,6 +60,14 @@ public sealed record SelectionJob
     /// </summary>
     [Id(9)]
     public IReadOnlyList<int>? FixedSupports { get; init; }
+
+    /// <summary>The provenance field to select (and assign queries) within, or null for one selection over every image.</summary>
+    [Id(10)]
+    public string? StratifyBy { get; init; }
+
+    /// <summary>With <see cref="StratifyBy"/>: a stratum holding at least this share of the images gets a support.</summary>
+    [Id(11)]
+    public double MinStratumShare { get; init; } = 0.05;
 }
 
 /// <summary>The supports as indexes into the dataset's image list; every image's atlases are in the selection blob.</summary>
@@ -76,6 +84,10 @@ public sealed record SelectionOutcome
 
     [Id(3)]
     public string? Error { get; init; }
+
+    /// <summary>What the selection could not do as asked (more strata needing a support than K), for the status.</summary>
+    [Id(4)]
+    public string? Note { get; init; }
 }
 
 [GenerateSerializer]

@@ -293,6 +293,8 @@ internal sealed partial class DatasetGrain : IJobHost
                 Seed = selection.Seed,
                 Atlases = selection.Atlases,
                 PooledDimension = selection.PooledDimension,
+                StratifyBy = selection.StratifyBy,
+                MinStratumShare = selection.MinStratumShare,
             },
             cancellationToken);
         if (outcome.Error is { } error)
@@ -313,7 +315,8 @@ internal sealed partial class DatasetGrain : IJobHost
         s.RerunPending = false;
         s.RerunQueries = 0;
         s.Phase = DatasetPhase.AwaitingAnnotations;
-        s.Message = $"Annotate the {s.Supports.Count} supports (datasets/{Id}/annotations/<stem>.png), then accept the annotations.";
+        s.Message = $"Annotate the {s.Supports.Count} supports (datasets/{Id}/annotations/<stem>.png), then accept the annotations."
+            + (outcome.Note is { } note ? $" {note}" : string.Empty);
         s.SupportsSelectedPending = true;
         await SaveAsync();
         logger.LogInformation("Dataset {Dataset}: selected {K} supports in {Seconds:F2} s", Id, s.Supports.Count, outcome.Seconds);
@@ -359,7 +362,7 @@ internal sealed partial class DatasetGrain : IJobHost
         // report.json never stay half-published; after a lost silo the resumed job publishes again.
         var report = await RunPublication.PublishAsync(blobs, Id, collected, CancellationToken.None);
         var runs = rerun?.Kept.ToDictionary(e => e.Image, e => e.Run ?? rerun.BaseRunId, StringComparer.Ordinal);
-        await blobs.WriteAsync(DatasetBlobLayout.Report(Id), DatasetReport.Serialize(DatasetReportBuilder.Build(Id, s, report, runs, rerun?.BaseRunId)), CancellationToken.None);
+        await blobs.WriteAsync(DatasetBlobLayout.Report(Id), DatasetReport.Serialize(DatasetReportBuilder.Build(Id, s, report, runs, rerun?.BaseRunId, StrataOf(images, selection))), CancellationToken.None);
         s.Phase = DatasetPhase.Completed;
         s.Message = rerun is null ? null : $"Re-segmented {queries.Length} queries after promoting {string.Join(", ", rerun.Promoted)}; kept {rerun.Kept.Count} from run {rerun.BaseRunId}.";
         s.CompletionPending = true;
@@ -373,6 +376,12 @@ internal sealed partial class DatasetGrain : IJobHost
             "Dataset {Dataset}: run {Run} completed, {Done} segmented, {Failed} failed, coarse Dice {Coarse}, in {Seconds:F1} s",
             Id, runId, s.Segmentation.Done, s.Segmentation.Failed, s.CoarseDiceMean, s.RunSeconds);
     }
+
+    /// <summary>Each image's stratum by name when the selection recorded strata (provenance, or a stratified selection); else null.</summary>
+    private static ReportStrata? StrataOf(IReadOnlyList<string> images, SelectionFile selection) =>
+        selection.Strata is { } strata && strata.Count == images.Count
+            ? new ReportStrata(selection.StratumField ?? "site", selection.Stratified, images.Select((name, i) => (name, i)).ToDictionary(p => p.name, p => strata[p.i], StringComparer.Ordinal))
+            : null;
 
     /// <summary>The other runs' folders once a run is published; a failure leaves garbage, not a wrong mask, so it is only logged.</summary>
     private async Task DeleteRunFoldersAsync(string publishedRun)

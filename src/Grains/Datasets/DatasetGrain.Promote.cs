@@ -101,6 +101,9 @@ internal sealed partial class DatasetGrain
                 Atlases = Math.Min(Math.Max(1, s.Selection?.Atlases ?? 1), supports.Length),
                 PooledDimension = s.Selection?.PooledDimension ?? 0,
                 FixedSupports = supports,
+                // A stratified selection stays stratified: each query keeps to its own stratum's supports.
+                StratifyBy = s.Selection?.StratifyBy,
+                MinStratumShare = s.Selection?.MinStratumShare ?? 0.05,
             },
             cancellationToken);
         if (outcome.Error is { } error)

@@ -134,6 +134,7 @@ internal sealed partial class DatasetGrain(
         }
 
         SettingRanges.Require($"{nameof(SelectSupports)}.{nameof(request.PooledDimension)}", request.PooledDimension, 0, SettingRanges.MaxPooledDimension);
+        request = ValidateStrata(request);
 
         switch (s.Phase)
         {
@@ -162,6 +163,35 @@ internal sealed partial class DatasetGrain(
         await SaveAsync();
         EnsureJob();
         return Status();
+    }
+
+    /// <summary>The stratification field checked ("none" is no stratification), and the minimum share in 0..1.</summary>
+    private SelectSupports ValidateStrata(SelectSupports request)
+    {
+        if (request.StratifyBy is null || request.StratifyBy.Equals("none", StringComparison.OrdinalIgnoreCase))
+        {
+            return request with { StratifyBy = null };
+        }
+
+        try
+        {
+            new ImageProvenance().ValueOf(request.StratifyBy);
+        }
+        catch (ArgumentException)
+        {
+            throw new ArgumentException(
+                $"Dataset '{Id}': '{request.StratifyBy}' is not a field to stratify by: use none, {string.Join(", ", ImageProvenance.Fields)}.", nameof(request));
+        }
+
+        if (!double.IsFinite(request.MinStratumShare) || request.MinStratumShare < 0 || request.MinStratumShare > 1)
+        {
+            throw new ArgumentOutOfRangeException(
+                nameof(request), $"Dataset '{Id}': the minimum stratum share must be 0..1, not {request.MinStratumShare.ToString(System.Globalization.CultureInfo.InvariantCulture)}.");
+        }
+
+        return !request.ByEmbedding
+            ? throw new ArgumentException($"Dataset '{Id}': supports are stratified by {request.StratifyBy} with the embedding selection (ES), not with random supports.", nameof(request))
+            : request;
     }
 
     public async Task<DatasetStatus> AcceptAnnotationsAsync()

@@ -7,8 +7,14 @@ internal static class DatasetReportBuilder
 {
     /// <param name="keptRuns">After a partial run: the run that segmented each kept outcome (the others are this run's).</param>
     /// <param name="partialOf">After a partial run: the run whose other outcomes it kept.</param>
+    /// <param name="strata">Every image's stratum, when the selection recorded them: the report then has Dice per stratum.</param>
     public static DatasetReport.Report Build(
-        string dataset, DatasetState state, IReadOnlyList<ImageOutcome> outcomes, IReadOnlyDictionary<string, string>? keptRuns = null, string? partialOf = null) => new(
+        string dataset,
+        DatasetState state,
+        IReadOnlyList<ImageOutcome> outcomes,
+        IReadOnlyDictionary<string, string>? keptRuns = null,
+        string? partialOf = null,
+        ReportStrata? strata = null) => new(
         dataset,
         state.RunId ?? string.Empty,
         state.Encoder,
@@ -41,7 +47,8 @@ internal static class DatasetReportBuilder
             o.SegmentationSeconds,
             o.Error is { } e ? $"{e.Stage}: {e.Reason}" : null,
             o.Uncertainty,
-            keptRuns is not null && keptRuns.TryGetValue(o.Image, out var run) ? run : state.RunId)).ToArray(),
+            keptRuns is not null && keptRuns.TryGetValue(o.Image, out var run) ? run : state.RunId,
+            strata?.Of(o.Image))).ToArray(),
         state.Run?.Register ?? true,
         state.Run?.Localise ?? false,
         state.Run?.GraphCut ?? false,
@@ -51,5 +58,34 @@ internal static class DatasetReportBuilder
                 choice.Candidates.Select(c => new DatasetReport.AutoCandidate(c.Candidate.Name, c.MeanDice, c.Failed, c.FirstFailure, c.SupportDice)).ToArray(),
                 choice.Note)
             : null,
-            partialOf);
+            partialOf,
+            strata?.Field,
+            strata?.Stratified,
+            strata is null ? null : Figures(strata, state.SupportNames, outcomes));
+
+    /// <summary>Each stratum's figures, strata in ordinal order; a stratum with images but no query still appears.</summary>
+    private static SortedDictionary<string, DatasetReport.StratumFigures> Figures(ReportStrata strata, IReadOnlyList<string> supports, IReadOnlyList<ImageOutcome> outcomes)
+    {
+        var figures = new SortedDictionary<string, DatasetReport.StratumFigures>(StringComparer.Ordinal);
+        foreach (var group in strata.ByImage.Keys.GroupBy(strata.Of, StringComparer.Ordinal))
+        {
+            var queries = outcomes.Where(o => strata.Of(o.Image) == group.Key).ToArray();
+            var succeeded = queries.Where(o => !o.Failed).ToArray();
+            figures[group.Key] = new DatasetReport.StratumFigures(
+                group.Count(),
+                supports.Count(s => strata.Of(s) == group.Key),
+                queries.Length,
+                queries.Length - succeeded.Length,
+                Mean(succeeded.Select(o => o.CoarseDice)),
+                Mean(succeeded.Select(o => o.FinalDice)));
+        }
+
+        return figures;
+    }
+
+    private static double? Mean(IEnumerable<double?> values)
+    {
+        var present = values.Where(v => v is { } d && double.IsFinite(d)).Select(v => v!.Value).ToArray();
+        return present.Length == 0 ? null : present.Average();
+    }
 }

@@ -1,8 +1,10 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
+using SamMpa.Grains.Datasets;
 using SamMpa.Grains.Datasets.Files;
 using SamMpa.Grains.Datasets.Phases;
+using SamMpa.Grains.Images;
 using SamMpa.Grains.Options;
 using SamMpa.Grains.Placement;
 using SamMpa.Grains.Services;
@@ -89,6 +91,12 @@ internal sealed class SelectionWorker(IBlobStore blobs, IOptions<ImageOptions> i
             return new SelectionOutcome { Error = $"embeddings of different lengths ({string.Join(", ", dimensions)}): the dataset was embedded by different encoders" };
         }
 
+        var (strata, strataProblem) = await ReadStrataAsync(job, images, candidates, cancellationToken);
+        if (strataProblem is not null)
+        {
+            return new SelectionOutcome { Error = strataProblem };
+        }
+
         var fixedSupports = job.FixedSupports?.Select(i => Array.IndexOf(candidates, i)).ToArray();
         if (fixedSupports is not null && fixedSupports.Contains(-1))
         {
@@ -106,15 +114,31 @@ internal sealed class SelectionWorker(IBlobStore blobs, IOptions<ImageOptions> i
         }
 
         // Off the grain's scheduler: selection is O(N K d) arithmetic.
-        var (supports, ranked, leftOutRanked) = await Task.Run(
+        var stratified = job.StratifyBy is not null;
+        var rankStrata = stratified ? strata : null;
+        var (supports, ranked, leftOutRanked, note) = await Task.Run(
             () =>
             {
-                var selection = fixedSupports is not null ? SupportSelector.WithSupports(embeddings, fixedSupports)
-                    : job.ByEmbedding ? SupportSelector.Select(embeddings, job.K)
-                    : SupportSelector.SelectRandom(embeddings, job.K, job.Seed);
+                string? note = null;
+                SupportSelection selection;
+                if (fixedSupports is not null)
+                {
+                    selection = stratified ? StratifiedSelector.WithSupports(embeddings, strata!, fixedSupports) : SupportSelector.WithSupports(embeddings, fixedSupports);
+                }
+                else if (stratified)
+                {
+                    var result = StratifiedSelector.Select(embeddings, strata!, job.K, job.MinStratumShare);
+                    selection = result.Selection;
+                    note = result.Note;
+                }
+                else
+                {
+                    selection = job.ByEmbedding ? SupportSelector.Select(embeddings, job.K) : SupportSelector.SelectRandom(embeddings, job.K, job.Seed);
+                }
+
                 // Stage AUTO leaves each support out in turn; it may try up to PipelineCandidates.MaxAtlases atlases.
-                var leftOut = AtlasRanking.LeaveOneOut(embeddings, selection, Math.Max(job.Atlases, PipelineCandidates.MaxAtlases));
-                return (selection.Supports.ToArray(), AtlasRanking.Rank(embeddings, selection, job.Atlases), leftOut);
+                var leftOut = AtlasRanking.LeaveOneOut(embeddings, selection, Math.Max(job.Atlases, PipelineCandidates.MaxAtlases), rankStrata);
+                return (selection.Supports.ToArray(), AtlasRanking.Rank(embeddings, selection, job.Atlases, rankStrata), leftOut, note);
             },
             cancellationToken);
         var atlases = Enumerable.Range(0, images.Count).Select(_ => Array.Empty<int>()).ToArray();
@@ -125,8 +149,81 @@ internal sealed class SelectionWorker(IBlobStore blobs, IOptions<ImageOptions> i
 
         var supportImages = supports.Select(c => candidates[c]).ToArray();
         var leftOutAtlases = leftOutRanked.Select(r => r.Select(a => candidates[a]).ToArray()).ToArray();
-        await DatasetFiles.WriteSelectionAsync(blobs, job.Dataset, new SelectionFile(supportImages, atlases, leftOutAtlases), cancellationToken);
-        return new SelectionOutcome { Supports = supportImages, Seconds = clock.Elapsed.TotalSeconds };
+        string[]? imageStrata = null;
+        if (strata is not null)
+        {
+            imageStrata = new string[images.Count];
+            Array.Fill(imageStrata, string.Empty);
+            for (var c = 0; c < candidates.Length; c++)
+            {
+                imageStrata[candidates[c]] = strata[c];
+            }
+        }
+
+        var file = new SelectionFile(supportImages, atlases, leftOutAtlases, imageStrata is null ? null : StratumField(job), imageStrata, stratified);
+        await DatasetFiles.WriteSelectionAsync(blobs, job.Dataset, file, cancellationToken);
+        return new SelectionOutcome { Supports = supportImages, Seconds = clock.Elapsed.TotalSeconds, Note = note };
+    }
+
+    /// <summary>The field strata are read by: the one selected by, else the site (for Dice per site in the report).</summary>
+    private static string StratumField(SelectionJob job) => job.StratifyBy ?? "site";
+
+    /// <summary>
+    /// Each candidate's stratum ("" without a provenance blob), or null when the selection is not stratified and no image
+    /// has provenance. Only the blobs listed under the dataset's provenance folder are read; one that cannot be read
+    /// fails the selection, naming it.
+    /// </summary>
+    private async Task<(string[]? Strata, string? Problem)> ReadStrataAsync(
+        SelectionJob job, IReadOnlyList<string> images, int[] candidates, CancellationToken cancellationToken)
+    {
+        var field = StratumField(job);
+        try
+        {
+            new ImageProvenance().ValueOf(field);
+        }
+        catch (ArgumentException e)
+        {
+            return (null, e.Message.Split(" (Parameter", 2)[0]);
+        }
+
+        var present = new HashSet<string>(StringComparer.Ordinal);
+        await foreach (var name in blobs.ListAsync(DatasetBlobLayout.Prefix(job.Dataset) + "provenance/", cancellationToken))
+        {
+            present.Add(name);
+        }
+
+        if (present.Count == 0 && job.StratifyBy is null)
+        {
+            return (null, null);
+        }
+
+        var strata = new string[candidates.Length];
+        var problems = new List<string>();
+        await Parallel.ForEachAsync(
+            Enumerable.Range(0, candidates.Length),
+            new ParallelOptions { MaxDegreeOfParallelism = ParallelReads, CancellationToken = cancellationToken },
+            async (c, ct) =>
+            {
+                var name = DatasetBlobLayout.Provenance(job.Dataset, images[candidates[c]]);
+                if (!present.Contains(name) || await blobs.ReadAsync(name, ct) is not { } bytes)
+                {
+                    strata[c] = string.Empty;
+                    return;
+                }
+
+                try
+                {
+                    strata[c] = ImageProvenance.FromJson(bytes, name).ValueOf(field);
+                }
+                catch (Exception e) when (e is System.Text.Json.JsonException or InvalidDataException)
+                {
+                    lock (problems)
+                    {
+                        problems.Add($"{name}: not a readable provenance ({ImageError.OneLine(e.Message)})");
+                    }
+                }
+            });
+        return problems.Count > 0 ? (null, string.Join("; ", problems.Order(StringComparer.Ordinal).Take(10))) : (strata, null);
     }
 
     public async Task<string?> CheckAnnotationAsync(AnnotationCheck check, CancellationToken cancellationToken = default)

@@ -166,6 +166,27 @@ public sealed class ClusterEvalTests
         Assert.False(Directory.Exists(data.OutputDirectory));
     }
 
+    [Theory]
+    [InlineData("hospital", Stage.Es | Stage.Mp, "--stratify-by hospital: not a field to stratify by; use none, site, institution")]
+    [InlineData("site", Stage.Mp, "add es to --stages")]
+    public void A_bad_stratify_by_is_a_clear_error_before_anything_runs(string field, Stage stages, string expected)
+    {
+        using var data = new PhantomDataset(count: 4);
+        var options = new EvalOptions
+        {
+            ImagesDirectory = data.ImagesDirectory,
+            MasksDirectory = data.MasksDirectory,
+            OutputDirectory = data.OutputDirectory,
+            Stages = stages,
+            StratifyBy = field,
+        };
+
+        var error = Assert.Throws<ArgumentException>(() => ClusterEval.Validate(options));
+
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(data.OutputDirectory));
+    }
+
     [Fact]
     public async Task A_k_given_twice_is_one_run()
     {

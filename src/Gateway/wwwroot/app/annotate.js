@@ -327,7 +327,10 @@ function renderList() {
     'data-image': s.image,
     onclick: () => open(i).catch(showError),
   }, `${s.rank}. ${s.image} `, s.annotated ? el('span', { class: 'done' }, '✓') : null,
-  el('div', { class: 'muted' }, s.queriesServed === null || s.queriesServed === undefined ? '' : `serves ${s.queriesServed} queries`))));
+  el('div', { class: 'muted' }, [
+    s.stratum ? s.stratum : null,
+    s.queriesServed === null || s.queriesServed === undefined ? null : `serves ${s.queriesServed} queries`,
+  ].filter(Boolean).join(' · ')))));
 }
 
 async function loadSupports(status) {

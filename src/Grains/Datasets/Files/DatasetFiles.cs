@@ -74,8 +74,16 @@ public sealed record EmbeddingFailure(
 /// The supports (indexes into the image list) and, for every image, the supports registered to it (empty for a
 /// support or an image without an embedding); and for every support (in <see cref="Supports"/>' order) the other
 /// supports nearest first, its atlases when stage AUTO leaves it out (null in a selection made before AUTO existed).
+/// When images have provenance (or the selection was stratified), <see cref="Strata"/> holds every image's value of
+/// <see cref="StratumField"/> ("" unknown), and <see cref="Stratified"/> says whether supports were chosen per stratum.
 /// </summary>
-public sealed record SelectionFile(IReadOnlyList<int> Supports, IReadOnlyList<int[]> Atlases, IReadOnlyList<int[]>? LeftOutAtlases = null);
+public sealed record SelectionFile(
+    IReadOnlyList<int> Supports,
+    IReadOnlyList<int[]> Atlases,
+    IReadOnlyList<int[]>? LeftOutAtlases = null,
+    string? StratumField = null,
+    IReadOnlyList<string>? Strata = null,
+    bool Stratified = false);
 
 /// <summary>
 /// What promotions left for the next run: the run whose outcomes it keeps (<see cref="BaseRunId"/>), the images
