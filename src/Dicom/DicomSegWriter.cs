@@ -39,6 +39,9 @@ public sealed class DicomSegWriter
         _uids = new DicomUidGenerator(options.UidRoot);
     }
 
+    /// <summary>A new Series Instance UID under the configured root: one series for several segmentations (a run's).</summary>
+    public string NewSeriesUid() => _uids.NewUid();
+
     /// <summary>A segmentation of <paramref name="source"/>'s frames, one mask per frame.</summary>
     public DicomSegInstance Write(DicomInstance source, IReadOnlyList<GrayImage> frameMasks, string? seriesInstanceUid = null)
     {

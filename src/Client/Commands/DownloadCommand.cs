@@ -11,7 +11,7 @@ internal static class DownloadCommand
     {
         var dataset = ClusterOptions.Dataset();
         var settings = ClusterOptions.Settings();
-        var output = new Option<DirectoryInfo>("--out") { Description = "Folder for masks/, coarse/ (with --coarse) and report.json.", Required = true };
+        var output = new Option<DirectoryInfo>("--out") { Description = "Folder for masks/, coarse/ (with --coarse), seg/ (DICOM SEG of images read from DICOM) and report.json.", Required = true };
         var coarse = new Option<bool>("--coarse") { Description = "Also download the coarse (propagated) masks." };
         var command = new Command("download", "Download the final masks (and report.json) of a dataset's last run.") { dataset, settings, output, coarse };
         command.SetAction(async (parse, cancellationToken) => await CommandErrors.RunAsync(parse, cancellationToken, async () =>
@@ -19,7 +19,7 @@ internal static class DownloadCommand
             // Checked before connecting: a bad id is the user's to fix, whatever the state of the cluster.
             var datasetId = Storage.ResourceId.Validate(parse.GetValue(dataset), "dataset");
             var folder = parse.GetValue(output)!.FullName;
-            var (report, masks, coarseCount) = await ProgressDisplay.RunAsync(async progress =>
+            var (report, masks, coarseCount, segCount) = await ProgressDisplay.RunAsync(async progress =>
             {
                 await using var connection = await ClusterOptions.ConnectAsync(parse.GetValue(settings), progress, cancellationToken);
                 var session = new DatasetSession(connection, datasetId, progress);
@@ -28,10 +28,14 @@ internal static class DownloadCommand
                 var coarseCount = parse.GetValue(coarse)
                     ? await session.DownloadAsync(report.Outcomes.Where(o => o.CoarseMask is not null).Select(o => o.CoarseMask!), Path.Combine(folder, "coarse"), cancellationToken)
                     : 0;
+                // Images read from DICOM have their final masks as DICOM Segmentation objects too.
+                var segs = report.Outcomes.Select(o => o.Seg).OfType<string>().ToArray();
+                var segCount = segs.Length > 0 ? await session.DownloadAsync(segs, Path.Combine(folder, "seg"), cancellationToken) : 0;
                 await session.DownloadAsync([Storage.DatasetBlobLayout.Report(session.Dataset)], folder, cancellationToken);
-                return (report, masks, coarseCount);
+                return (report, masks, coarseCount, segCount);
             });
-            System.Console.WriteLine($"{masks} masks{(coarseCount > 0 ? $", {coarseCount} coarse masks" : string.Empty)} and report.json in {folder} ({report.Failed} of {report.Queries} queries failed)");
+            System.Console.WriteLine(
+                $"{masks} masks{(coarseCount > 0 ? $", {coarseCount} coarse masks" : string.Empty)}{(segCount > 0 ? $", {segCount} DICOM SEG" : string.Empty)} and report.json in {folder} ({report.Failed} of {report.Queries} queries failed)");
             return report.Failed > 0 ? ExitCodes.SomeImagesFailed : ExitCodes.Success;
         }));
         return command;

@@ -7,7 +7,8 @@ namespace SamMpa.Grains.Datasets;
 /// datasets/{id}/report.json: the last run's settings, supports, aggregate scores and one entry per query (blobs,
 /// Dice, timings, uncertainty, or the failure), plus the images that could not be embedded. snake_case, like the eval outputs.
 /// After a run that re-segmented only the queries a promotion changed, <c>partial_of</c> names the run whose other
-/// outcomes it kept, and each entry's <c>run</c> the run that segmented it.
+/// outcomes it kept, and each entry's <c>run</c> the run that segmented it. An entry whose image came from a DICOM
+/// instance names its DICOM Segmentation in <c>seg</c>, or says in <c>note</c> why none was written.
 /// </summary>
 public static class DatasetReport
 {
@@ -68,5 +69,7 @@ public static class DatasetReport
         double SegmentationSeconds,
         string? Error,
         double? Uncertainty = null,
-        string? Run = null);
+        string? Run = null,
+        string? Seg = null,
+        string? Note = null);
 }
