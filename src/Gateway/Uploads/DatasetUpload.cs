@@ -114,8 +114,8 @@ internal static class DatasetUpload
 
             if (field == ImagesField && DicomFiles.IsDicomName(fileName))
             {
-                var content = new LengthLimitedStream(section.Body, settings.MaxFileBytes, $"{field} file {fileName}");
-                var (written, existing, failure) = await StoreDicomAsync(content, fileName, dataset, blobs, cancellationToken);
+                var instance = new LengthLimitedStream(section.Body, settings.MaxFileBytes, $"{field} file {fileName}");
+                var (written, existing, failure) = await StoreDicomAsync(instance, fileName, dataset, blobs, cancellationToken);
                 uploaded += written;
                 kept += existing;
                 if (failure is not null)
