@@ -132,8 +132,9 @@ internal static class RunSegmentations
             await blobs.WriteAsync(blob, seg.Content, cancellationToken);
             return new Outcome(blob, null);
         }
-        catch (Exception e) when (e is DicomReadException or DicomWriteException or InvalidImageException or InvalidDataException
-                                       or System.Text.Json.JsonException or ArgumentException)
+        // Whatever went wrong (a bad instance or mask, storage refusing a read or write), it costs this image its SEG
+        // only; a cancellation still stops the publication.
+        catch (Exception e) when (e is not OperationCanceledException)
         {
             return new Outcome(null, $"seg: {ImageError.OneLine(e.Message)}");
         }
