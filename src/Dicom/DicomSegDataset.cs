@@ -5,9 +5,11 @@ namespace SamMpa.Dicom;
 /// <summary>
 /// The Segmentation IOD's modules (PS3.3 A.51) for one source instance: patient and study copied, the series and
 /// equipment, the segment, the functional groups (shared: pixel measures, plane orientation; per frame: derivation
-/// image, frame content, plane position, segment identification), the dimensions and the pixel data.
+/// image, frame content, plane position, segment identification), the dimensions and the pixel data. One frame per
+/// entry of <paramref name="sourceFrames"/> (1-based source frame numbers): every frame of the source, or some of a
+/// multi-frame source's (a dataset image is one frame, and its segmentation that frame's).
 /// </summary>
-internal sealed class DicomSegDataset(DicomHeader source, DicomSegOptions options, DateTimeOffset now, string dimensionOrganizationUid)
+internal sealed class DicomSegDataset(DicomHeader source, DicomSegOptions options, DateTimeOffset now, string dimensionOrganizationUid, IReadOnlyList<int> sourceFrames)
 {
     // DCM 113076 "Segmentation" (CID 7203) and DCM 121322 "Source image for image processing operation" (CID 7202).
     private static readonly DicomCode SegmentationDerivation = new() { Value = "113076", Scheme = "DCM", Meaning = "Segmentation" };
@@ -63,7 +65,7 @@ internal sealed class DicomSegDataset(DicomHeader source, DicomSegOptions option
             .Sequence(DicomSegTags.DimensionIndexSequence, DimensionIndex())
             .UnsignedShort(DicomTags.SamplesPerPixel, 1)
             .Text(DicomTags.PhotometricInterpretation, "CS", "MONOCHROME2")
-            .Integer(DicomTags.NumberOfFrames, source.NumberOfFrames)
+            .Integer(DicomTags.NumberOfFrames, sourceFrames.Count)
             .UnsignedShort(DicomTags.Rows, (ushort)source.Rows)
             .UnsignedShort(DicomTags.Columns, (ushort)source.Columns)
             .UnsignedShort(DicomTags.BitsAllocated, 1)
@@ -77,7 +79,7 @@ internal sealed class DicomSegDataset(DicomHeader source, DicomSegOptions option
             .Text(DicomSegTags.ContentDescription, "LO", options.ContentDescription is { Length: > 0 } description ? description : Truncate($"{DicomSegWriter.AlgorithmName} segmentation of {options.TargetName}", 64))
             .Text(DicomSegTags.ContentCreatorName, "PN", options.ContentCreatorName)
             .Sequence(DicomSegTags.SharedFunctionalGroupsSequence, SharedFunctionalGroups())
-            .Sequence(DicomSegTags.PerFrameFunctionalGroupsSequence, Enumerable.Range(1, source.NumberOfFrames).Select(PerFrameFunctionalGroups))
+            .Sequence(DicomSegTags.PerFrameFunctionalGroupsSequence, sourceFrames.Select(PerFrameFunctionalGroups))
             .Bytes(DicomTags.PixelData, "OB", pixelData);
 
         // General Image: Patient Orientation (type 2C) is needed where Image Orientation (Patient) is not given.

@@ -39,6 +39,9 @@ public sealed class DicomSegWriter
         _uids = new DicomUidGenerator(options.UidRoot);
     }
 
+    /// <summary>A new Series Instance UID under the configured root: one series for several segmentations (a run's).</summary>
+    public string NewSeriesUid() => _uids.NewUid();
+
     /// <summary>A segmentation of <paramref name="source"/>'s frames, one mask per frame.</summary>
     public DicomSegInstance Write(DicomInstance source, IReadOnlyList<GrayImage> frameMasks, string? seriesInstanceUid = null)
     {
@@ -58,6 +61,30 @@ public sealed class DicomSegWriter
         ArgumentException.ThrowIfNullOrEmpty(sourceName);
         ArgumentNullException.ThrowIfNull(frameMasks);
         CheckMasks(source, sourceName, frameMasks);
+        return WriteFrames(source, sourceName, Enumerable.Range(1, source.NumberOfFrames).ToArray(), frameMasks, seriesInstanceUid);
+    }
+
+    /// <summary>
+    /// A segmentation of one frame of the instance whose header is <paramref name="source"/>: the mask of frame
+    /// <paramref name="frame"/> (0-based) alone, referencing that frame (a dataset image is one frame of an instance).
+    /// </summary>
+    /// <exception cref="DicomWriteException">The frame is not the source's, the mask does not fit it, or the source lacks a UID to reference.</exception>
+    public DicomSegInstance WriteFrame(DicomHeader source, string sourceName, int frame, GrayImage mask, string? seriesInstanceUid = null)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentException.ThrowIfNullOrEmpty(sourceName);
+        ArgumentNullException.ThrowIfNull(mask);
+        if (frame < 0 || frame >= source.NumberOfFrames)
+        {
+            throw new DicomWriteException(sourceName, $"has {source.NumberOfFrames} frame(s); there is no frame {frame + 1} to segment");
+        }
+
+        CheckMask(source, sourceName, frame, mask);
+        return WriteFrames(source, sourceName, [frame + 1], [mask], seriesInstanceUid);
+    }
+
+    private DicomSegInstance WriteFrames(DicomHeader source, string sourceName, IReadOnlyList<int> sourceFrames, IReadOnlyList<GrayImage> frameMasks, string? seriesInstanceUid)
+    {
         CheckSourceUids(source.Provenance, sourceName);
         CheckCopiedValues(source, sourceName);
         if (!string.IsNullOrEmpty(seriesInstanceUid) && DicomVr.CheckText("UI", seriesInstanceUid) is { } seriesProblem)
@@ -69,7 +96,7 @@ public sealed class DicomSegWriter
         var seriesUid = string.IsNullOrEmpty(seriesInstanceUid) ? _uids.NewUid() : seriesInstanceUid;
         try
         {
-            var dataset = new DicomSegDataset(source, _options, _time.GetLocalNow(), _uids.NewUid());
+            var dataset = new DicomSegDataset(source, _options, _time.GetLocalNow(), _uids.NewUid(), sourceFrames);
             var content = DicomPart10Writer.Write(dataset.Build(sopInstanceUid, seriesUid, PackBits(frameMasks)), DicomSegInstance.SopClassUid, sopInstanceUid);
             return new DicomSegInstance(content, sopInstanceUid, seriesUid);
         }
@@ -90,12 +117,21 @@ public sealed class DicomSegWriter
 
         for (var i = 0; i < frameMasks.Count; i++)
         {
-            var mask = frameMasks[i] ?? throw new DicomWriteException(sourceName, $"the mask of frame {i + 1} is missing (null)");
-            if (mask.Width != source.Columns || mask.Height != source.Rows)
-            {
-                throw new DicomWriteException(
-                    sourceName, $"the mask of frame {i + 1} is {mask.Width}x{mask.Height} pixels but the instance's frames are {source.Columns}x{source.Rows} (Columns x Rows)");
-            }
+            CheckMask(source, sourceName, i, frameMasks[i]);
+        }
+    }
+
+    private static void CheckMask(DicomHeader source, string sourceName, int frame, GrayImage? mask)
+    {
+        if (mask is null)
+        {
+            throw new DicomWriteException(sourceName, $"the mask of frame {frame + 1} is missing (null)");
+        }
+
+        if (mask.Width != source.Columns || mask.Height != source.Rows)
+        {
+            throw new DicomWriteException(
+                sourceName, $"the mask of frame {frame + 1} is {mask.Width}x{mask.Height} pixels but the instance's frames are {source.Columns}x{source.Rows} (Columns x Rows)");
         }
     }
 

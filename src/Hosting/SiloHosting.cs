@@ -117,6 +117,8 @@ public static class SiloHosting
         services.AddOptions<JobOptions>().Bind(configuration.GetSection(JobOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<JobOptions>>(new RangeValidation<JobOptions>(ConfiguredRanges.Problems));
         services.AddOptions<ImageOptions>().Bind(configuration.GetSection(ImageOptions.Section)).ValidateOnStart();
+        // DICOM SEG of a run's masks (Dicom:Seg:*); an unusable value fails those SEGs alone, named in the report.
+        services.AddOptions<SamMpa.Dicom.DicomSegOptions>().Bind(configuration.GetSection(SamMpa.Dicom.DicomSegOptions.SectionName));
         services.AddSingleton<IValidateOptions<ImageOptions>>(new RangeValidation<ImageOptions>(ConfiguredRanges.Problems));
         services.AddOptions<WebhookOptions>().Bind(configuration.GetSection(WebhookOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<WebhookOptions>>(new RangeValidation<WebhookOptions>(ConfiguredRanges.Problems));

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using SamMpa.Client.Evaluation;
 using SamMpa.Client.Commands;
+using SamMpa.Dicom.Import;
 using SamMpa.Grains.Datasets;
 using SamMpa.Imaging.Evaluation;
 using SamMpa.Imaging.Metrics;
@@ -15,7 +16,8 @@ namespace SamMpa.Client.Cluster;
 /// them from the ground truth, runs, and turns the run's report into the eval outputs (per_image.csv, summary.json,
 /// coarse and final masks per run).
 /// </summary>
-internal sealed class ClusterEval(ClusterConnection cluster, EvalOptions options, IEvalProgress progress)
+/// <param name="dicom">The images folder's DICOM files, staged by the caller (null: staged here for the run).</param>
+internal sealed class ClusterEval(ClusterConnection cluster, EvalOptions options, IEvalProgress progress, DicomStaging? dicom = null)
 {
     /// <summary>
     /// Runs the evaluation. Cancelled (Ctrl-C, SIGTERM), it cancels the dataset's job on the cluster too and throws
@@ -23,12 +25,19 @@ internal sealed class ClusterEval(ClusterConnection cluster, EvalOptions options
     /// </summary>
     public async Task<ClusterEvalOutcome> RunAsync(CancellationToken cancellationToken)
     {
-        var labeled = Validate(options);
-        var session = new DatasetSession(cluster, EvalDatasetId.Of(options, labeled), progress);
+        using var staged = dicom is null ? await DicomStaging.ConvertAsync(options.ImagesDirectory, new DicomImporter(), cancellationToken) : null;
+        var instances = dicom ?? staged!;
+        var labeled = Validate(options, instances);
+        foreach (var failure in instances.Failures)
+        {
+            progress.Warning($"{failure.File}: {failure.Reason} (not evaluated)");
+        }
+
+        var session = new DatasetSession(cluster, EvalDatasetId.Of(options, labeled, instances.Sources), progress);
         var truthByImage = labeled.Images.ToDictionary(i => i.Name, i => i.MaskPath, StringComparer.Ordinal);
         try
         {
-            await session.UploadAsync(labeled.Images.Select(i => i.ImagePath).ToArray(), truthByImage, cancellationToken);
+            await session.UploadAsync(labeled.Images.Select(i => i.ImagePath).ToArray(), truthByImage, cancellationToken, instances);
         }
         catch (OperationCanceledException e) when (cancellationToken.IsCancellationRequested)
         {
@@ -96,7 +105,8 @@ internal sealed class ClusterEval(ClusterConnection cluster, EvalOptions options
     /// Checks the folders, K and the stages before any silo starts: the user's mistakes end the command at once,
     /// naming the file or option.
     /// </summary>
-    public static LabeledDataset Validate(EvalOptions options)
+    /// <param name="dicom">The images folder's DICOM files staged as images; their ground truth is a mask per image name.</param>
+    public static LabeledDataset Validate(EvalOptions options, DicomStaging? dicom = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         if (options.Method.IsBaseline() && options.SamPackageDirectory is null)
@@ -110,7 +120,7 @@ internal sealed class ClusterEval(ClusterConnection cluster, EvalOptions options
         }
 
         ValidateStrata(options);
-        var labeled = LabeledDataset.Open(options.ImagesDirectory, options.MasksDirectory);
+        var labeled = LabeledDataset.Open(options.ImagesDirectory, options.MasksDirectory, dicom?.ImagePaths);
         foreach (var k in options.Shots.Distinct())
         {
             try
@@ -208,6 +218,17 @@ internal sealed class ClusterEval(ClusterConnection cluster, EvalOptions options
         if (useSam)
         {
             await session.DownloadAsync(report.Outcomes.Where(o => o.Mask is not null).Select(o => o.Mask!), Path.Combine(runDirectory, "final"), cancellationToken);
+        }
+
+        // Images read from DICOM: each final mask as a DICOM Segmentation referencing its instance.
+        if (report.Outcomes.Select(o => o.Seg).OfType<string>().ToArray() is { Length: > 0 } segs)
+        {
+            await session.DownloadAsync(segs, Path.Combine(runDirectory, "seg"), cancellationToken);
+        }
+
+        foreach (var note in report.Outcomes.Where(o => o.Note is not null))
+        {
+            progress.Warning($"{note.Image}: {note.Note}");
         }
 
         var results = report.Outcomes.Select(o => new QueryResult(

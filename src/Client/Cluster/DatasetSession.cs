@@ -26,19 +26,24 @@ internal sealed class DatasetSession(ClusterConnection cluster, string dataset, 
     /// Uploads images (and ground-truth masks, matched by stem) to the dataset's folders. Blobs already there are kept
     /// (write-once), so ingesting again uploads nothing. Every name is checked before anything is written.
     /// </summary>
-    public async Task<(int Uploaded, int Kept)> UploadAsync(IReadOnlyList<string> imagePaths, IReadOnlyDictionary<string, string>? truthByImage, CancellationToken cancellationToken)
+    /// <param name="dicom">DICOM files of the folder staged as images (among <paramref name="imagePaths"/>): their provenance and instances go too.</param>
+    public async Task<(int Uploaded, int Kept)> UploadAsync(
+        IReadOnlyList<string> imagePaths, IReadOnlyDictionary<string, string>? truthByImage, CancellationToken cancellationToken, DicomStaging? dicom = null)
     {
-        var items = DatasetContent.Items(Dataset, imagePaths, truthByImage);
+        var items = DatasetContent.Items(Dataset, imagePaths, truthByImage)
+            .Select(i => (i.Blob, Name: Path.GetFileName(i.Path), Content: (Func<CancellationToken, Task<byte[]>>)(ct => File.ReadAllBytesAsync(i.Path, ct))))
+            .Concat((dicom ?? DicomStaging.Empty).ExtraBlobs(Dataset).Select(e => (e.Blob, Name: e.Blob[(e.Blob.LastIndexOf('/') + 1)..], e.Content)))
+            .ToArray();
         progress.StageStarted("upload", items.Length);
         var uploaded = 0;
         await Parallel.ForEachAsync(items, new ParallelOptions { MaxDegreeOfParallelism = ParallelUploads, CancellationToken = cancellationToken }, async (item, ct) =>
         {
-            if (await cluster.Blobs.TryCreateAsync(item.Blob, await File.ReadAllBytesAsync(item.Path, ct), ct))
+            if (await cluster.Blobs.TryCreateAsync(item.Blob, await item.Content(ct), ct))
             {
                 Interlocked.Increment(ref uploaded);
             }
 
-            progress.ItemCompleted("upload", Path.GetFileName(item.Path));
+            progress.ItemCompleted("upload", item.Name);
         });
         progress.StageCompleted("upload");
         return (uploaded, items.Length - uploaded);

@@ -16,7 +16,11 @@ internal static class EvalDatasetId
     /// <summary>Encoder of the default embedding (no --sam, no --sam-encoder).</summary>
     public const string DefaultEncoder = "resnet18";
 
-    public static string Of(EvalOptions options, LabeledDataset labeled)
+    /// <param name="sources">
+    /// For images made from other files (a DICOM instance's frames, staged in a temporary folder each time): the file
+    /// each was made from, named instead of the staged copy, so the same instances find the same dataset again.
+    /// </param>
+    public static string Of(EvalOptions options, LabeledDataset labeled, IReadOnlyDictionary<string, string>? sources = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(labeled);
@@ -25,7 +29,16 @@ internal static class EvalDatasetId
             .Append(EncoderOf(options)).Append('\n');
         foreach (var image in labeled.Images)
         {
-            AppendFile(listing, image.ImagePath);
+            if (sources is not null && sources.TryGetValue(image.ImagePath, out var source))
+            {
+                listing.Append(image.Name).Append(" from ");
+                AppendFile(listing, source);
+            }
+            else
+            {
+                AppendFile(listing, image.ImagePath);
+            }
+
             AppendFile(listing, image.MaskPath);
         }
 

@@ -9,7 +9,7 @@ internal static class CommonOptions
 {
     public static Option<DirectoryInfo> Images() => new("--images")
     {
-        Description = "Folder of images (PNG 8/16-bit, JPEG, BMP).",
+        Description = "Folder of images (PNG 8/16-bit, JPEG, BMP, and DICOM: .dcm files or files with the DICM preamble, one image per frame).",
         Required = true,
     };
 

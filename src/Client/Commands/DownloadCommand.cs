@@ -12,7 +12,7 @@ internal static class DownloadCommand
     {
         var dataset = ClusterOptions.Dataset();
         var settings = ClusterOptions.Settings();
-        var output = new Option<DirectoryInfo>("--out") { Description = "Folder for masks/, coarse/ (with --coarse) and report.json.", Required = true };
+        var output = new Option<DirectoryInfo>("--out") { Description = "Folder for masks/, coarse/ (with --coarse), seg/ (DICOM SEG of images read from DICOM) and report.json.", Required = true };
         var coarse = new Option<bool>("--coarse") { Description = "Also download the coarse (propagated) masks." };
         var command = new Command("download", "Download the final masks (and report.json) of a dataset's last run.") { dataset, settings, output, coarse };
         var gateway = new GatewayOptions();
@@ -23,13 +23,14 @@ internal static class DownloadCommand
             var datasetId = Storage.ResourceId.Validate(parse.GetValue(dataset), "dataset");
             var folder = parse.GetValue(output)!.FullName;
             var endpoint = gateway.Resolve(parse, parse.GetValue(settings));
-            var (report, masks, coarseCount) = await ProgressDisplay.RunAsync(async progress =>
+            var (report, masks, coarseCount, segCount) = await ProgressDisplay.RunAsync(async progress =>
             {
                 if (endpoint is not null)
                 {
                     // The run's ZIP, unpacked into the same layout (plus results.csv).
                     using var client = new GatewayClient(endpoint) { OnRetry = progress.Warning };
-                    return await new GatewaySession(client, datasetId, progress).DownloadAsync(folder, parse.GetValue(coarse), cancellationToken);
+                    var (fromZip, zipMasks, zipCoarse) = await new GatewaySession(client, datasetId, progress).DownloadAsync(folder, parse.GetValue(coarse), cancellationToken);
+                    return (fromZip, zipMasks, zipCoarse, 0);
                 }
 
                 await using var connection = await ClusterOptions.ConnectAsync(parse.GetValue(settings), progress, cancellationToken);
@@ -39,10 +40,14 @@ internal static class DownloadCommand
                 var coarseCount = parse.GetValue(coarse)
                     ? await session.DownloadAsync(report.Outcomes.Where(o => o.CoarseMask is not null).Select(o => o.CoarseMask!), Path.Combine(folder, "coarse"), cancellationToken)
                     : 0;
+                // Images read from DICOM have their final masks as DICOM Segmentation objects too.
+                var segs = report.Outcomes.Select(o => o.Seg).OfType<string>().ToArray();
+                var segCount = segs.Length > 0 ? await session.DownloadAsync(segs, Path.Combine(folder, "seg"), cancellationToken) : 0;
                 await session.DownloadAsync([Storage.DatasetBlobLayout.Report(session.Dataset)], folder, cancellationToken);
-                return (report, masks, coarseCount);
+                return (report, masks, coarseCount, segCount);
             });
-            parse.InvocationConfiguration.Output.WriteLine($"{masks} masks{(coarseCount > 0 ? $", {coarseCount} coarse masks" : string.Empty)} and report.json in {folder} ({report.Failed} of {report.Queries} queries failed)");
+            parse.InvocationConfiguration.Output.WriteLine(
+                $"{masks} masks{(coarseCount > 0 ? $", {coarseCount} coarse masks" : string.Empty)}{(segCount > 0 ? $", {segCount} DICOM SEG" : string.Empty)} and report.json in {folder} ({report.Failed} of {report.Queries} queries failed)");
             return report.Failed > 0 ? ExitCodes.SomeImagesFailed : ExitCodes.Success;
         }));
         return command;

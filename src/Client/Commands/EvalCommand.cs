@@ -2,6 +2,7 @@ using System.CommandLine;
 using SamMpa.Client.Evaluation;
 using SamMpa.Client.Cluster;
 using SamMpa.Client.Console;
+using SamMpa.Dicom.Import;
 using SamMpa.Grains.Datasets;
 using SamMpa.Imaging.Evaluation;
 using SamMpa.Imaging.Sam;
@@ -133,19 +134,22 @@ internal static class EvalCommand
                     Registration = CommonOptions.ToRegistrationOptions(
                         parse.GetValue(parallel), parse.GetValue(parameterFiles), parse.GetValue(timeout), parse.GetValue(elastix)!),
                 };
-                ClusterEval.Validate(options);
+                // DICOM files become images first: the ground truth of their frames is checked with the rest.
+                using var dicom = await DicomStaging.ConvertAsync(options.ImagesDirectory, new DicomImporter(), cancellationToken);
+                ClusterEval.Validate(options, dicom);
 
                 using var calls = new CallHealth();
                 var report = await ProgressDisplay.RunAsync(async progress =>
                 {
                     await using var connection = await ClusterOptions.ConnectOrEmbedAsync(
                         parse.GetValue(cluster), parse.GetValue(settings), parse.GetValue(home)!, EmbeddedOverrides(options), options.Registration, progress, cancellationToken);
-                    return (await new ClusterEval(connection, options, progress).RunAsync(cancellationToken)).Report;
+                    return (await new ClusterEval(connection, options, progress, dicom).RunAsync(cancellationToken)).Report;
                 });
 
                 ResultTable.Write(System.Console.Out, report, options.OutputDirectory);
+                DicomFailureView.Write(dicom);
                 System.Console.Out.WriteLine(calls.Summary(embedded: !parse.GetValue(cluster)));
-                return report.Runs.Any(r => r.Failed > 0) ? ExitCodes.SomeImagesFailed : ExitCodes.Success;
+                return report.Runs.Any(r => r.Failed > 0) || dicom.Failures.Count > 0 ? ExitCodes.SomeImagesFailed : ExitCodes.Success;
             });
         });
         return command;

@@ -2,6 +2,7 @@ using System.CommandLine;
 using SamMpa.Client.Cluster;
 using SamMpa.Client.Console;
 using SamMpa.Client.Gateway;
+using SamMpa.Dicom.Import;
 using SamMpa.Grains.Datasets;
 using SamMpa.Imaging.Evaluation;
 using SamMpa.Imaging.Images;
@@ -16,7 +17,7 @@ internal static class IngestCommand
     {
         var dataset = ClusterOptions.Dataset();
         var settings = ClusterOptions.Settings();
-        var images = new Option<DirectoryInfo?>("--images") { Description = "Folder of images to upload (PNG, JPEG, BMP)." };
+        var images = new Option<DirectoryInfo?>("--images") { Description = "Folder of images to upload (PNG, JPEG, BMP, and DICOM: .dcm files or files with the DICM preamble; one image per frame)." };
         var masks = new Option<DirectoryInfo?>("--masks") { Description = "Optional ground-truth masks, same names (or stems) as the images: runs are then scored." };
         var prefix = new Option<string?>("--prefix") { Description = "Create the dataset over images already in blob storage under this folder (e.g. archive/site-a/) instead of uploading." };
         var workingSize = new Option<int>("--working-size") { Description = "Side of the working grid.", DefaultValueFactory = _ => 256 };
@@ -43,13 +44,28 @@ internal static class IngestCommand
 
             var request = new CreateDataset { WorkingSize = parse.GetValue(workingSize) };
             (IReadOnlyList<string> Paths, IReadOnlyDictionary<string, string>? Truth)? upload = null;
+            // Through the gateway, DICOM files go up as they are (.dcm parts) and the gateway converts them.
+            using var dicom = endpoint is null && parse.GetValue(prefix) is null && parse.GetValue(images) is { } dicomFolder
+                ? await DicomStaging.ConvertAsync(dicomFolder.FullName, new DicomImporter(), cancellationToken)
+                : DicomStaging.Empty;
             if (parse.GetValue(prefix) is { } source)
             {
                 request = request with { ImagePrefix = source };
             }
+            else if (parse.GetValue(images) is { } folder && endpoint is not null && folder.Exists
+                && DicomFiles.List(folder.FullName).Where(DicomFiles.IsDicomName).ToArray() is { Length: > 0 } dicomFiles)
+            {
+                if (parse.GetValue(masks) is not null)
+                {
+                    throw new ArgumentException($"--gateway with --masks: {folder.FullName} holds DICOM files, whose ground truth is named after the images the gateway makes of them; ingest it without --gateway, or without --masks.");
+                }
+
+                var pictures = folder.EnumerateFiles().Where(f => ImageFile.SupportedExtensions.Contains(f.Extension)).Select(f => f.FullName);
+                upload = (pictures.Concat(dicomFiles).OrderBy(p => Path.GetFileName(p), StringComparer.Ordinal).ToArray(), null);
+            }
             else if (parse.GetValue(images) is { } folder)
             {
-                upload = ListFolder(folder, parse.GetValue(masks));
+                upload = ListFolder(folder, parse.GetValue(masks), dicom);
             }
             else
             {
@@ -74,7 +90,7 @@ internal static class IngestCommand
                     target = await TargetAsync(connection.Blobs, datasetId, files.Paths, files.Truth, parse.GetValue(newVersion), cancellationToken);
                     request = request with { TruthPrefix = files.Truth is null ? null : DatasetBlobLayout.TruthPrefix(target) };
                     session = new DatasetSession(connection, target, progress);
-                    uploadedFiles = await session.UploadAsync(files.Paths, files.Truth, cancellationToken);
+                    uploadedFiles = await session.UploadAsync(files.Paths, files.Truth, cancellationToken, dicom);
                 }
                 else
                 {
@@ -97,7 +113,8 @@ internal static class IngestCommand
 
 
             StatusView.Write(status);
-            return status.Failed > 0 ? ExitCodes.SomeImagesFailed : ExitCodes.Success;
+            DicomFailureView.Write(dicom);
+            return status.Failed > 0 || dicom.Failures.Count > 0 ? ExitCodes.SomeImagesFailed : ExitCodes.Success;
         }));
         return command;
     }
@@ -157,11 +174,16 @@ internal static class IngestCommand
             : dataset;
     }
 
-    internal static (IReadOnlyList<string> Images, IReadOnlyDictionary<string, string>? Truth) ListFolder(DirectoryInfo images, DirectoryInfo? masks)
+    internal static (IReadOnlyList<string> Images, IReadOnlyDictionary<string, string>? Truth) ListFolder(DirectoryInfo images, DirectoryInfo? masks, DicomStaging dicom)
     {
+        if (dicom.Files > 0 && dicom.ImagePaths.Count == 0 && !images.EnumerateFiles().Any(f => ImageFile.SupportedExtensions.Contains(f.Extension)))
+        {
+            throw new DatasetException($"{images.FullName}: none of its {dicom.Files} DICOM files could be read:{Environment.NewLine}{string.Join(Environment.NewLine, dicom.Failures.Select(f => "  " + f))}");
+        }
+
         if (masks is not null)
         {
-            var labeled = LabeledDataset.Open(images.FullName, masks.FullName);
+            var labeled = LabeledDataset.Open(images.FullName, masks.FullName, dicom.ImagePaths);
             return (labeled.Images.Select(i => i.ImagePath).ToArray(), labeled.Images.ToDictionary(i => i.Name, i => i.MaskPath, StringComparer.Ordinal));
         }
 
@@ -173,8 +195,9 @@ internal static class IngestCommand
         var paths = images.EnumerateFiles()
             .Where(f => ImageFile.SupportedExtensions.Contains(f.Extension))
             .Select(f => f.FullName)
-            .Order(StringComparer.Ordinal)
+            .Concat(dicom.ImagePaths)
+            .OrderBy(p => Path.GetFileName(p), StringComparer.Ordinal)
             .ToArray();
-        return paths.Length == 0 ? throw new DatasetException($"{images.FullName}: no images (.png, .jpg, .jpeg, .bmp).") : (paths, null);
+        return paths.Length == 0 ? throw new DatasetException($"{images.FullName}: no images (.png, .jpg, .jpeg, .bmp, .dcm).") : (paths, null);
     }
 }

@@ -44,7 +44,7 @@ internal sealed class FolderDataset
             throw new ArgumentException($"--working-size {workingSize}: allowed {SettingRanges.MinWorkingSize}..{SettingRanges.MaxWorkingSize}.");
         }
 
-        var (images, truthByImage) = IngestCommand.ListFolder(folder, truth);
+        var (images, truthByImage) = IngestCommand.ListFolder(folder, truth, DicomStaging.Empty);
         return new FolderDataset(datasetId, images, truthByImage, workingSize);
     }
 

@@ -21,8 +21,11 @@ public sealed record CreateFromPrefixRequest
     public int WorkingSize { get; init; } = 256;
 }
 
-/// <summary>What <c>POST /datasets</c> answers: the dataset's status and, for an upload, how many files it wrote and kept.</summary>
-public sealed record DatasetCreated(DatasetStatus Status, int Uploaded, int Kept);
+/// <summary>
+/// What <c>POST /datasets</c> answers: the dataset's status and, for an upload, how many files it wrote and kept, and
+/// each DICOM file that could not be imported ("file: reason"; the others were).
+/// </summary>
+public sealed record DatasetCreated(DatasetStatus Status, int Uploaded, int Kept, IReadOnlyList<string>? NotIngested = null);
 
 /// <summary>A dataset's status and how far its current step is (0..1; null when nothing runs).</summary>
 public sealed record DatasetView(DatasetStatus Status, double? Progress)

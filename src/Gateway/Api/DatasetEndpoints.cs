@@ -82,7 +82,7 @@ internal static class DatasetEndpoints
                 TruthPrefix = stored.Truth > 0 ? DatasetBlobLayout.TruthPrefix(dataset.Id) : null,
                 WorkingSize = fields.WorkingSize,
             });
-            return Created(dataset.Id, new DatasetCreated(status, stored.Uploaded, stored.Kept));
+            return Created(dataset.Id, new DatasetCreated(status, stored.Uploaded, stored.Kept, stored.NotIngested.Count > 0 ? stored.NotIngested : null));
         }
 
         if (!context.Request.HasJsonContentType())

@@ -1,7 +1,10 @@
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Net.Http.Headers;
+using SamMpa.Dicom;
+using SamMpa.Dicom.Import;
 using SamMpa.Gateway.Errors;
+using SamMpa.Grains.Datasets.Dicom;
 using SamMpa.Storage;
 
 namespace SamMpa.Gateway.Uploads;
@@ -11,6 +14,8 @@ namespace SamMpa.Gateway.Uploads;
 /// (never held whole in memory or on disk). Form fields come first: <c>id</c> (the dataset id, required) and
 /// <c>workingSize</c>; then files, each named by its file name: <c>images</c> parts go to the dataset's images, <c>truth</c>
 /// parts (named like their image, or its mask name) to its ground truth. Blobs already there are kept (write-once).
+/// An <c>images</c> part named <c>*.dcm</c> is a DICOM instance: imported as the CLI does (one 16-bit PNG per frame,
+/// its provenance, the instance kept); one that cannot be read is named in the answer and the others go on.
 /// </summary>
 internal static class DatasetUpload
 {
@@ -22,7 +27,8 @@ internal static class DatasetUpload
     /// <summary>The form fields, read up to the first file part; the reader is left at that part.</summary>
     public sealed record Fields(string Dataset, int WorkingSize, MultipartSection? FirstFile);
 
-    public sealed record Outcome(int Uploaded, int Kept, int Truth);
+    /// <param name="NotIngested">Each DICOM part that could not be imported, "file: reason".</param>
+    public sealed record Outcome(int Uploaded, int Kept, int Truth, IReadOnlyList<string> NotIngested);
 
     public static void AllowLongBody(HttpContext context, GatewaySettings settings)
     {
@@ -89,6 +95,7 @@ internal static class DatasetUpload
         MultipartReader reader, MultipartSection? first, string dataset, IBlobStore blobs, GatewaySettings settings, CancellationToken cancellationToken)
     {
         int uploaded = 0, kept = 0, truth = 0, files = 0;
+        var notIngested = new List<string>();
         for (var section = first; section is not null; section = await reader.ReadNextSectionAsync(cancellationToken))
         {
             var disposition = section.GetContentDispositionHeader()
@@ -103,6 +110,20 @@ internal static class DatasetUpload
             if (++files > settings.MaxUploadFiles)
             {
                 throw new PayloadTooLargeException($"The upload has more than {settings.MaxUploadFiles:N0} files (Gateway:MaxUploadFiles).");
+            }
+
+            if (field == ImagesField && DicomFiles.IsDicomName(fileName))
+            {
+                var instance = new LengthLimitedStream(section.Body, settings.MaxFileBytes, $"{field} file {fileName}");
+                var (written, existing, failure) = await StoreDicomAsync(instance, fileName, dataset, blobs, cancellationToken);
+                uploaded += written;
+                kept += existing;
+                if (failure is not null)
+                {
+                    notIngested.Add(failure);
+                }
+
+                continue;
             }
 
             var blob = field switch
@@ -126,6 +147,55 @@ internal static class DatasetUpload
             truth += field == TruthField ? 1 : 0;
         }
 
-        return new Outcome(uploaded, kept, truth);
+        return new Outcome(uploaded, kept, truth, notIngested);
+    }
+
+    /// <summary>
+    /// A DICOM part imported through a temporary file (the reader and its decompressors take files): its images,
+    /// provenance and the instance written; the images counted as written or kept, or the failure naming the file.
+    /// </summary>
+    private static async Task<(int Uploaded, int Kept, string? Failure)> StoreDicomAsync(
+        Stream content, string fileName, string dataset, IBlobStore blobs, CancellationToken cancellationToken)
+    {
+        var folder = Directory.CreateTempSubdirectory("sammpa-upload-dicom-");
+        try
+        {
+            var path = Path.Combine(folder.FullName, fileName);
+            await using (var file = File.Create(path))
+            {
+                await content.CopyToAsync(file, cancellationToken);
+            }
+
+            IReadOnlyList<DicomDatasetBlobs.Blob> items;
+            try
+            {
+                items = DicomDatasetBlobs.Of(dataset, await new DicomImporter().ImportAsync(path, cancellationToken));
+            }
+            catch (DicomReadException e)
+            {
+                return (0, 0, $"{fileName}: {e.Reason}");
+            }
+            catch (ArgumentException e)
+            {
+                return (0, 0, $"{fileName}: {e.Message}");
+            }
+
+            int uploaded = 0, kept = 0;
+            foreach (var item in items)
+            {
+                var created = await blobs.TryCreateAsync(item.Name, item.Content, cancellationToken);
+                if (item.IsImage)
+                {
+                    uploaded += created ? 1 : 0;
+                    kept += created ? 0 : 1;
+                }
+            }
+
+            return (uploaded, kept, null);
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
     }
 }

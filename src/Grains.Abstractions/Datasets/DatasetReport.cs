@@ -10,6 +10,8 @@ namespace SamMpa.Grains.Datasets;
 /// outcomes it kept, and each entry's <c>run</c> the run that segmented it. When images have provenance or the
 /// selection was stratified, <c>strata</c> gives each stratum's figures (Dice per site) by its value of
 /// <c>stratum_field</c>, and each entry its <c>stratum</c>; images without provenance are <see cref="UnknownStratum"/>.
+/// An entry whose image came from a DICOM instance names its DICOM Segmentation in <c>seg</c>, or says in <c>note</c>
+/// why none was written.
 /// </summary>
 public static class DatasetReport
 {
@@ -83,5 +85,7 @@ public static class DatasetReport
         string? Error,
         double? Uncertainty = null,
         string? Run = null,
-        string? Stratum = null);
+        string? Stratum = null,
+        string? Seg = null,
+        string? Note = null);
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Orleans.Streams;
+using SamMpa.Grains.Datasets.Dicom;
 using SamMpa.Grains.Datasets.Files;
 using SamMpa.Grains.Datasets.Phases;
 using SamMpa.Grains.Events;
@@ -361,8 +362,12 @@ internal sealed partial class DatasetGrain : IJobHost
         // Every outcome is in: publishing is short and is not cut by a cancel (which waits for it), so the masks and
         // report.json never stay half-published; after a lost silo the resumed job publishes again.
         var report = await RunPublication.PublishAsync(blobs, Id, collected, CancellationToken.None);
+        var segmentations = await RunSegmentations.PublishAsync(blobs, Id, report, segOptions.Value, imageOptions.Value.Limits, logger, CancellationToken.None);
         var runs = rerun?.Kept.ToDictionary(e => e.Image, e => e.Run ?? rerun.BaseRunId, StringComparer.Ordinal);
-        await blobs.WriteAsync(DatasetBlobLayout.Report(Id), DatasetReport.Serialize(DatasetReportBuilder.Build(Id, s, report, runs, rerun?.BaseRunId, StrataOf(images, selection))), CancellationToken.None);
+        await blobs.WriteAsync(
+            DatasetBlobLayout.Report(Id),
+            DatasetReport.Serialize(DatasetReportBuilder.Build(Id, s, report, runs, rerun?.BaseRunId, StrataOf(images, selection), segmentations)),
+            CancellationToken.None);
         s.Phase = DatasetPhase.Completed;
         s.Message = rerun is null ? null : $"Re-segmented {queries.Length} queries after promoting {string.Join(", ", rerun.Promoted)}; kept {rerun.Kept.Count} from run {rerun.BaseRunId}.";
         s.CompletionPending = true;

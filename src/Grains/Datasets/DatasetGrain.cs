@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using SamMpa.Dicom;
 using SamMpa.Grains.Datasets.Files;
 using SamMpa.Grains.Datasets.Phases;
 using SamMpa.Grains.Options;
@@ -25,6 +26,8 @@ internal sealed partial class DatasetGrain(
     SamMpaMetrics metrics,
     RegistrationOptions registration,
     IOptions<JobOptions> jobOptions,
+    IOptions<DicomSegOptions> segOptions,
+    IOptions<ImageOptions> imageOptions,
     ILogger<DatasetGrain> logger) : Grain, IDatasetGrain, IRemindable
 {
     private const int MinimumImages = 2;

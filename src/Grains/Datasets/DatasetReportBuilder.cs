@@ -1,3 +1,4 @@
+using SamMpa.Grains.Datasets.Dicom;
 using SamMpa.Grains.Images;
 
 namespace SamMpa.Grains.Datasets;
@@ -8,13 +9,15 @@ internal static class DatasetReportBuilder
     /// <param name="keptRuns">After a partial run: the run that segmented each kept outcome (the others are this run's).</param>
     /// <param name="partialOf">After a partial run: the run whose other outcomes it kept.</param>
     /// <param name="strata">Every image's stratum, when the selection recorded them: the report then has Dice per stratum.</param>
+    /// <param name="segmentations">The DICOM SEG written (or why not) for each image from a DICOM instance.</param>
     public static DatasetReport.Report Build(
         string dataset,
         DatasetState state,
         IReadOnlyList<ImageOutcome> outcomes,
         IReadOnlyDictionary<string, string>? keptRuns = null,
         string? partialOf = null,
-        ReportStrata? strata = null) => new(
+        ReportStrata? strata = null,
+        IReadOnlyDictionary<string, RunSegmentations.Outcome>? segmentations = null) => new(
         dataset,
         state.RunId ?? string.Empty,
         state.Encoder,
@@ -48,7 +51,9 @@ internal static class DatasetReportBuilder
             o.Error is { } e ? $"{e.Stage}: {e.Reason}" : null,
             o.Uncertainty,
             keptRuns is not null && keptRuns.TryGetValue(o.Image, out var run) ? run : state.RunId,
-            strata?.Of(o.Image))).ToArray(),
+            strata?.Of(o.Image),
+            segmentations?.GetValueOrDefault(o.Image)?.Blob,
+            segmentations?.GetValueOrDefault(o.Image)?.Note)).ToArray(),
         state.Run?.Register ?? true,
         state.Run?.Localise ?? false,
         state.Run?.GraphCut ?? false,

@@ -23,12 +23,19 @@ public sealed class LabeledDataset
 
     public IReadOnlyList<LabeledImage> Images { get; }
 
-    public static LabeledDataset Open(string imagesDirectory, string masksDirectory)
+    /// <param name="moreImages">
+    /// Images made from the folder's other files (each frame of a DICOM instance, as a PNG elsewhere), paired with masks
+    /// by their own names like the folder's images.
+    /// </param>
+    public static LabeledDataset Open(string imagesDirectory, string masksDirectory, IReadOnlyList<string>? moreImages = null)
     {
         RequireDirectory(imagesDirectory, "images");
         RequireDirectory(masksDirectory, "masks");
 
-        var imagePaths = ListImages(imagesDirectory);
+        var imagePaths = ListImages(imagesDirectory)
+            .Concat(moreImages ?? [])
+            .OrderBy(p => Path.GetFileName(p), StringComparer.Ordinal)
+            .ToList();
         if (imagePaths.Count == 0)
         {
             throw new DatasetException(

@@ -50,7 +50,11 @@ internal sealed class DicomTestFiles(string folder)
     public string File(string name) => Path.Combine(folder, name);
 
     /// <summary>A 16-bit MONOCHROME2 explicit VR little endian instance of <paramref name="values"/>, then dcmodify's <paramref name="modifications"/>.</summary>
-    public async Task<string> Native16Async(string name, ushort[] values, params string[] modifications)
+    public Task<string> Native16Async(string name, ushort[] values, params string[] modifications) =>
+        Native16Async(name, values, Width, Height, modifications);
+
+    /// <summary>A 16-bit MONOCHROME2 explicit VR little endian instance of <paramref name="width"/> x <paramref name="height"/> <paramref name="values"/>.</summary>
+    public async Task<string> Native16Async(string name, ushort[] values, int width, int height, params string[] modifications)
     {
         var pgm = File($"{name}.pgm");
         var samples = new byte[values.Length * 2];
@@ -59,7 +63,7 @@ internal sealed class DicomTestFiles(string folder)
             BinaryPrimitives.WriteUInt16BigEndian(samples.AsSpan(2 * i), values[i]); // PGM is big endian
         }
 
-        await WritePnmAsync(pgm, "P5", 65535, samples);
+        await WritePnmAsync(pgm, "P5", 65535, samples, width, height);
         return await FromPnmAsync(name, pgm, modifications);
     }
 
@@ -111,10 +115,10 @@ internal sealed class DicomTestFiles(string folder)
         return native;
     }
 
-    private static async Task WritePnmAsync(string path, string magic, int maxValue, byte[] samples)
+    private static async Task WritePnmAsync(string path, string magic, int maxValue, byte[] samples, int width = Width, int height = Height)
     {
         await using var stream = System.IO.File.Create(path);
-        await stream.WriteAsync(Encoding.ASCII.GetBytes($"{magic}\n{Width} {Height}\n{maxValue}\n"));
+        await stream.WriteAsync(Encoding.ASCII.GetBytes($"{magic}\n{width} {height}\n{maxValue}\n"));
         await stream.WriteAsync(samples);
     }
 }

@@ -1,0 +1,154 @@
+using SamMpa.Dicom;
+using SamMpa.Dicom.Import;
+using SamMpa.Grains.Datasets.Dicom;
+using SamMpa.Imaging.Images;
+using SamMpa.Storage;
+
+namespace SamMpa.Client.Cluster;
+
+/// <summary>
+/// The DICOM files of an images folder turned into dataset images before an upload: each frame's 16-bit PNG in a
+/// temporary folder (removed on dispose), beside the folder's own PNGs; the instances' provenance and the files
+/// themselves are uploaded with them. A file that cannot be imported is a failure naming it, and the others go on.
+/// </summary>
+internal sealed class DicomStaging : IDisposable
+{
+    private readonly List<Instance> _instances = [];
+    private readonly List<string> _imagePaths = [];
+    private readonly List<DicomFailure> _failures = [];
+    private readonly Dictionary<string, string> _sources = new(StringComparer.Ordinal);
+    private readonly string? _folder;
+
+    private DicomStaging(string? folder) => _folder = folder;
+
+    /// <summary>No DICOM files.</summary>
+    public static DicomStaging Empty => new(null);
+
+    /// <summary>The staged PNGs (named as their dataset images), in name order.</summary>
+    public IReadOnlyList<string> ImagePaths => _imagePaths;
+
+    /// <summary>The DICOM file each staged PNG was made from, by the PNG's path.</summary>
+    public IReadOnlyDictionary<string, string> Sources => _sources;
+
+    /// <summary>The DICOM files not imported, each with why.</summary>
+    public IReadOnlyList<DicomFailure> Failures => _failures;
+
+    /// <summary>How many DICOM files were found (imported or not).</summary>
+    public int Files { get; private set; }
+
+    /// <summary>Imports every DICOM file of <paramref name="imagesDirectory"/> (<see cref="DicomFiles"/>); none found gives an empty staging.</summary>
+    public static async Task<DicomStaging> ConvertAsync(string imagesDirectory, DicomImporter importer, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(importer);
+        if (!Directory.Exists(imagesDirectory))
+        {
+            return Empty;
+        }
+
+        var files = DicomFiles.List(imagesDirectory);
+        if (files.Count == 0)
+        {
+            return Empty;
+        }
+
+        var staging = new DicomStaging(Directory.CreateTempSubdirectory("sammpa-dicom-").FullName) { Files = files.Count };
+        try
+        {
+            // A DICOM image may not take the name of one of the folder's own images (or of another instance's).
+            var taken = Directory.EnumerateFiles(imagesDirectory)
+                .Where(p => ImageFile.SupportedExtensions.Contains(Path.GetExtension(p)))
+                .ToDictionary(p => Path.GetFileName(p), p => p, StringComparer.Ordinal);
+            foreach (var file in files)
+            {
+                await staging.ImportAsync(file, importer, taken, cancellationToken);
+            }
+
+            staging._imagePaths.Sort(StringComparer.Ordinal);
+            return staging;
+        }
+        catch
+        {
+            staging.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The provenance and instance blobs of every staged image in <paramref name="dataset"/> (the PNGs go as images).</summary>
+    public IEnumerable<(string Blob, Func<CancellationToken, Task<byte[]>> Content)> ExtraBlobs(string dataset)
+    {
+        foreach (var instance in _instances)
+        {
+            var instanceBlob = DatasetBlobLayout.SourceInstance(dataset, instance.Header.Provenance.SopInstanceUid);
+            foreach (var (name, frame) in instance.Images)
+            {
+                var provenance = DicomImageProvenance.Of(instance.Header, frame, instance.SourceFile, instanceBlob).ToJson();
+                yield return (DatasetBlobLayout.Provenance(dataset, name), _ => Task.FromResult(provenance));
+            }
+
+            var source = instance.SourceFile;
+            yield return (instanceBlob, ct => File.ReadAllBytesAsync(source, ct));
+        }
+    }
+
+    public void Dispose()
+    {
+        if (_folder is not null && Directory.Exists(_folder))
+        {
+            Directory.Delete(_folder, recursive: true);
+        }
+    }
+
+    private async Task ImportAsync(string file, DicomImporter importer, Dictionary<string, string> taken, CancellationToken cancellationToken)
+    {
+        DicomImport import;
+        try
+        {
+            import = await importer.ImportAsync(file, cancellationToken);
+        }
+        catch (DicomReadException e)
+        {
+            _failures.Add(new DicomFailure(file, e.Reason));
+            return;
+        }
+
+        foreach (var image in import.Images)
+        {
+            if (taken.TryGetValue(image.Name, out var other))
+            {
+                _failures.Add(new DicomFailure(file, $"its image {image.Name} would take the name of {other}; rename one of them"));
+                return;
+            }
+
+            if (!ResourceId.IsValid(image.Name))
+            {
+                _failures.Add(new DicomFailure(file, $"its image name {image.Name} cannot name a blob; rename the file (letters, digits, '.', '-', '_')"));
+                return;
+            }
+        }
+
+        if (!ResourceId.IsValid(import.Provenance.SopInstanceUid))
+        {
+            _failures.Add(new DicomFailure(file, $"its SOP Instance UID '{import.Provenance.SopInstanceUid}' cannot name a blob"));
+            return;
+        }
+
+        foreach (var image in import.Images)
+        {
+            var path = Path.Combine(_folder!, image.Name);
+            await File.WriteAllBytesAsync(path, image.Png, cancellationToken);
+            _imagePaths.Add(path);
+            _sources[path] = file;
+            taken[image.Name] = file;
+        }
+
+        _instances.Add(new Instance(file, import.Header, import.Images.Select(i => (i.Name, i.Frame)).ToArray()));
+    }
+
+    private sealed record Instance(string SourceFile, DicomHeader Header, IReadOnlyList<(string Name, int Frame)> Images);
+}
+
+/// <summary>A DICOM file that was not imported, and why (the reason without the name).</summary>
+internal sealed record DicomFailure(string File, string Reason)
+{
+    public override string ToString() => $"{File}: {Reason}";
+}
