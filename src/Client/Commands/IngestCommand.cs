@@ -52,15 +52,15 @@ internal static class IngestCommand
             {
                 request = request with { ImagePrefix = source };
             }
-            else if (parse.GetValue(images) is { } folder && endpoint is not null && folder.Exists
-                && DicomFiles.List(folder.FullName).Where(DicomFiles.IsDicomName).ToArray() is { Length: > 0 } dicomFiles)
+            else if (parse.GetValue(images) is { } dicomUpload && endpoint is not null && dicomUpload.Exists
+                && DicomFiles.List(dicomUpload.FullName).Where(DicomFiles.IsDicomName).ToArray() is { Length: > 0 } dicomFiles)
             {
                 if (parse.GetValue(masks) is not null)
                 {
-                    throw new ArgumentException($"--gateway with --masks: {folder.FullName} holds DICOM files, whose ground truth is named after the images the gateway makes of them; ingest it without --gateway, or without --masks.");
+                    throw new ArgumentException($"--gateway with --masks: {dicomUpload.FullName} holds DICOM files, whose ground truth is named after the images the gateway makes of them; ingest it without --gateway, or without --masks.");
                 }
 
-                var pictures = folder.EnumerateFiles().Where(f => ImageFile.SupportedExtensions.Contains(f.Extension)).Select(f => f.FullName);
+                var pictures = dicomUpload.EnumerateFiles().Where(f => ImageFile.SupportedExtensions.Contains(f.Extension)).Select(f => f.FullName);
                 upload = (pictures.Concat(dicomFiles).OrderBy(p => Path.GetFileName(p), StringComparer.Ordinal).ToArray(), null);
             }
             else if (parse.GetValue(images) is { } folder)

@@ -2,6 +2,8 @@ using System.Net;
 using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Orleans.Runtime;
 using SamMpa.Gateway;
 using SamMpa.Gateway.Api;
@@ -128,13 +130,27 @@ public sealed class GatewayJwtTests(GatewayFixture gateway) : IAsyncLifetime
     }
 
     [Fact]
-    public void Jwt_without_the_gateways_own_key_or_audience_refuses_to_start_naming_the_settings()
+    public async Task Jwt_without_the_gateways_own_key_or_audience_refuses_to_start_naming_the_settings()
     {
         var settings = JwtSettings(_issuer.Issuer);
         settings.Remove("Gateway:Jwt:Audience");
-        using var site = gateway.With(settings);
+        // A host of our own rather than the factory's deferred one, whose failed start can surface as "disposed object"
+        // when it races the host's disposal.
+        var builder = Microsoft.AspNetCore.Builder.WebApplication.CreateBuilder();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>(settings.Select(p => KeyValuePair.Create(p.Key, (string?)p.Value)))
+        {
+            ["Gateway:CoHosted"] = "true",
+            ["Gateway:Port"] = "0",
+            ["Gateway:LoopbackOnly"] = "true",
+            ["Storage:LocalRoot"] = gateway.Cluster.Root,
+        });
+        builder.Services.AddSingleton(gateway.Cluster.Client);
+        builder.Services.AddSingleton<IGrainFactory>(gateway.Cluster.Client);
+        builder.AddSamMpaGateway();
+        await using var site = builder.Build();
+        site.MapSamMpaGateway();
 
-        var failure = Assert.ThrowsAny<Exception>(() => site.Server);
+        var failure = await Assert.ThrowsAnyAsync<Exception>(() => site.StartAsync());
         var messages = string.Join(" | ", Chain(failure).Select(e => e.Message));
         Assert.Contains("Gateway:AccessKey", messages, StringComparison.Ordinal);
         Assert.Contains("Gateway:Jwt:Authority", messages, StringComparison.Ordinal);
