@@ -1,5 +1,6 @@
 using SamMpa.Dicom;
 using SamMpa.Dicom.Import;
+using SamMpa.Dicom.Web;
 using SamMpa.Grains.Datasets.Dicom;
 using SamMpa.Imaging.Images;
 using SamMpa.Storage;
@@ -18,8 +19,13 @@ internal sealed class DicomStaging : IDisposable
     private readonly List<DicomFailure> _failures = [];
     private readonly Dictionary<string, string> _sources = new(StringComparer.Ordinal);
     private readonly string? _folder;
+    private readonly string? _dicomWebRoot;
 
-    private DicomStaging(string? folder) => _folder = folder;
+    private DicomStaging(string? folder, string? dicomWebRoot = null)
+    {
+        _folder = folder;
+        _dicomWebRoot = dicomWebRoot;
+    }
 
     /// <summary>No DICOM files.</summary>
     public static DicomStaging Empty => new(null);
@@ -73,6 +79,64 @@ internal sealed class DicomStaging : IDisposable
         }
     }
 
+    /// <summary>
+    /// Every instance <paramref name="selection"/> finds on the DICOMweb server (QIDO-RS), retrieved with WADO-RS into
+    /// the staging folder and imported as a folder's files are; each image's provenance names the server's root
+    /// (<see cref="ImageProvenance.DicomWebRoot"/>) so that its SEG can go back there. An instance that cannot be
+    /// retrieved or imported is a failure naming it, and the others go on; SEG instances (results, ours or
+    /// another tool's) are not images and are passed over.
+    /// </summary>
+    public static async Task<DicomStaging> RetrieveAsync(
+        DicomWebClient client, DicomWebSelection selection, DicomImporter importer, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(selection);
+        ArgumentNullException.ThrowIfNull(importer);
+        var staging = new DicomStaging(Directory.CreateTempSubdirectory("sammpa-dicomweb-").FullName, client.Options.ServiceRoot);
+        try
+        {
+            var retrieved = Directory.CreateDirectory(Path.Combine(staging._folder!, "instances")).FullName;
+            var taken = new Dictionary<string, string>(StringComparer.Ordinal);
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            await foreach (var instance in selection.FindAsync(client, cancellationToken))
+            {
+                if (!seen.Add(instance.SopInstanceUid) || instance.Modality == "SEG")
+                {
+                    continue;
+                }
+
+                staging.Files++;
+                var name = $"instance {instance.SopInstanceUid} (study {instance.StudyInstanceUid}, series {instance.SeriesInstanceUid})";
+                if (!ResourceId.IsValid(instance.SopInstanceUid) || instance.StudyInstanceUid.Length == 0 || instance.SeriesInstanceUid.Length == 0)
+                {
+                    staging._failures.Add(new DicomFailure(name, "the server gave no usable study, series and SOP Instance UIDs for it"));
+                    continue;
+                }
+
+                var path = Path.Combine(retrieved, instance.SopInstanceUid + ".dcm");
+                try
+                {
+                    await client.RetrieveInstanceAsync(instance.StudyInstanceUid, instance.SeriesInstanceUid, instance.SopInstanceUid, path, cancellationToken);
+                }
+                catch (DicomWebException e)
+                {
+                    staging._failures.Add(new DicomFailure(name, e.Message));
+                    continue;
+                }
+
+                await staging.ImportAsync(path, importer, taken, cancellationToken, name);
+            }
+
+            staging._imagePaths.Sort(StringComparer.Ordinal);
+            return staging;
+        }
+        catch
+        {
+            staging.Dispose();
+            throw;
+        }
+    }
+
     /// <summary>The provenance and instance blobs of every staged image in <paramref name="dataset"/> (the PNGs go as images).</summary>
     public IEnumerable<(string Blob, Func<CancellationToken, Task<byte[]>> Content)> ExtraBlobs(string dataset)
     {
@@ -81,7 +145,7 @@ internal sealed class DicomStaging : IDisposable
             var instanceBlob = DatasetBlobLayout.SourceInstance(dataset, instance.Header.Provenance.SopInstanceUid);
             foreach (var (name, frame) in instance.Images)
             {
-                var provenance = DicomImageProvenance.Of(instance.Header, frame, instance.SourceFile, instanceBlob).ToJson();
+                var provenance = (DicomImageProvenance.Of(instance.Header, frame, instance.SourceFile, instanceBlob) with { DicomWebRoot = _dicomWebRoot }).ToJson();
                 yield return (DatasetBlobLayout.Provenance(dataset, name), _ => Task.FromResult(provenance));
             }
 
@@ -98,8 +162,10 @@ internal sealed class DicomStaging : IDisposable
         }
     }
 
-    private async Task ImportAsync(string file, DicomImporter importer, Dictionary<string, string> taken, CancellationToken cancellationToken)
+    /// <param name="displayName">What failures call the file (a retrieved instance by its UIDs); the path when null.</param>
+    private async Task ImportAsync(string file, DicomImporter importer, Dictionary<string, string> taken, CancellationToken cancellationToken, string? displayName = null)
     {
+        var failureName = displayName ?? file;
         DicomImport import;
         try
         {
@@ -107,7 +173,7 @@ internal sealed class DicomStaging : IDisposable
         }
         catch (DicomReadException e)
         {
-            _failures.Add(new DicomFailure(file, e.Reason));
+            _failures.Add(new DicomFailure(failureName, e.Reason));
             return;
         }
 
@@ -115,20 +181,20 @@ internal sealed class DicomStaging : IDisposable
         {
             if (taken.TryGetValue(image.Name, out var other))
             {
-                _failures.Add(new DicomFailure(file, $"its image {image.Name} would take the name of {other}; rename one of them"));
+                _failures.Add(new DicomFailure(failureName, $"its image {image.Name} would take the name of {other}; rename one of them"));
                 return;
             }
 
             if (!ResourceId.IsValid(image.Name))
             {
-                _failures.Add(new DicomFailure(file, $"its image name {image.Name} cannot name a blob; rename the file (letters, digits, '.', '-', '_')"));
+                _failures.Add(new DicomFailure(failureName, $"its image name {image.Name} cannot name a blob; rename the file (letters, digits, '.', '-', '_')"));
                 return;
             }
         }
 
         if (!ResourceId.IsValid(import.Provenance.SopInstanceUid))
         {
-            _failures.Add(new DicomFailure(file, $"its SOP Instance UID '{import.Provenance.SopInstanceUid}' cannot name a blob"));
+            _failures.Add(new DicomFailure(failureName, $"its SOP Instance UID '{import.Provenance.SopInstanceUid}' cannot name a blob"));
             return;
         }
 

@@ -3,6 +3,7 @@ using SamMpa.Client.Cluster;
 using SamMpa.Client.Console;
 using SamMpa.Client.Gateway;
 using SamMpa.Dicom.Import;
+using SamMpa.Dicom.Web;
 using SamMpa.Grains.Datasets;
 using SamMpa.Imaging.Evaluation;
 using SamMpa.Imaging.Images;
@@ -32,6 +33,8 @@ internal static class IngestCommand
         };
         var gateway = new GatewayOptions();
         gateway.AddTo(command);
+        var dicomWeb = new DicomWebSourceOptions();
+        dicomWeb.AddTo(command);
         command.SetAction(async (parse, cancellationToken) => await CommandErrors.RunAsync(parse, cancellationToken, async () =>
         {
             // Checked before connecting: a bad id is the user's to fix, whatever the state of the cluster.
@@ -44,11 +47,18 @@ internal static class IngestCommand
 
             var request = new CreateDataset { WorkingSize = parse.GetValue(workingSize) };
             (IReadOnlyList<string> Paths, IReadOnlyDictionary<string, string>? Truth)? upload = null;
+            CheckDicomWebCombination(parse, dicomWeb, endpoint is not null, images, masks, prefix);
             // Through the gateway, DICOM files go up as they are (.dcm parts) and the gateway converts them.
-            using var dicom = endpoint is null && parse.GetValue(prefix) is null && parse.GetValue(images) is { } dicomFolder
+            using var dicom = dicomWeb.IsGiven(parse)
+                ? await RetrieveAsync(dicomWeb.Read(parse), cancellationToken)
+                : endpoint is null && parse.GetValue(prefix) is null && parse.GetValue(images) is { } dicomFolder
                 ? await DicomStaging.ConvertAsync(dicomFolder.FullName, new DicomImporter(), cancellationToken)
                 : DicomStaging.Empty;
-            if (parse.GetValue(prefix) is { } source)
+            if (dicomWeb.IsGiven(parse))
+            {
+                upload = (dicom.ImagePaths, null);
+            }
+            else if (parse.GetValue(prefix) is { } source)
             {
                 request = request with { ImagePrefix = source };
             }
@@ -118,6 +128,53 @@ internal static class IngestCommand
         }));
         return command;
     }
+
+    /// <summary>--dicomweb replaces --images and --prefix, and goes to the cluster only; its selection options need it.</summary>
+    private static void CheckDicomWebCombination(
+        ParseResult parse, DicomWebSourceOptions dicomWeb, bool throughGateway, Option<DirectoryInfo?> images, Option<DirectoryInfo?> masks, Option<string?> prefix)
+    {
+        if (dicomWeb.GivenWithoutRoot(parse).ToArray() is { Length: > 0 } stray)
+        {
+            throw new ArgumentException($"{string.Join(", ", stray)} only go(es) with --dicomweb URL.");
+        }
+
+        if (!dicomWeb.IsGiven(parse))
+        {
+            return;
+        }
+
+        var conflicting = new (Option Option, bool Given)[] { (images, parse.GetValue(images) is not null), (prefix, parse.GetValue(prefix) is not null), (masks, parse.GetValue(masks) is not null) }
+            .Where(o => o.Given).Select(o => o.Option.Name).ToArray();
+        if (conflicting.Length > 0)
+        {
+            throw new ArgumentException($"--dicomweb with {string.Join(", ", conflicting)}: the images come from the DICOMweb server; give one source.");
+        }
+
+        if (throughGateway)
+        {
+            throw new ArgumentException("--dicomweb with --gateway: the instances are retrieved by this command and uploaded to the cluster's storage; ingest without --gateway.");
+        }
+    }
+
+    /// <summary>The selected instances retrieved and staged; none readable is an error listing why.</summary>
+    private static async Task<DicomStaging> RetrieveAsync((DicomWebOptions Server, DicomWebSelection Selection) source, CancellationToken cancellationToken)
+    {
+        using var client = new DicomWebClient(source.Server);
+        var staging = await DicomStaging.RetrieveAsync(client, source.Selection, new DicomImporter(), cancellationToken);
+        if (staging.ImagePaths.Count == 0)
+        {
+            var reasons = staging.Failures.Count == 0 ? "" : $":{Environment.NewLine}{string.Join(Environment.NewLine, staging.Failures.Select(f => "  " + f))}";
+            staging.Dispose();
+            throw new DatasetException(
+                $"{source.Server.ServiceRoot}: {(staging.Files == 0 ? $"no instances match {Describe(source.Selection)}" : $"none of the {staging.Files} instances matching {Describe(source.Selection)} could be read")}{reasons}");
+        }
+
+        return staging;
+    }
+
+    private static string Describe(DicomWebSelection selection) =>
+        string.Join(", ", selection.Studies.Select(s => $"study {s}").Concat(selection.Series.Select(s => $"series {s}"))
+            .Append(selection.Query.Matches.Count > 0 ? $"query {selection.Query}" : "").Where(p => p.Length > 0));
 
     /// <summary>
     /// Ingest through the gateway: the folder streamed as one multipart upload (or the prefix named), then the embedding
