@@ -119,6 +119,8 @@ public static class SiloHosting
         services.AddOptions<ImageOptions>().Bind(configuration.GetSection(ImageOptions.Section)).ValidateOnStart();
         // DICOM SEG of a run's masks (Dicom:Seg:*); an unusable value fails those SEGs alone, named in the report.
         services.AddOptions<SamMpa.Dicom.DicomSegOptions>().Bind(configuration.GetSection(SamMpa.Dicom.DicomSegOptions.SectionName));
+        // SEGs of images retrieved from this DICOMweb server (DicomWeb:*) are stored back there; unset, none are sent.
+        services.AddOptions<SamMpa.Dicom.Web.DicomWebOptions>().Bind(configuration.GetSection(SamMpa.Dicom.Web.DicomWebOptions.SectionName));
         services.AddSingleton<IValidateOptions<ImageOptions>>(new RangeValidation<ImageOptions>(ConfiguredRanges.Problems));
         services.AddOptions<WebhookOptions>().Bind(configuration.GetSection(WebhookOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<WebhookOptions>>(new RangeValidation<WebhookOptions>(ConfiguredRanges.Problems));

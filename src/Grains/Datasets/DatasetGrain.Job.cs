@@ -362,7 +362,7 @@ internal sealed partial class DatasetGrain : IJobHost
         // Every outcome is in: publishing is short and is not cut by a cancel (which waits for it), so the masks and
         // report.json never stay half-published; after a lost silo the resumed job publishes again.
         var report = await RunPublication.PublishAsync(blobs, Id, collected, CancellationToken.None);
-        var segmentations = await RunSegmentations.PublishAsync(blobs, Id, report, segOptions.Value, imageOptions.Value.Limits, logger, CancellationToken.None);
+        var segmentations = await RunSegmentations.PublishAsync(blobs, Id, report, segOptions.Value, imageOptions.Value.Limits, dicomWebOptions.Value, logger, CancellationToken.None);
         var runs = rerun?.Kept.ToDictionary(e => e.Image, e => e.Run ?? rerun.BaseRunId, StringComparer.Ordinal);
         await blobs.WriteAsync(
             DatasetBlobLayout.Report(Id),

@@ -27,6 +27,7 @@ internal sealed partial class DatasetGrain(
     RegistrationOptions registration,
     IOptions<JobOptions> jobOptions,
     IOptions<DicomSegOptions> segOptions,
+    IOptions<SamMpa.Dicom.Web.DicomWebOptions> dicomWebOptions,
     IOptions<ImageOptions> imageOptions,
     ILogger<DatasetGrain> logger) : Grain, IDatasetGrain, IRemindable
 {

@@ -53,7 +53,7 @@ public sealed class DicomRunSegmentationTests : IDisposable
             outcomes.Add(new ImageOutcome { Image = image, MaskBlob = blob });
         }
 
-        var segs = await RunSegmentations.PublishAsync(_blobs, Dataset, outcomes, new DicomSegOptions(), ImageLimits.Default, NullLogger.Instance, default);
+        var segs = await RunSegmentations.PublishAsync(_blobs, Dataset, outcomes, new DicomSegOptions(), ImageLimits.Default, new SamMpa.Dicom.Web.DicomWebOptions(), NullLogger.Instance, default);
 
         Assert.Equal(DatasetBlobLayout.Segmentation(Dataset, "good.png"), segs["good.png"].Blob);
         var seg = (await _blobs.ReadAsync(segs["good.png"].Blob!, default))!;

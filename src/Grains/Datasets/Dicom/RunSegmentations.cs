@@ -1,6 +1,7 @@
 using System.Reflection;
 using Microsoft.Extensions.Logging;
 using SamMpa.Dicom;
+using SamMpa.Dicom.Web;
 using SamMpa.Grains.Images;
 using SamMpa.Imaging.Images;
 using SamMpa.Storage;
@@ -12,6 +13,8 @@ namespace SamMpa.Grains.Datasets.Dicom;
 /// (its provenance names the kept instance), a binary SEG of that image's frame referencing the instance, at
 /// <c>datasets/{id}/seg/{stem}.dcm</c>, all of a run in one series. SEGs of images without one now are deleted, as masks
 /// are. A SEG that cannot be written fails alone: logged, and a note in that image's report entry; never the run.
+/// SEGs of images retrieved from the DICOMweb server the silo is configured for (DicomWeb:ServiceRoot) are then stored
+/// there with STOW-RS (<see cref="SegStowBack"/>); a refusal is a note too.
 /// </summary>
 internal static class RunSegmentations
 {
@@ -21,8 +24,10 @@ internal static class RunSegmentations
     public sealed record Outcome(string? Blob, string? Note);
 
     /// <summary>Writes the SEGs of <paramref name="published"/>'s final masks; returns the outcome per image that has a DICOM source.</summary>
+    /// <param name="dicomWeb">The silo's DICOMweb server (no service root: nothing is sent back).</param>
     public static async Task<IReadOnlyDictionary<string, Outcome>> PublishAsync(
-        IBlobStore blobs, string dataset, IReadOnlyList<ImageOutcome> published, DicomSegOptions options, ImageLimits limits, ILogger logger, CancellationToken cancellationToken)
+        IBlobStore blobs, string dataset, IReadOnlyList<ImageOutcome> published, DicomSegOptions options, ImageLimits limits, DicomWebOptions dicomWeb, ILogger logger,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(blobs);
         ArgumentNullException.ThrowIfNull(published);
@@ -39,12 +44,13 @@ internal static class RunSegmentations
         }
 
         var series = writer?.NewSeriesUid();
+        var stowBack = new SegStowBack(dataset, dicomWeb, logger);
         await Parallel.ForEachAsync(
             published.Where(o => o.MaskBlob is not null),
             new ParallelOptions { MaxDegreeOfParallelism = WritesInFlight, CancellationToken = cancellationToken },
             async (outcome, ct) =>
             {
-                if (await WriteAsync(blobs, dataset, outcome, writer, writerProblem, series, limits, ct) is { } written)
+                if (await WriteAsync(blobs, dataset, outcome, writer, writerProblem, series, limits, stowBack, ct) is { } written)
                 {
                     outcomes[outcome.Image] = written;
                     if (written.Note is { } note)
@@ -53,6 +59,11 @@ internal static class RunSegmentations
                     }
                 }
             });
+
+        foreach (var (image, note) in await stowBack.SendAsync(cancellationToken))
+        {
+            outcomes[image] = outcomes[image] with { Note = note };
+        }
 
         var kept = outcomes.Values.Select(o => o.Blob).OfType<string>().ToHashSet(StringComparer.Ordinal);
         var stale = new List<string>();
@@ -100,7 +111,8 @@ internal static class RunSegmentations
     }
 
     private static async Task<Outcome?> WriteAsync(
-        IBlobStore blobs, string dataset, ImageOutcome outcome, DicomSegWriter? writer, string? writerProblem, string? series, ImageLimits limits, CancellationToken cancellationToken)
+        IBlobStore blobs, string dataset, ImageOutcome outcome, DicomSegWriter? writer, string? writerProblem, string? series, ImageLimits limits, SegStowBack stowBack,
+        CancellationToken cancellationToken)
     {
         var provenanceBlob = DatasetBlobLayout.Provenance(dataset, outcome.Image);
         try
@@ -130,7 +142,7 @@ internal static class RunSegmentations
             var seg = writer.WriteFrame(header, provenance.SourceFile ?? instanceBlob, provenance.Frame, mask, series);
             var blob = DatasetBlobLayout.Segmentation(dataset, outcome.Image);
             await blobs.WriteAsync(blob, seg.Content, cancellationToken);
-            return new Outcome(blob, null);
+            return new Outcome(blob, stowBack.Add(outcome.Image, provenance.DicomWebRoot, seg));
         }
         // Whatever went wrong (a bad instance or mask, storage refusing a read or write), it costs this image its SEG
         // only; a cancellation still stops the publication.
