@@ -64,4 +64,38 @@ public sealed class DicomRunSegmentationTests : IDisposable
         Assert.False(segs.ContainsKey("plain.png"), "an image not read from DICOM has no SEG and no note");
         Assert.False(await _blobs.ExistsAsync(stale, default), "a SEG of an image without a mask now is deleted");
     }
+
+    [DicomToolsFact]
+    public async Task Segs_of_images_from_the_silos_dicomweb_server_are_sent_back_and_a_refusal_is_a_note_not_a_failure()
+    {
+        // Nothing listens on port 1: the store fails at once, and costs those SEGs their copy there only.
+        var silosServer = new SamMpa.Dicom.Web.DicomWebOptions { ServiceRoot = "http://127.0.0.1:1/dicom-web", Timeout = TimeSpan.FromSeconds(30) };
+        var files = new DicomTestFiles(_folder.Path);
+        var outcomes = new List<ImageOutcome>();
+        foreach (var (name, root) in new[] { ("ours", "http://127.0.0.1:1/dicom-web/"), ("theirs", "http://pacs.example:8042/dicom-web/"), ("file", null) })
+        {
+            var import = await new DicomImporter().ImportAsync(await files.Native16Async(name, DicomTestFiles.Pattern16()));
+            foreach (var blob in DicomDatasetBlobs.Of(Dataset, import))
+            {
+                await _blobs.WriteAsync(blob.Name, blob.Content, default);
+            }
+
+            var provenanceBlob = SamMpa.Storage.DatasetBlobLayout.Provenance(Dataset, $"{name}.png");
+            var provenance = SamMpa.Grains.Datasets.ImageProvenance.FromJson((await _blobs.ReadAsync(provenanceBlob, default))!, provenanceBlob);
+            await _blobs.WriteAsync(provenanceBlob, (provenance with { DicomWebRoot = root }).ToJson(), default);
+            using var mask = new GrayImage(DicomTestFiles.Width, DicomTestFiles.Height);
+            mask[10, 12] = 1;
+            var maskBlob = DatasetBlobLayout.FinalMask(Dataset, $"{name}.png");
+            await _blobs.WriteAsync(maskBlob, MaskFile.EncodePng(mask), default);
+            outcomes.Add(new ImageOutcome { Image = $"{name}.png", MaskBlob = maskBlob });
+        }
+
+        var segs = await RunSegmentations.PublishAsync(_blobs, Dataset, outcomes, new DicomSegOptions(), ImageLimits.Default, silosServer, NullLogger.Instance, default);
+
+        Assert.All(segs.Values, seg => Assert.NotNull(seg.Blob));
+        Assert.StartsWith("stow: STOW-RS POST http://127.0.0.1:1/dicom-web/studies", segs["ours.png"].Note, StringComparison.Ordinal);
+        Assert.Contains("not sent back to http://pacs.example:8042/dicom-web/", segs["theirs.png"].Note, StringComparison.Ordinal);
+        Assert.Contains("DicomWeb:ServiceRoot http://127.0.0.1:1/dicom-web only", segs["theirs.png"].Note, StringComparison.Ordinal);
+        Assert.Null(segs["file.png"].Note);
+    }
 }

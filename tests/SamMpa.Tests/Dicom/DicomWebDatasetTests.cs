@@ -103,15 +103,47 @@ public sealed class DicomWebDatasetTests : IClassFixture<OrthancFixture>
         Assert.Equal(queries.Select(q => q[..^".png".Length]).Order(StringComparer.Ordinal), referenced.Order(StringComparer.Ordinal));
     }
 
+    [OrthancFact]
+    public async Task An_instance_that_cannot_be_imported_is_named_by_its_uids_and_the_rest_are_staged()
+    {
+        using var phantoms = new PhantomDataset(count: 2, size: DicomPhantomFolder.Size);
+        var archive = await MakeArchiveAsync(phantoms, instances: 2);
+        var files = new DicomTestFiles(Path.Combine(phantoms.Root, "dicom-work"));
+        var colourUid = _uids.NewUid();
+        var colour = await files.ColourAsync("colour");
+        await files.ModifyAsync(colour, "-i", $"(0020,000D)={archive.StudyA}", "-i", $"(0008,0018)={colourUid}");
+        using var client = _orthanc.NewClient();
+        (await client.StoreAsync([.. archive.Files.Select(DicomWebUpload.FromFile), DicomWebUpload.FromFile(colour)])).ThrowIfAnyFailed();
+
+        using var staging = await DicomStaging.RetrieveAsync(
+            client, new DicomWebSelection { Studies = [archive.StudyA] }, new DicomImporter(), CancellationToken.None);
+
+        var failure = Assert.Single(staging.Failures);
+        Assert.StartsWith($"instance {colourUid} (study {archive.StudyA}, series ", failure.File, StringComparison.Ordinal);
+        Assert.Contains("colour image", failure.Reason, StringComparison.Ordinal);
+        Assert.Equal(archive.Sources.Keys.Order(StringComparer.Ordinal), staging.ImagePaths.Select(Path.GetFileName));
+        Assert.Equal(3, staging.Files);
+    }
+
+    [Fact]
+    public void A_selection_of_nothing_or_of_a_bad_uid_is_refused_naming_it()
+    {
+        Assert.Contains(new DicomWebSelection().Problems(), p => p.Contains("nothing selected", StringComparison.Ordinal));
+        Assert.Equal(
+            ["'1.2.x' is not a DICOM UID (digits and dots)"],
+            new DicomWebSelection { Studies = ["1.2.3"], Series = ["1.2.x"] }.Problems());
+        Assert.Empty(new DicomWebSelection { Query = DicomWebQuery.Where("InstitutionName", "SITEA") }.Problems());
+    }
+
     // Phantoms 0 and 1 are site A's (one study), 2 and 3 site B's; each instance has its own UID, which names its image.
-    private async Task<Archive> MakeArchiveAsync(PhantomDataset phantoms)
+    private async Task<Archive> MakeArchiveAsync(PhantomDataset phantoms, int instances = Instances)
     {
         var files = new DicomTestFiles(Directory.CreateDirectory(Path.Combine(phantoms.Root, "dicom-work")).FullName);
         var (studyA, studyB) = (_uids.NewUid(), _uids.NewUid());
         var (seriesA, seriesB) = (_uids.NewUid(), _uids.NewUid());
         var made = new List<string>();
         var sources = new Dictionary<string, Source>(StringComparer.Ordinal);
-        for (var i = 0; i < Instances; i++)
+        for (var i = 0; i < instances; i++)
         {
             var phantom = PhantomDataset.Name(i);
             var (study, series, site, vendor) = i < 2 ? (studyA, seriesA, $"SITEA-{_run}", "VendorA") : (studyB, seriesB, $"SITEB-{_run}", "VendorB");
