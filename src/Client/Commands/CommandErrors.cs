@@ -39,6 +39,11 @@ internal static class CommandErrors
             error.WriteLine($"access denied: {e.Message}");
             return ExitCodes.AccessDenied;
         }
+        catch (SamMpa.Dicom.Web.DicomWebException e) when (e.StatusCode is System.Net.HttpStatusCode.Unauthorized or System.Net.HttpStatusCode.Forbidden)
+        {
+            error.WriteLine($"access denied: {e.Message}");
+            return ExitCodes.AccessDenied;
+        }
         catch (GatewayException e)
         {
             error.WriteLine(e.AccessDenied ? $"access denied: {e.Message}" : $"error: {e.Message}");
@@ -47,7 +52,7 @@ internal static class CommandErrors
         catch (Exception e) when (e is DatasetException or InvalidImageException or RegistrationToolMissingException
                                       or IOException or UnauthorizedAccessException or ArgumentException
                                       or SamPackageException or InvalidDataException or InvalidOperationException
-                                      or KeyNotFoundException or OrleansException or TimeoutException)
+                                      or KeyNotFoundException or OrleansException or TimeoutException or SamMpa.Dicom.Web.DicomWebException)
         {
             error.WriteLine($"error: {e.Message}");
             return ExitCodes.InvalidInput;
