@@ -11,7 +11,8 @@ namespace SamMpa.Tests.Dicom;
 /// and retrieved with WADO-RS pixel for pixel; a segmentation goes back and is found; failures name what failed.
 /// Every test makes its own study, series and instance UIDs and its own site names, so tests never see each other's data.
 /// </summary>
-public sealed class DicomWebClientTests : IClassFixture<OrthancFixture>, IDisposable
+[Collection(OrthancCollection.Name)]
+public sealed class DicomWebClientTests : IDisposable
 {
     private const string JpegLossless = "1.2.840.10008.1.2.4.70";
     private const string MultiFrameGrayscaleWordSecondaryCapture = "1.2.840.10008.5.1.4.1.1.7.3";

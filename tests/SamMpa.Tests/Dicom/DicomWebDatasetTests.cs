@@ -21,7 +21,8 @@ namespace SamMpa.Tests.Dicom;
 /// provenance names its site and the archive, and every query's SEG is then in the archive, in its source's study,
 /// referencing its source instance.
 /// </summary>
-public sealed class DicomWebDatasetTests : IClassFixture<OrthancFixture>
+[Collection(OrthancCollection.Name)]
+public sealed class DicomWebDatasetTests
 {
     private const int Instances = 4;
 

@@ -137,3 +137,13 @@ public sealed class OrthancFactAttribute : FactAttribute
         }
     }
 }
+
+/// <summary>
+/// The test classes that talk to Orthanc share one fixture: with one each, a class that finished would stop the Orthanc
+/// the other found running and is still using.
+/// </summary>
+[CollectionDefinition(Name)]
+public sealed class OrthancCollection : ICollectionFixture<OrthancFixture>
+{
+    public const string Name = "Orthanc";
+}
