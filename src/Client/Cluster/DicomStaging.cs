@@ -39,6 +39,12 @@ internal sealed class DicomStaging : IDisposable
     /// <summary>The DICOM files not imported, each with why.</summary>
     public IReadOnlyList<DicomFailure> Failures => _failures;
 
+    /// <summary>
+    /// For instances retrieved from a DICOMweb server: an empty folder named "dicomweb", for commands that take an
+    /// images folder beside the staged images (eval); null otherwise.
+    /// </summary>
+    public string? EmptyImagesFolder { get; private set; }
+
     /// <summary>How many DICOM files were found (imported or not).</summary>
     public int Files { get; private set; }
 
@@ -96,6 +102,7 @@ internal sealed class DicomStaging : IDisposable
         try
         {
             var retrieved = Directory.CreateDirectory(Path.Combine(staging._folder!, "instances")).FullName;
+            staging.EmptyImagesFolder = Directory.CreateDirectory(Path.Combine(staging._folder!, "dicomweb")).FullName;
             var taken = new Dictionary<string, string>(StringComparer.Ordinal);
             var seen = new HashSet<string>(StringComparer.Ordinal);
             await foreach (var instance in selection.FindAsync(client, cancellationToken))

@@ -1,5 +1,8 @@
 using System.CommandLine;
+using SamMpa.Client.Cluster;
+using SamMpa.Dicom.Import;
 using SamMpa.Dicom.Web;
+using SamMpa.Imaging.Evaluation;
 
 namespace SamMpa.Client.Commands;
 
@@ -101,4 +104,35 @@ internal sealed class DicomWebSourceOptions
             }
         }
     }
+
+    /// <summary>The server as a silo's DicomWeb:* configuration (an embedded silo sends its SEGs back there).</summary>
+    public IEnumerable<KeyValuePair<string, string?>> SiloSettings(ParseResult parse)
+    {
+        var server = Read(parse).Server;
+        yield return new($"{DicomWebOptions.SectionName}:{nameof(DicomWebOptions.ServiceRoot)}", server.ServiceRoot);
+        yield return new($"{DicomWebOptions.SectionName}:{nameof(DicomWebOptions.UserName)}", server.UserName);
+        yield return new($"{DicomWebOptions.SectionName}:{nameof(DicomWebOptions.Password)}", server.Password);
+        yield return new($"{DicomWebOptions.SectionName}:{nameof(DicomWebOptions.BearerToken)}", server.BearerToken);
+    }
+
+    /// <summary>The selected instances retrieved and staged; none readable is an error listing why.</summary>
+    public async Task<DicomStaging> RetrieveAsync(ParseResult parse, CancellationToken cancellationToken)
+    {
+        var source = Read(parse);
+        using var client = new DicomWebClient(source.Server);
+        var staging = await DicomStaging.RetrieveAsync(client, source.Selection, new DicomImporter(), cancellationToken);
+        if (staging.ImagePaths.Count == 0)
+        {
+            var reasons = staging.Failures.Count == 0 ? "" : $":{Environment.NewLine}{string.Join(Environment.NewLine, staging.Failures.Select(f => "  " + f))}";
+            staging.Dispose();
+            throw new DatasetException(
+                $"{source.Server.ServiceRoot}: {(staging.Files == 0 ? $"no instances match {Describe(source.Selection)}" : $"none of the {staging.Files} instances matching {Describe(source.Selection)} could be read")}{reasons}");
+        }
+
+        return staging;
+    }
+
+    private static string Describe(DicomWebSelection selection) =>
+        string.Join(", ", selection.Studies.Select(s => $"study {s}").Concat(selection.Series.Select(s => $"series {s}"))
+            .Append(selection.Query.Matches.Count > 0 ? $"query {selection.Query}" : "").Where(p => p.Length > 0));
 }

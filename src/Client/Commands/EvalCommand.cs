@@ -15,6 +15,8 @@ internal static class EvalCommand
     public static Command Create()
     {
         var images = CommonOptions.Images();
+        images.Required = false; // or --dicomweb
+        images.Description += " Or --dicomweb URL with --study, --series or --query: the archive's instances (ground truth in --masks as {SOP Instance UID}.png).";
         var masks = CommonOptions.Masks();
         var shots = new Option<int[]>("--shots")
         {
@@ -99,6 +101,8 @@ internal static class EvalCommand
             images, masks, shots, stages, output, workingSize, samEncoder, device, seed, atlases, sam, method, refine, boxMargin, maskDilation,
             foregroundPoint, parallel, parameterFiles, timeout, elastix, home, cluster, settings, stratifyBy, minShare,
         };
+        var dicomWeb = new DicomWebSourceOptions();
+        dicomWeb.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
             return await CommandErrors.RunAsync(parse, cancellationToken, async () =>
@@ -108,9 +112,19 @@ internal static class EvalCommand
                     ClusterOptions.RefuseNotForwarded(parse);
                 }
 
+                if (dicomWeb.GivenWithoutRoot(parse).ToArray() is { Length: > 0 } stray)
+                {
+                    throw new ArgumentException($"{string.Join(", ", stray)} only go(es) with --dicomweb URL.");
+                }
+
+                if (dicomWeb.IsGiven(parse) == (parse.GetValue(images) is not null))
+                {
+                    throw new ArgumentException("Give --images DIR, or --dicomweb URL with --study, --series or --query: one source of images.");
+                }
+
                 var options = new EvalOptions
                 {
-                    ImagesDirectory = parse.GetValue(images)!.FullName,
+                    ImagesDirectory = parse.GetValue(images)?.FullName ?? "",
                     MasksDirectory = parse.GetValue(masks)!.FullName,
                     OutputDirectory = parse.GetValue(output)!.FullName,
                     Shots = parse.GetValue(shots)!,
@@ -134,15 +148,28 @@ internal static class EvalCommand
                     Registration = CommonOptions.ToRegistrationOptions(
                         parse.GetValue(parallel), parse.GetValue(parameterFiles), parse.GetValue(timeout), parse.GetValue(elastix)!),
                 };
-                // DICOM files become images first: the ground truth of their frames is checked with the rest.
-                using var dicom = await DicomStaging.ConvertAsync(options.ImagesDirectory, new DicomImporter(), cancellationToken);
+                // DICOM files (or the archive's instances) become images first: their ground truth is checked with the rest.
+                using var dicom = dicomWeb.IsGiven(parse)
+                    ? await dicomWeb.RetrieveAsync(parse, cancellationToken)
+                    : await DicomStaging.ConvertAsync(options.ImagesDirectory, new DicomImporter(), cancellationToken);
+                options = options with { ImagesDirectory = dicom.EmptyImagesFolder ?? options.ImagesDirectory };
                 ClusterEval.Validate(options, dicom);
+
+                // The embedded silo sends the SEGs back to the archive the instances came from (a cluster: its own DicomWeb:*).
+                var overrides = EmbeddedOverrides(options);
+                if (dicomWeb.IsGiven(parse))
+                {
+                    foreach (var (key, value) in dicomWeb.SiloSettings(parse))
+                    {
+                        overrides[key] = value;
+                    }
+                }
 
                 using var calls = new CallHealth();
                 var report = await ProgressDisplay.RunAsync(async progress =>
                 {
                     await using var connection = await ClusterOptions.ConnectOrEmbedAsync(
-                        parse.GetValue(cluster), parse.GetValue(settings), parse.GetValue(home)!, EmbeddedOverrides(options), options.Registration, progress, cancellationToken);
+                        parse.GetValue(cluster), parse.GetValue(settings), parse.GetValue(home)!, overrides, options.Registration, progress, cancellationToken);
                     return (await new ClusterEval(connection, options, progress, dicom).RunAsync(cancellationToken)).Report;
                 });
 

@@ -50,7 +50,7 @@ internal static class IngestCommand
             CheckDicomWebCombination(parse, dicomWeb, endpoint is not null, images, masks, prefix);
             // Through the gateway, DICOM files go up as they are (.dcm parts) and the gateway converts them.
             using var dicom = dicomWeb.IsGiven(parse)
-                ? await RetrieveAsync(dicomWeb.Read(parse), cancellationToken)
+                ? await dicomWeb.RetrieveAsync(parse, cancellationToken)
                 : endpoint is null && parse.GetValue(prefix) is null && parse.GetValue(images) is { } dicomFolder
                 ? await DicomStaging.ConvertAsync(dicomFolder.FullName, new DicomImporter(), cancellationToken)
                 : DicomStaging.Empty;
@@ -155,26 +155,6 @@ internal static class IngestCommand
             throw new ArgumentException("--dicomweb with --gateway: the instances are retrieved by this command and uploaded to the cluster's storage; ingest without --gateway.");
         }
     }
-
-    /// <summary>The selected instances retrieved and staged; none readable is an error listing why.</summary>
-    private static async Task<DicomStaging> RetrieveAsync((DicomWebOptions Server, DicomWebSelection Selection) source, CancellationToken cancellationToken)
-    {
-        using var client = new DicomWebClient(source.Server);
-        var staging = await DicomStaging.RetrieveAsync(client, source.Selection, new DicomImporter(), cancellationToken);
-        if (staging.ImagePaths.Count == 0)
-        {
-            var reasons = staging.Failures.Count == 0 ? "" : $":{Environment.NewLine}{string.Join(Environment.NewLine, staging.Failures.Select(f => "  " + f))}";
-            staging.Dispose();
-            throw new DatasetException(
-                $"{source.Server.ServiceRoot}: {(staging.Files == 0 ? $"no instances match {Describe(source.Selection)}" : $"none of the {staging.Files} instances matching {Describe(source.Selection)} could be read")}{reasons}");
-        }
-
-        return staging;
-    }
-
-    private static string Describe(DicomWebSelection selection) =>
-        string.Join(", ", selection.Studies.Select(s => $"study {s}").Concat(selection.Series.Select(s => $"series {s}"))
-            .Append(selection.Query.Matches.Count > 0 ? $"query {selection.Query}" : "").Where(p => p.Length > 0));
 
     /// <summary>
     /// Ingest through the gateway: the folder streamed as one multipart upload (or the prefix named), then the embedding

@@ -5,10 +5,10 @@ using SamMpa.Tests.Images;
 namespace SamMpa.Tests.Client;
 
 /// <summary>
-/// `sammpa ingest --dicomweb`'s options refused before anything is sent, each naming the option; a server that cannot
+/// `sammpa ingest --dicomweb`'s and `eval --dicomweb`'s options refused before anything is sent, each naming the option; a server that cannot
 /// be reached is named by its URL; credentials never appear in what the command prints.
 /// </summary>
-public sealed class IngestDicomWebOptionsTests : IDisposable
+public sealed class DicomWebCommandOptionsTests : IDisposable
 {
     private const string Password = "pw-not-to-be-shown";
     private const string Token = "token-not-to-be-shown";
@@ -59,6 +59,19 @@ public sealed class IngestDicomWebOptionsTests : IDisposable
         Assert.Equal(ExitCodes.InvalidInput, failed.Exit);
         Assert.Contains($"QIDO-RS GET {nowhere}studies/1.2.3/instances", failed.Error, StringComparison.Ordinal);
         Assert.DoesNotContain(Password, failed.Text, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Eval_takes_one_source_of_images(bool both)
+    {
+        string[] source = both ? ["--images", _folder.Path, "--dicomweb", "http://127.0.0.1:1/dicom-web/", "--study", "1.2.3"] : [];
+
+        var refused = await InvokeAsync(["eval", "--masks", _folder.Path, "--out", Path.Combine(_folder.Path, "out"), .. source]);
+
+        Assert.Equal(ExitCodes.InvalidInput, refused.Exit);
+        Assert.Contains("Give --images DIR, or --dicomweb URL with --study, --series or --query: one source of images.", refused.Error, StringComparison.Ordinal);
     }
 
     private static async Task<Invocation> InvokeAsync(string[] args)
