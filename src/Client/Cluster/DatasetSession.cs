@@ -13,12 +13,13 @@ namespace SamMpa.Client.Cluster;
 internal sealed class DatasetSession(ClusterConnection cluster, string dataset, IEvalProgress progress)
 {
     private const int ParallelUploads = 8;
-    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(500);
 
     /// <summary>How long a cancellation waits for the dataset to stop its calls in flight.</summary>
     private static readonly TimeSpan CancelWait = TimeSpan.FromSeconds(30);
 
     public string Dataset { get; } = ResourceId.Validate(dataset, "dataset");
+
+    private StatusPolling Polling => field ??= new(Dataset, _ => Grain.GetStatusAsync(), progress);
 
     public IDatasetGrain Grain => cluster.Client.GetGrain<IDatasetGrain>(Dataset);
 
@@ -56,33 +57,13 @@ internal sealed class DatasetSession(ClusterConnection cluster, string dataset, 
         return await WaitForEmbeddingsAsync(status, cancellationToken);
     }
 
-    public async Task<DatasetStatus> WaitForEmbeddingsAsync(DatasetStatus status, CancellationToken cancellationToken)
-    {
-        if (status.Phase != DatasetPhase.Embedding)
-        {
-            return status;
-        }
-
-        progress.StageStarted("embed", status.Images);
-        var reported = 0;
-        status = await WaitAsync(s => s.Phase != DatasetPhase.Embedding, s =>
-        {
-            for (; reported < s.Embedded + s.Failures.Count(f => f.Stage == "embed"); reported++)
-            {
-                progress.ItemCompleted("embed", string.Empty);
-            }
-        }, cancellationToken);
-        progress.StageCompleted("embed");
-        return status;
-    }
+    public Task<DatasetStatus> WaitForEmbeddingsAsync(DatasetStatus status, CancellationToken cancellationToken) =>
+        Polling.WaitForEmbeddingsAsync(status, cancellationToken);
 
     /// <summary>Selects supports and waits for them.</summary>
     public async Task<DatasetStatus> SelectAsync(SelectSupports request, CancellationToken cancellationToken)
     {
-        var status = await Grain.SelectSupportsAsync(request);
-        status = await WaitForEmbeddingsAsync(status, cancellationToken);
-        status = await WaitAsync(s => s.Phase is not (DatasetPhase.Embedding or DatasetPhase.Selecting), null, cancellationToken);
-        return status.Phase == DatasetPhase.Failed ? throw new InvalidOperationException($"Dataset '{Dataset}': {status.Message}") : status;
+        return await Polling.WaitForSupportsAsync(await Grain.SelectSupportsAsync(request), cancellationToken);
     }
 
     /// <summary>Uploads an annotation for every support from <paramref name="annotationFor"/> (null: none for that support), then has the grain check them.</summary>
@@ -240,25 +221,4 @@ internal sealed class DatasetSession(ClusterConnection cluster, string dataset, 
         };
     }
 
-    private async Task<DatasetStatus> WaitAsync(Func<DatasetStatus, bool> until, Action<DatasetStatus>? onStatus, CancellationToken cancellationToken)
-    {
-        string? lastWaiting = null;
-        while (true)
-        {
-            var status = await Grain.GetStatusAsync();
-            onStatus?.Invoke(status);
-            if (until(status))
-            {
-                return status;
-            }
-
-            if (status.MissingRole is not null && status.Message != lastWaiting)
-            {
-                progress.Warning(status.Message ?? $"waiting for a silo with role {status.MissingRole}");
-                lastWaiting = status.Message;
-            }
-
-            await Task.Delay(PollInterval, cancellationToken);
-        }
-    }
 }

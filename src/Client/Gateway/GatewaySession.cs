@@ -12,12 +12,13 @@ namespace SamMpa.Client.Gateway;
 /// </summary>
 internal sealed class GatewaySession(GatewayClient gateway, string dataset, IEvalProgress progress)
 {
-    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(500);
 
     /// <summary>How long a cancellation waits for the gateway to confirm the dataset stopped.</summary>
     private static readonly TimeSpan CancelWait = TimeSpan.FromSeconds(60);
 
     public string Dataset { get; } = ResourceId.Validate(dataset, "dataset");
+
+    private StatusPolling Polling => field ??= new(Dataset, StatusAsync, progress);
 
     public GatewayClient Gateway => gateway;
 
@@ -34,34 +35,13 @@ internal sealed class GatewaySession(GatewayClient gateway, string dataset, IEva
         return created;
     }
 
-    public async Task<DatasetStatus> WaitForEmbeddingsAsync(DatasetStatus status, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(status);
-        if (status.Phase != DatasetPhase.Embedding)
-        {
-            return status;
-        }
-
-        progress.StageStarted("embed", status.Images);
-        var reported = 0;
-        status = await WaitAsync(s => s.Phase != DatasetPhase.Embedding, s =>
-        {
-            for (; reported < s.Embedded + s.Failures.Count(f => f.Stage == "embed"); reported++)
-            {
-                progress.ItemCompleted("embed", string.Empty);
-            }
-        }, cancellationToken);
-        progress.StageCompleted("embed");
-        return status;
-    }
+    public Task<DatasetStatus> WaitForEmbeddingsAsync(DatasetStatus status, CancellationToken cancellationToken) =>
+        Polling.WaitForEmbeddingsAsync(status, cancellationToken);
 
     /// <summary>Selects supports and waits for them.</summary>
     public async Task<DatasetStatus> SelectAsync(SelectionRequest request, CancellationToken cancellationToken)
     {
-        var status = (await gateway.SelectAsync(Dataset, request, cancellationToken)).Status;
-        status = await WaitForEmbeddingsAsync(status, cancellationToken);
-        status = await WaitAsync(s => s.Phase is not (DatasetPhase.Embedding or DatasetPhase.Selecting), null, cancellationToken);
-        return status.Phase == DatasetPhase.Failed ? throw new InvalidOperationException($"Dataset '{Dataset}': {status.Message}") : status;
+        return await Polling.WaitForSupportsAsync((await gateway.SelectAsync(Dataset, request, cancellationToken)).Status, cancellationToken);
     }
 
     /// <summary>Puts the annotation of every support <paramref name="maskFor"/> finds a file for (null: none), each checked by the gateway.</summary>
@@ -97,7 +77,7 @@ internal sealed class GatewaySession(GatewayClient gateway, string dataset, IEva
         var runId = status.RunId;
         progress.StageStarted("segment", status.Queries);
         var reported = 0;
-        status = await WaitAsync(s => s.RunId != runId || s.Phase != DatasetPhase.Running, s =>
+        status = await Polling.WaitAsync(s => s.RunId != runId || s.Phase != DatasetPhase.Running, s =>
         {
             for (; reported < s.Segmented + s.Failures.Count(f => f.Stage != "embed"); reported++)
             {
@@ -168,25 +148,4 @@ internal sealed class GatewaySession(GatewayClient gateway, string dataset, IEva
         }
     }
 
-    private async Task<DatasetStatus> WaitAsync(Func<DatasetStatus, bool> until, Action<DatasetStatus>? onStatus, CancellationToken cancellationToken)
-    {
-        string? lastWaiting = null;
-        while (true)
-        {
-            var status = await StatusAsync(cancellationToken);
-            onStatus?.Invoke(status);
-            if (until(status))
-            {
-                return status;
-            }
-
-            if (status.MissingRole is not null && status.Message != lastWaiting)
-            {
-                progress.Warning(status.Message ?? $"waiting for a silo with role {status.MissingRole}");
-                lastWaiting = status.Message;
-            }
-
-            await Task.Delay(PollInterval, cancellationToken);
-        }
-    }
 }
