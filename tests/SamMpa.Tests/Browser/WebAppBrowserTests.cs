@@ -20,6 +20,12 @@ public sealed class WebAppBrowserTests(GatewayFixture gateway)
 {
     private static readonly float Timeout = (float)PipelineFlow.Patience.TotalMilliseconds;
 
+    /// <summary>
+    /// A navigation is there once committed: what the test waits for next (the page's own readiness, a selector) is the
+    /// condition that matters, not the load event, which waits for every image and script of the page.
+    /// </summary>
+    private static readonly PageWaitForURLOptions Committed = new() { WaitUntil = WaitUntilState.Commit };
+
     [ChromiumFact]
     public async Task A_person_signs_in_outlines_the_supports_runs_reviews_and_promotes_a_query_in_the_browser()
     {
@@ -37,15 +43,26 @@ public sealed class WebAppBrowserTests(GatewayFixture gateway)
         });
         var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 800 } });
         page.SetDefaultTimeout(Timeout);
-        var problems = new List<string>();
-        page.Console += (_, message) => { if (message.Type == "error") problems.Add(message.Text); };
-        page.PageError += (_, error) => problems.Add(error);
+        var journal = new BrowserJournal(page);
+        try
+        {
+            await SignInOutlineRunReviewAndPromoteAsync(page, baseAddress, dataset);
+        }
+        catch (Exception failed) when (failed is TimeoutException or PlaywrightException)
+        {
+            throw new TimeoutException($"{failed.Message}{Environment.NewLine}{await journal.DescribeAsync(page)}", failed);
+        }
 
+        Assert.True(journal.Errors.Count == 0, $"expected no errors in the page's console, got: {string.Join(" | ", journal.Errors)}");
+    }
+
+    private async Task SignInOutlineRunReviewAndPromoteAsync(IPage page, string baseAddress, string dataset)
+    {
         // Sign in, then straight to the annotation page the sign-in was asked for.
         await page.GotoAsync($"{baseAddress}/app/annotate.html?id={dataset}");
         await page.FillAsync("#key", GatewayKeys.Admin);
         await page.ClickAsync("#key-form button");
-        await page.WaitForURLAsync($"**/app/annotate.html?id={dataset}");
+        await page.WaitForURLAsync($"**/app/annotate.html?id={dataset}", Committed);
         await page.WaitForFunctionAsync("() => window.sammpaAnnotation && window.sammpaAnnotation.ready()");
 
         // Support 1: a polygon around the target (as a person traces it: corners on its outline), then a brush stroke
@@ -93,7 +110,7 @@ public sealed class WebAppBrowserTests(GatewayFixture gateway)
         // Correct and promote: the editor starts from the query's final mask; a brush stroke corrects it, and Promote
         // makes it a support. Re-run from the dataset page: only the queries whose nearest support changed.
         await page.ClickAsync("#detail-promote");
-        await page.WaitForURLAsync($"**/app/annotate.html?id={dataset}&promote={promoted}");
+        await page.WaitForURLAsync($"**/app/annotate.html?id={dataset}&promote={promoted}", Committed);
         await page.WaitForFunctionAsync("() => window.sammpaAnnotation && window.sammpaAnnotation.ready()");
         Assert.Equal(promoted, await page.EvaluateAsync<string>("() => window.sammpaAnnotation.image()"));
         var (_, promotedCentre) = await OutlineOfTruthAsync(dataset, promoted);
@@ -102,7 +119,7 @@ public sealed class WebAppBrowserTests(GatewayFixture gateway)
         var corrected = await page.EvaluateAsync<int[]>("() => window.sammpaAnnotation.mask()");
         await ScreenshotAsync(page, "promote.png");
         await page.Keyboard.PressAsync("s");
-        await page.WaitForURLAsync($"**/app/dataset.html?id={dataset}");
+        await page.WaitForURLAsync($"**/app/dataset.html?id={dataset}", Committed);
         await page.WaitForSelectorAsync("#phase:has-text('Annotated')");
         await AssertSavedAsync(dataset, promoted, corrected);
         await page.SelectOptionAsync("#stages", "mp");
@@ -113,8 +130,6 @@ public sealed class WebAppBrowserTests(GatewayFixture gateway)
         Assert.True(report.PartialOf is not null, "expected the run after the promotion to re-segment only the queries whose nearest support changed");
         Assert.Contains(promoted, report.Supports);
         Assert.DoesNotContain(promoted, report.Outcomes.Select(e => e.Image));
-
-        Assert.True(problems.Count == 0, $"expected no errors in the page's console, got: {string.Join(" | ", problems)}");
     }
 
     private async Task<string> SelectedDatasetAsync()
