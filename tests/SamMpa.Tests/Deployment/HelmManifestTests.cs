@@ -544,6 +544,67 @@ public sealed class HelmManifestTests
     }
 
     [HelmFact]
+    public void Dicomweb_values_reach_every_silo_with_the_password_or_token_only_from_the_Secret()
+    {
+        var basic = HelmChart.Render(
+            "--set", "dicomWeb.serviceRoot=https://pacs.example.org/dicom-web/", "--set", "dicomWeb.userName=sammpa",
+            "--set", "dicomWeb.credentialsSecret.name=pacs-credentials", "--set", "dicomWeb.settings.Timeout=00:05:00");
+        var token = HelmChart.Render(
+            "--set", "dicomWeb.serviceRoot=https://pacs.example.org/dicom-web/", "--set", "dicomWeb.credentialsSecret.name=pacs-token",
+            "--set", "dicomWeb.credentialsSecret.bearerTokenKey=token");
+
+        foreach (var pool in new[] { Gpu, Cpu })
+        {
+            var silo = Manifests.Silo(basic.Pool(pool));
+            Assert.Equal("https://pacs.example.org/dicom-web/", Manifests.EnvValue(silo, "DicomWeb__ServiceRoot"));
+            Assert.Equal("sammpa", Manifests.EnvValue(silo, "DicomWeb__UserName"));
+            Assert.Equal("00:05:00", Manifests.EnvValue(silo, "DicomWeb__Timeout"));
+            var password = Manifests.Env(silo)["DicomWeb__Password"];
+            Assert.Null(password.Find("value"));
+            Assert.Equal("pacs-credentials", password.Text("valueFrom", "secretKeyRef", "name"));
+            Assert.Equal("password", password.Text("valueFrom", "secretKeyRef", "key"));
+            Assert.False(Manifests.Env(silo).ContainsKey("DicomWeb__BearerToken"), $"{pool} silo has a bearer token beside basic authentication");
+
+            var tokenSilo = Manifests.Silo(token.Pool(pool));
+            var bearer = Manifests.Env(tokenSilo)["DicomWeb__BearerToken"];
+            Assert.Null(bearer.Find("value"));
+            Assert.Equal("pacs-token", bearer.Text("valueFrom", "secretKeyRef", "name"));
+            Assert.Equal("token", bearer.Text("valueFrom", "secretKeyRef", "key"));
+            Assert.False(Manifests.Env(tokenSilo).ContainsKey("DicomWeb__UserName"), $"{pool} silo has a user beside the bearer token");
+        }
+
+        // The gateway sends no SEG: it gets none of it.
+        Assert.DoesNotContain(
+            Manifests.Env(Manifests.GatewayContainer(Assert.IsType<Manifest>(basic.Gateway))).Keys,
+            k => k.StartsWith("DicomWeb__", StringComparison.Ordinal));
+    }
+
+    [HelmTheory]
+    [MemberData(nameof(Renders))]
+    public void Without_a_dicomweb_service_root_no_silo_sends_SEGs_anywhere(string render)
+    {
+        foreach (var pool in new[] { Gpu, Cpu })
+        {
+            Assert.DoesNotContain(Manifests.Env(Manifests.Silo(HelmChart.Named(render).Pool(pool))).Keys, k => k.StartsWith("DicomWeb__", StringComparison.Ordinal));
+        }
+    }
+
+    [HelmTheory]
+    [InlineData("dicomWeb.serviceRoot is empty but other dicomWeb values are set", "dicomWeb.userName=sammpa")]
+    [InlineData("is not an http or https URL", "dicomWeb.serviceRoot=ftp://pacs.example.org/")]
+    [InlineData("would cross the network in clear", "dicomWeb.serviceRoot=http://pacs.example.org/dicom-web/", "dicomWeb.userName=sammpa", "dicomWeb.credentialsSecret.name=pacs")]
+    [InlineData("dicomWeb.credentialsSecret.name is empty: name the Secret that holds the password", "dicomWeb.serviceRoot=https://pacs.example.org/dicom-web/", "dicomWeb.userName=sammpa")]
+    [InlineData("not both", "dicomWeb.serviceRoot=https://pacs.example.org/dicom-web/", "dicomWeb.userName=sammpa", "dicomWeb.credentialsSecret.name=pacs", "dicomWeb.credentialsSecret.bearerTokenKey=token")]
+    [InlineData("dicomWeb.credentialsSecret.name is empty: name the Secret that holds the token", "dicomWeb.serviceRoot=https://pacs.example.org/dicom-web/", "dicomWeb.credentialsSecret.bearerTokenKey=token")]
+    [InlineData("says what it holds", "dicomWeb.serviceRoot=https://pacs.example.org/dicom-web/", "dicomWeb.credentialsSecret.name=pacs")]
+    public void Dicomweb_values_that_cannot_reach_an_archive_fail_the_render_and_say_which(string message, params string[] settings)
+    {
+        var error = HelmChart.RenderError([.. settings.SelectMany(s => new[] { "--set", s })]);
+
+        Assert.Contains(message, error, StringComparison.Ordinal);
+    }
+
+    [HelmFact]
     public void An_Ingress_with_TLS_routes_every_host_to_the_gateway_Service()
     {
         var manifests = HelmChart.Render(

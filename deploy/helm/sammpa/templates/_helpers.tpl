@@ -126,6 +126,7 @@ Fails the render, with the value to set, when the values cannot make a working c
 template that depends on them, so lint and template stop on the first mistake.
 */}}
 {{- define "sammpa.validate" -}}
+{{- include "sammpa.validateDicomWeb" . -}}
 {{- $azure := .Values.storage.azure -}}
 {{- if eq $azure.auth "connectionString" -}}
 {{- if $azure.createSecret -}}
@@ -205,6 +206,70 @@ template that depends on them, so lint and template stop on the first mistake.
 {{- end -}}
 {{- if and $.Values.networkPolicy.enabled (not (and (kindIs "slice" .networkPolicy.from) .networkPolicy.from)) -}}
 {{- fail "networkPolicy.enabled is true but gateway.networkPolicy.from is empty: nothing could reach the gateway; list the ingress controller's namespace (or pods) as NetworkPolicyPeers" -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
+The silos' DICOMweb settings (where a run's SEGs go back to): the service root, the user, and the password or bearer
+token from the credentials Secret. Nothing when dicomWeb.serviceRoot is empty.
+*/}}
+{{- define "sammpa.dicomWebEnv" -}}
+{{- with .Values.dicomWeb -}}
+{{- if .serviceRoot -}}
+- name: DicomWeb__ServiceRoot
+  value: {{ .serviceRoot | quote }}
+{{- if .userName }}
+- name: DicomWeb__UserName
+  value: {{ .userName | quote }}
+{{- if .credentialsSecret.name }}
+- name: DicomWeb__Password
+  valueFrom:
+    secretKeyRef:
+      name: {{ .credentialsSecret.name }}
+      key: {{ .credentialsSecret.passwordKey }}
+{{- end }}
+{{- else if .credentialsSecret.bearerTokenKey }}
+- name: DicomWeb__BearerToken
+  valueFrom:
+    secretKeyRef:
+      name: {{ .credentialsSecret.name }}
+      key: {{ .credentialsSecret.bearerTokenKey }}
+{{- end }}
+{{- range $name, $value := .settings }}
+- name: DicomWeb__{{ $name | replace ":" "__" }}
+  value: {{ $value | toString | quote }}
+{{- end }}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+
+{{/* Fails the render when the DICOMweb values cannot reach an archive, naming the value to set. */}}
+{{- define "sammpa.validateDicomWeb" -}}
+{{- with .Values.dicomWeb -}}
+{{- if not .serviceRoot -}}
+{{- if or .userName .credentialsSecret.name .settings -}}
+{{- fail "dicomWeb.serviceRoot is empty but other dicomWeb values are set: give the archive's DICOMweb service root (e.g. https://pacs.example.org/dicom-web/), or remove them" -}}
+{{- end -}}
+{{- else -}}
+{{- if not (or (hasPrefix "https://" .serviceRoot) (hasPrefix "http://" .serviceRoot)) -}}
+{{- fail (printf "dicomWeb.serviceRoot '%s' is not an http or https URL" .serviceRoot) -}}
+{{- end -}}
+{{- if and (hasPrefix "http://" .serviceRoot) (or .userName .credentialsSecret.bearerTokenKey) (not $.Values.insecure) -}}
+{{- fail (printf "dicomWeb.serviceRoot '%s' is http: the archive's credentials would cross the network in clear; use https, or set insecure=true to accept that explicitly" .serviceRoot) -}}
+{{- end -}}
+{{- if and .userName .credentialsSecret.bearerTokenKey -}}
+{{- fail "dicomWeb.userName and dicomWeb.credentialsSecret.bearerTokenKey are both set: use basic authentication or a bearer token, not both" -}}
+{{- end -}}
+{{- if and .credentialsSecret.bearerTokenKey (not .credentialsSecret.name) -}}
+{{- fail "dicomWeb.credentialsSecret.bearerTokenKey is set but dicomWeb.credentialsSecret.name is empty: name the Secret that holds the token" -}}
+{{- end -}}
+{{- if and .userName (not .credentialsSecret.name) -}}
+{{- fail "dicomWeb.userName is set but dicomWeb.credentialsSecret.name is empty: name the Secret that holds the password (key dicomWeb.credentialsSecret.passwordKey)" -}}
+{{- end -}}
+{{- if and .credentialsSecret.name (not .userName) (not .credentialsSecret.bearerTokenKey) -}}
+{{- fail "dicomWeb.credentialsSecret.name is set but neither dicomWeb.userName (basic authentication) nor dicomWeb.credentialsSecret.bearerTokenKey (a bearer token) says what it holds" -}}
 {{- end -}}
 {{- end -}}
 {{- end -}}
