@@ -29,8 +29,7 @@ internal static class DownloadCommand
                 {
                     // The run's ZIP, unpacked into the same layout (plus results.csv).
                     using var client = new GatewayClient(endpoint) { OnRetry = progress.Warning };
-                    var (fromZip, zipMasks, zipCoarse) = await new GatewaySession(client, datasetId, progress).DownloadAsync(folder, parse.GetValue(coarse), cancellationToken);
-                    return (fromZip, zipMasks, zipCoarse, 0);
+                    return await new GatewaySession(client, datasetId, progress).DownloadAsync(folder, parse.GetValue(coarse), cancellationToken);
                 }
 
                 await using var connection = await ClusterOptions.ConnectAsync(parse.GetValue(settings), progress, cancellationToken);

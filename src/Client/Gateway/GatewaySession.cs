@@ -122,9 +122,10 @@ internal sealed class GatewaySession(GatewayClient gateway, string dataset, IEva
 
     /// <summary>
     /// The last completed run into <paramref name="folder"/>: the gateway's ZIP, kept on disk beside the folder's files
-    /// while it arrives, unpacked to masks/ (coarse/ with <paramref name="coarse"/>), report.json and results.csv.
+    /// while it arrives, unpacked to masks/ (coarse/ with <paramref name="coarse"/>), seg/ (the SEGs of images read from
+    /// DICOM), report.json and results.csv.
     /// </summary>
-    public async Task<(DatasetReport.Report Report, int Masks, int Coarse)> DownloadAsync(string folder, bool coarse, CancellationToken cancellationToken)
+    public async Task<(DatasetReport.Report Report, int Masks, int Coarse, int Segs)> DownloadAsync(string folder, bool coarse, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(folder);
         var zipPath = Path.Combine(folder, $".{Dataset}.zip.part");
@@ -135,12 +136,12 @@ internal sealed class GatewaySession(GatewayClient gateway, string dataset, IEva
                 await gateway.DownloadRunAsync(Dataset, zip, cancellationToken);
             }
 
-            var (masks, coarseMasks) = ResultArchive.Extract(zipPath, folder, coarse, Dataset);
+            var (masks, coarseMasks, segs) = ResultArchive.Extract(zipPath, folder, coarse, Dataset);
             var reportPath = Path.Combine(folder, ResultArchive.Report);
             var report = File.Exists(reportPath)
                 ? DatasetReport.Deserialize(await File.ReadAllBytesAsync(reportPath, cancellationToken))
                 : throw new InvalidDataException($"The results of dataset '{Dataset}' from {gateway.BaseAddress} hold no {ResultArchive.Report}.");
-            return (report, masks, coarseMasks);
+            return (report, masks, coarseMasks, segs);
         }
         finally
         {

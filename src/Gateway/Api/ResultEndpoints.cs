@@ -12,7 +12,7 @@ namespace SamMpa.Gateway.Api;
 
 /// <summary>
 /// The last completed run of a dataset: results per image, each image's masks and overlay as PNG, report.json, a CSV,
-/// and a ZIP of the masks with the report, streamed as it is built.
+/// and a ZIP of the masks (and the SEGs of images from DICOM) with the report, streamed as it is built.
 /// </summary>
 internal static class ResultEndpoints
 {
@@ -64,7 +64,7 @@ internal static class ResultEndpoints
 
         results.MapGet("/download.zip", DownloadAsync)
             .WithName("DownloadRun")
-            .WithSummary("A ZIP of the last completed run: masks/, coarse/, report.json and results.csv, streamed")
+            .WithSummary("A ZIP of the last completed run: masks/, coarse/, seg/ (the DICOM Segmentations of images read from DICOM), report.json and results.csv, streamed")
             .Produces(StatusCodes.Status200OK, contentType: "application/zip")
             .ProducesProblem(StatusCodes.Status404NotFound);
 
@@ -179,11 +179,12 @@ internal static class ResultEndpoints
             await AddAsync(zip, body, "results.csv", Encoding.UTF8.GetBytes(Csv(report)), cancellationToken);
             foreach (var entry in report.Outcomes)
             {
-                foreach (var (folder, blob) in new[] { ("masks", entry.Mask), ("coarse", entry.CoarseMask) })
+                var mask = DatasetBlobLayout.MaskName(entry.Image);
+                foreach (var (name, blob) in new[] { ($"masks/{mask}", entry.Mask), ($"coarse/{mask}", entry.CoarseMask), ($"seg/{Path.ChangeExtension(mask, ".dcm")}", entry.Seg) })
                 {
                     if (blob is not null && await blobs.ReadAsync(blob, cancellationToken) is { } content)
                     {
-                        await AddAsync(zip, body, $"{folder}/{DatasetBlobLayout.MaskName(entry.Image)}", content, cancellationToken);
+                        await AddAsync(zip, body, name, content, cancellationToken);
                     }
                 }
             }
