@@ -89,42 +89,76 @@ internal static class IngestCommand
             }
 
             (int Uploaded, int Kept)? uploadedFiles = null;
-            var ingested = await ProgressDisplay.RunAsync(async progress =>
+            // DICOM under a prefix: copied and converted as a folder of it would be (PrefixCopy).
+            PrefixCopy? prefixCopy = null;
+            var staged = dicom;
+            try
             {
-                await using var connection = await ClusterOptions.ConnectAsync(parse.GetValue(settings), progress, cancellationToken);
-                var target = datasetId;
-                DatasetSession session;
-                if (upload is { } files)
+                var ingested = await ProgressDisplay.RunAsync(async progress =>
                 {
-                    // Checked before anything is written: a refused folder leaves the dataset's folders as they were.
-                    target = await TargetAsync(connection.Blobs, datasetId, files.Paths, files.Truth, parse.GetValue(newVersion), cancellationToken);
-                    request = request with { TruthPrefix = files.Truth is null ? null : DatasetBlobLayout.TruthPrefix(target) };
-                    session = new DatasetSession(connection, target, progress);
-                    uploadedFiles = await session.UploadAsync(files.Paths, files.Truth, cancellationToken, dicom);
-                }
-                else
+                    await using var connection = await ClusterOptions.ConnectAsync(parse.GetValue(settings), progress, cancellationToken);
+                    var target = datasetId;
+                    DatasetSession session;
+                    if (upload is null && request.ImagePrefix is { } source
+                        && await PrefixCopy.OfDicomPrefixAsync(connection.Blobs, source, cancellationToken) is { } copied)
+                    {
+                        prefixCopy = copied;
+                        staged = await DicomStaging.ConvertAsync(copied.Folder, new DicomImporter(), cancellationToken);
+                        upload = ListFolder(new DirectoryInfo(copied.Folder), null, staged);
+                        request = request with { ImagePrefix = null };
+                    }
+
+                    if (upload is { } files)
+                    {
+                        // Checked before anything is written: a refused folder leaves the dataset's folders as they were.
+                        target = await TargetAsync(connection.Blobs, datasetId, files.Paths, files.Truth, parse.GetValue(newVersion), cancellationToken);
+                        request = request with { TruthPrefix = files.Truth is null ? null : DatasetBlobLayout.TruthPrefix(target) };
+                        session = new DatasetSession(connection, target, progress);
+                        uploadedFiles = await session.UploadAsync(files.Paths, files.Truth, cancellationToken, staged);
+                    }
+                    else
+                    {
+                        session = new DatasetSession(connection, target, progress);
+                    }
+
+                    var created = await session.Grain.CreateAsync(request);
+                    return (Target: target, Status: parse.GetValue(noWait) ? created : await session.WaitForEmbeddingsAsync(created, cancellationToken));
+                });
+                if (ingested.Target != datasetId)
                 {
-                    session = new DatasetSession(connection, target, progress);
+                    System.Console.Error.WriteLine($"Dataset '{datasetId}' holds other images: ingested as '{ingested.Target}'");
                 }
 
-                var created = await session.Grain.CreateAsync(request);
-                return (Target: target, Status: parse.GetValue(noWait) ? created : await session.WaitForEmbeddingsAsync(created, cancellationToken));
-            });
-            if (ingested.Target != datasetId)
-            {
-                System.Console.Error.WriteLine($"Dataset '{datasetId}' holds other images: ingested as '{ingested.Target}'");
+                var status = ingested.Status;
+                if (prefixCopy is { } copy)
+                {
+                    System.Console.Error.WriteLine(
+                        $"{parse.GetValue(prefix)} holds {copy.DicomBlobs} DICOM files: converted, and ingested with its images into {DatasetBlobLayout.ImagesPrefix(ingested.Target)} "
+                        + "(a prefix is read in place only while it holds images alone)");
+                    foreach (var failure in copy.Failures)
+                    {
+                        System.Console.Error.WriteLine(failure);
+                    }
+                }
+
+                if (uploadedFiles is { } counts)
+                {
+                    System.Console.Error.WriteLine($"{counts.Uploaded} files uploaded, {counts.Kept} already there");
+                }
+
+                StatusView.Write(status);
+                DicomFailureView.Write(staged);
+                return status.Failed > 0 || staged.Failures.Count > 0 || prefixCopy?.Failures.Count > 0 ? ExitCodes.SomeImagesFailed : ExitCodes.Success;
             }
-
-            var status = ingested.Status;
-            if (uploadedFiles is { } counts)
+            finally
             {
-                System.Console.Error.WriteLine($"{counts.Uploaded} files uploaded, {counts.Kept} already there");
+                if (!ReferenceEquals(staged, dicom))
+                {
+                    staged.Dispose();
+                }
+
+                prefixCopy?.Dispose();
             }
-
-
-            StatusView.Write(status);
-            DicomFailureView.Write(dicom);
-            return status.Failed > 0 || dicom.Failures.Count > 0 ? ExitCodes.SomeImagesFailed : ExitCodes.Success;
         }));
         return command;
     }

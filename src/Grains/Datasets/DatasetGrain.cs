@@ -93,7 +93,8 @@ internal sealed partial class DatasetGrain(
         var (images, skipped) = request.Images is { } listed ? (ValidateNames(listed), []) : await ListImagesAsync(prefix);
         if (images.Count < MinimumImages)
         {
-            throw new ArgumentException($"Dataset '{Id}': {images.Count} images under '{prefix}'; at least {MinimumImages} are needed (one support, one query).");
+            throw new ArgumentException(
+                $"Dataset '{Id}': {images.Count} images under '{prefix}'; at least {MinimumImages} are needed (one support, one query).{(SkippedMessage(skipped) is { } why ? " " + why : string.Empty)}");
         }
 
         var sameStem = images.GroupBy(DatasetBlobLayout.MaskName, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
@@ -113,7 +114,7 @@ internal sealed partial class DatasetGrain(
             TruthPrefix = request.TruthPrefix,
             WorkingSize = request.WorkingSize,
             Owner = reservedBy ?? CallerContext.Current?.Name,
-            Message = skipped.Count == 0 ? null : $"Skipped {skipped.Count} blobs that are not images (.png, .jpg, .jpeg, .bmp): {string.Join(", ", skipped.Take(5))}{(skipped.Count > 5 ? ", ..." : string.Empty)}",
+            Message = SkippedMessage(skipped),
         };
         await SaveAsync();
         logger.LogInformation("Dataset {Dataset} created: {Count} images under {Prefix}", Id, images.Count, prefix);
@@ -406,6 +407,20 @@ internal sealed partial class DatasetGrain(
         return first is null ? null
             : known.Contains(first) ? $"{state.State.ImagePrefix}{first} is in the dataset but no longer in its folder"
             : $"{state.State.ImagePrefix}{first} is in its folder but not in the dataset";
+    }
+
+    /// <summary>What a prefix held that the dataset does not read; DICOM named apart, with the ways that convert it.</summary>
+    private static string? SkippedMessage(List<string> skipped)
+    {
+        if (skipped.Count == 0)
+        {
+            return null;
+        }
+
+        var message = $"Skipped {skipped.Count} blobs that are not images (.png, .jpg, .jpeg, .bmp): {string.Join(", ", skipped.Take(5))}{(skipped.Count > 5 ? ", ..." : string.Empty)}";
+        var dicom = skipped.Count(SamMpa.Dicom.Import.DicomFiles.IsDicomName);
+        return dicom == 0 ? message
+            : $"{message}. {dicom} of them are DICOM, which a dataset read in place from a prefix cannot take: sammpa ingest --prefix (to the cluster) converts them, as do --images DIR and uploads of .dcm files to the gateway.";
     }
 
     private async Task<(List<string> Images, List<string> Skipped)> ListImagesAsync(string prefix)

@@ -68,6 +68,33 @@ public sealed class GatewayUploadAccessTests(GatewayFixture gateway)
             await allowed.PostAsync("/api/v1/datasets", GatewayJson.Json(request with { Id = PipelineFlow.NewDatasetId() })), 400, "archive/other-tenant/");
     }
 
+    [Fact]
+    public async Task Dicom_under_a_prefix_read_in_place_is_named_with_the_ways_that_convert_it()
+    {
+        var prefix = $"archive/mixed-{Guid.NewGuid():N}/";
+        using var phantoms = new PhantomDataset(2);
+        await gateway.Cluster.Blobs.WriteAsync(prefix + "scan.dcm", new byte[] { 1, 2, 3 }, default);
+        using var admin = gateway.Http(GatewayKeys.Admin);
+
+        // DICOM alone: too few images, and the refusal says why.
+        await GatewayJson.ProblemAsync(
+            await admin.PostAsync("/api/v1/datasets", GatewayJson.Json(new CreateFromPrefixRequest { Id = PipelineFlow.NewDatasetId(), ImagePrefix = prefix })),
+            400, "1 of them are DICOM");
+        for (var i = 0; i < 2; i++)
+        {
+            await gateway.Cluster.Blobs.WriteAsync(prefix + PhantomDataset.Name(i), await File.ReadAllBytesAsync(Path.Combine(phantoms.ImagesDirectory, PhantomDataset.Name(i))), default);
+        }
+
+        var created = await admin.PostAsync("/api/v1/datasets", GatewayJson.Json(new CreateFromPrefixRequest { Id = PipelineFlow.NewDatasetId(), ImagePrefix = prefix }));
+
+        Assert.True(created.StatusCode == HttpStatusCode.Created, $"expected 201 Created, got {(int)created.StatusCode}: {await created.Content.ReadAsStringAsync()}");
+        var view = await GatewayJson.ReadAsync<DatasetView>(created);
+        Assert.Equal(2, view.Status.Images);
+        Assert.Contains("scan.dcm", view.Status.Message, StringComparison.Ordinal);
+        Assert.Contains("1 of them are DICOM", view.Status.Message, StringComparison.Ordinal);
+        Assert.Contains("sammpa ingest --prefix", view.Status.Message, StringComparison.Ordinal);
+    }
+
     private static MultipartFormDataContent Upload(string dataset, PhantomDataset phantoms, string? extraPart = null)
     {
         var upload = new MultipartFormDataContent
