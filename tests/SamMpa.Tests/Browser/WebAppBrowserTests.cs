@@ -29,7 +29,8 @@ public sealed class WebAppBrowserTests(GatewayFixture gateway)
     [ChromiumFact]
     public async Task A_person_signs_in_outlines_the_supports_runs_reviews_and_promotes_a_query_in_the_browser()
     {
-        var (site, address) = gateway.StartOnLoopback();
+        var serverLog = new ServerLog();
+        var (site, address) = gateway.StartOnLoopback(serverLog);
         await using var _ = site;
         var baseAddress = address.ToString().TrimEnd('/');
         var dataset = await SelectedDatasetAsync();
@@ -50,7 +51,8 @@ public sealed class WebAppBrowserTests(GatewayFixture gateway)
         }
         catch (Exception failed) when (failed is TimeoutException or PlaywrightException)
         {
-            throw new TimeoutException($"{failed.Message}{Environment.NewLine}{await journal.DescribeAsync(page)}", failed);
+            throw new TimeoutException(
+                $"{failed.Message}{Environment.NewLine}{await journal.DescribeAsync(page)}{Environment.NewLine}{serverLog.Describe()}", failed);
         }
 
         Assert.True(journal.Errors.Count == 0, $"expected no errors in the page's console, got: {string.Join(" | ", journal.Errors)}");

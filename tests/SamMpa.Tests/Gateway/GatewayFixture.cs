@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using SamMpa.Gateway;
 using SamMpa.Grains.Datasets;
 using SamMpa.Grains.Security;
@@ -39,14 +40,22 @@ public sealed class GatewayFixture : IAsyncLifetime
         _ = _factory.Server;
     }
 
-    /// <summary>The same gateway on a real port (Kestrel, on its own Gateway:Port), for a browser; the caller disposes it.</summary>
-    public (WebApplicationFactory<GatewaySettings> Site, Uri Address) StartOnLoopback()
+    /// <summary>
+    /// The same gateway on a real port (Kestrel, on its own Gateway:Port), for a browser, logging to <paramref name="logs"/>
+    /// when given; the caller disposes it.
+    /// </summary>
+    public (WebApplicationFactory<GatewaySettings> Site, Uri Address) StartOnLoopback(Browser.ServerLog? logs = null)
     {
         var port = Infrastructure.FreePorts.Take(1)[0];
         var factory = new WebApplicationFactory<GatewaySettings>().WithWebHostBuilder(web =>
         {
             Configure(web);
             web.UseSetting("Gateway:Port", port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            if (logs is not null)
+            {
+                // Its own rule: the gateway's configuration may quieten the request log, which this wants.
+                web.ConfigureLogging(logging => logging.AddProvider(logs).AddFilter<Browser.ServerLog>(null, LogLevel.Information));
+            }
         });
         factory.UseKestrel();
         factory.StartServer();
