@@ -1,5 +1,5 @@
 using SamMpa.Dicom.Import;
-using SamMpa.Imaging.Images;
+using SamMpa.Grains.Datasets.Dicom;
 using SamMpa.Storage;
 
 namespace SamMpa.Client.Cluster;
@@ -31,26 +31,12 @@ internal sealed class PrefixCopy : IDisposable
     /// <summary>A copy of <paramref name="prefix"/> when it holds a .dcm blob of its own; null when it holds none (it is read in place).</summary>
     public static async Task<PrefixCopy?> OfDicomPrefixAsync(IBlobStore blobs, string prefix, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(blobs);
-        var names = new List<string>();
-        await foreach (var name in blobs.ListAsync(prefix, cancellationToken))
-        {
-            var relative = name[prefix.Length..];
-            // The prefix's own blobs only, as a dataset over the prefix would read them.
-            if (!relative.Contains('/', StringComparison.Ordinal)
-                && (DicomFiles.IsDicomName(relative) || ImageFile.SupportedExtensions.Contains(Path.GetExtension(relative))))
-            {
-                names.Add(relative);
-            }
-        }
-
-        var dicom = names.Count(DicomFiles.IsDicomName);
-        if (dicom == 0)
+        if (await DicomPrefix.ListWithDicomAsync(blobs, prefix, cancellationToken) is not { } names)
         {
             return null;
         }
 
-        var copy = new PrefixCopy(Directory.CreateTempSubdirectory("sammpa-prefix-").FullName) { DicomBlobs = dicom };
+        var copy = new PrefixCopy(Directory.CreateTempSubdirectory("sammpa-prefix-").FullName) { DicomBlobs = names.Count(DicomFiles.IsDicomName) };
         try
         {
             foreach (var relative in names)

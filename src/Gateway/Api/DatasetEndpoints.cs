@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using SamMpa.Gateway.Security;
 using SamMpa.Gateway.Uploads;
 using SamMpa.Grains.Datasets;
+using SamMpa.Grains.Datasets.Dicom;
 using SamMpa.Grains.Security;
 using SamMpa.Storage;
 
@@ -23,7 +24,9 @@ internal static class DatasetEndpoints
             .WithSummary("Create a dataset from an upload or from images already in blob storage")
             .WithDescription("multipart/form-data: the fields 'id' and 'workingSize' first, then image files under 'images' and "
                 + "ground-truth masks under 'truth' (named like their image), streamed into storage. application/json: a "
-                + "CreateFromPrefixRequest naming a blob prefix. Files already stored are kept. Answers 201 with the status; "
+                + "CreateFromPrefixRequest naming a blob prefix, read in place while it holds images alone; one with .dcm blobs "
+                + "is imported into the dataset's folder as an upload of its files would be (a bad instance in 'notIngested'). "
+                + "Files already stored are kept. Answers 201 with the status; "
                 + "the dataset then embeds its images.")
             .Accepts<CreateFromPrefixRequest>("application/json", "multipart/form-data")
             .Produces<DatasetCreated>(StatusCodes.Status201Created)
@@ -95,6 +98,17 @@ internal static class DatasetEndpoints
         var target = new GatewayDataset(cluster, request.Id);
         await RequireReadableAsync(cluster, context.User, settings, request.ImagePrefix, target.Id);
         await RequireReadableAsync(cluster, context.User, settings, request.TruthPrefix, target.Id);
+        if (request.ImagePrefix is { } prefix && request.Images is null
+            && await DicomPrefix.ListWithDicomAsync(blobs, prefix, cancellationToken) is { } names)
+        {
+            // DICOM under the prefix: imported into the dataset's folder as an upload of it would be. The id is claimed
+            // before the first blob is written, as for an upload.
+            await target.Grain.ReserveAsync();
+            var imported = await PrefixImport.ImportAsync(prefix, names, target.Id, blobs, settings, cancellationToken);
+            var converted = await target.Grain.CreateAsync(new CreateDataset { TruthPrefix = request.TruthPrefix, WorkingSize = request.WorkingSize });
+            return Created(target.Id, new DatasetCreated(converted, imported.Uploaded, imported.Kept, imported.NotIngested.Count > 0 ? imported.NotIngested : null));
+        }
+
         var created = await target.Grain.CreateAsync(new CreateDataset
         {
             ImagePrefix = request.ImagePrefix,

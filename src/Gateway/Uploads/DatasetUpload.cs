@@ -154,7 +154,7 @@ internal static class DatasetUpload
     /// A DICOM part imported through a temporary file (the reader and its decompressors take files): its images,
     /// provenance and the instance written; the images counted as written or kept, or the failure naming the file.
     /// </summary>
-    private static async Task<(int Uploaded, int Kept, string? Failure)> StoreDicomAsync(
+    internal static async Task<(int Uploaded, int Kept, string? Failure)> StoreDicomAsync(
         Stream content, string fileName, string dataset, IBlobStore blobs, CancellationToken cancellationToken)
     {
         var folder = Directory.CreateTempSubdirectory("sammpa-upload-dicom-");

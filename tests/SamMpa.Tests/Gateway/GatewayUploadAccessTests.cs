@@ -1,9 +1,12 @@
 using System.Net;
 using System.Net.Http.Headers;
 using SamMpa.Gateway.Api;
+using SamMpa.Grains.Datasets;
 using SamMpa.Storage;
 using SamMpa.Tests.Cluster;
+using SamMpa.Tests.Dicom;
 using SamMpa.Tests.Evaluation;
+using SamMpa.Tests.Images;
 
 namespace SamMpa.Tests.Gateway;
 
@@ -68,31 +71,48 @@ public sealed class GatewayUploadAccessTests(GatewayFixture gateway)
             await allowed.PostAsync("/api/v1/datasets", GatewayJson.Json(request with { Id = PipelineFlow.NewDatasetId() })), 400, "archive/other-tenant/");
     }
 
-    [Fact]
-    public async Task Dicom_under_a_prefix_read_in_place_is_named_with_the_ways_that_convert_it()
+    [DicomToolsFact]
+    public async Task Dicom_under_a_prefix_is_imported_into_the_dataset_and_a_bad_instance_is_named()
     {
         var prefix = $"archive/mixed-{Guid.NewGuid():N}/";
         using var phantoms = new PhantomDataset(2);
-        await gateway.Cluster.Blobs.WriteAsync(prefix + "scan.dcm", new byte[] { 1, 2, 3 }, default);
+        using var folder = new TempFolder();
+        var blobs = gateway.Cluster.Blobs;
+        await blobs.WriteAsync(prefix + "broken.dcm", new byte[] { 1, 2, 3 }, default);
         using var admin = gateway.Http(GatewayKeys.Admin);
 
-        // DICOM alone: too few images, and the refusal says why.
+        // A bad instance alone: nothing to make a dataset of, and the refusal names it.
         await GatewayJson.ProblemAsync(
             await admin.PostAsync("/api/v1/datasets", GatewayJson.Json(new CreateFromPrefixRequest { Id = PipelineFlow.NewDatasetId(), ImagePrefix = prefix })),
-            400, "1 of them are DICOM");
+            400, "broken.dcm: ");
         for (var i = 0; i < 2; i++)
         {
-            await gateway.Cluster.Blobs.WriteAsync(prefix + PhantomDataset.Name(i), await File.ReadAllBytesAsync(Path.Combine(phantoms.ImagesDirectory, PhantomDataset.Name(i))), default);
+            await blobs.WriteAsync(prefix + PhantomDataset.Name(i), await File.ReadAllBytesAsync(Path.Combine(phantoms.ImagesDirectory, PhantomDataset.Name(i))), default);
         }
 
-        var created = await admin.PostAsync("/api/v1/datasets", GatewayJson.Json(new CreateFromPrefixRequest { Id = PipelineFlow.NewDatasetId(), ImagePrefix = prefix }));
+        var instance = await new DicomTestFiles(folder.Path).Native16Async("scan", DicomTestFiles.Pattern16(1), "-i", "(0008,0080)=Site A");
+        await blobs.WriteAsync(prefix + "scan.dcm", await File.ReadAllBytesAsync(instance), default);
+        var dataset = PipelineFlow.NewDatasetId();
+
+        var created = await admin.PostAsync("/api/v1/datasets", GatewayJson.Json(new CreateFromPrefixRequest { Id = dataset, ImagePrefix = prefix }));
 
         Assert.True(created.StatusCode == HttpStatusCode.Created, $"expected 201 Created, got {(int)created.StatusCode}: {await created.Content.ReadAsStringAsync()}");
-        var view = await GatewayJson.ReadAsync<DatasetView>(created);
-        Assert.Equal(2, view.Status.Images);
-        Assert.Contains("scan.dcm", view.Status.Message, StringComparison.Ordinal);
-        Assert.Contains("1 of them are DICOM", view.Status.Message, StringComparison.Ordinal);
-        Assert.Contains("sammpa ingest --prefix", view.Status.Message, StringComparison.Ordinal);
+        var creation = await GatewayJson.ReadAsync<DatasetCreated>(created);
+        Assert.Equal(3, creation.Uploaded);
+        Assert.StartsWith("broken.dcm: ", Assert.Single(creation.NotIngested ?? []), StringComparison.Ordinal);
+        foreach (var image in new[] { PhantomDataset.Name(0), PhantomDataset.Name(1), "scan.png" })
+        {
+            Assert.True(await blobs.ExistsAsync(DatasetBlobLayout.Image(dataset, image), default), $"expected {image} in the dataset's own folder");
+        }
+
+        var provenanceBlob = DatasetBlobLayout.Provenance(dataset, "scan.png");
+        Assert.Equal("Site A", ImageProvenance.FromJson(await blobs.ReadAsync(provenanceBlob, default) ?? [], provenanceBlob).InstitutionName);
+        Assert.Equal(3, (await gateway.Cluster.Client.GetGrain<IDatasetGrain>(dataset).GetStatusAsync()).Images);
+
+        // A dataset read in place from such a prefix (the grain's API, which no front end uses for it) names the DICOM.
+        var inPlace = await gateway.Cluster.Client.GetGrain<IDatasetGrain>(PipelineFlow.NewDatasetId()).CreateAsync(new CreateDataset { ImagePrefix = prefix, WorkingSize = 64 });
+        Assert.Contains("2 of them are DICOM", inPlace.Message, StringComparison.Ordinal);
+        Assert.Contains("sammpa ingest --prefix", inPlace.Message, StringComparison.Ordinal);
     }
 
     private static MultipartFormDataContent Upload(string dataset, PhantomDataset phantoms, string? extraPart = null)
