@@ -85,7 +85,7 @@ internal static class IngestCommand
             if (endpoint is not null)
             {
                 return await IngestThroughGatewayAsync(
-                    endpoint, datasetId, request.WorkingSize, request.ImagePrefix, upload, parse.GetValue(noWait), cancellationToken);
+                    endpoint, datasetId, request.WorkingSize, request.ImagePrefix, upload, parse.GetValue(noWait), parse.InvocationConfiguration.Error, cancellationToken);
             }
 
             (int Uploaded, int Kept)? uploadedFiles = null;
@@ -201,6 +201,7 @@ internal static class IngestCommand
         string? prefix,
         (IReadOnlyList<string> Paths, IReadOnlyDictionary<string, string>? Truth)? upload,
         bool noWait,
+        TextWriter error,
         CancellationToken cancellationToken)
     {
         using var client = new GatewayClient(endpoint);
@@ -213,13 +214,24 @@ internal static class IngestCommand
                 : await client.CreateFromPrefixAsync(new CreateFromPrefixRequest(datasetId, prefix!, workingSize), cancellationToken);
             return (created, noWait ? created.Status : await session.WaitForEmbeddingsAsync(created.Status, cancellationToken));
         });
-        if (upload is not null)
+        if (upload is not null || created.Uploaded + created.Kept > 0)
         {
-            System.Console.Error.WriteLine($"{created.Uploaded} files uploaded, {created.Kept} already there");
+            error.WriteLine($"{created.Uploaded} files uploaded, {created.Kept} already there");
+        }
+
+        // DICOM files (uploaded, or under the prefix) the gateway could not import, each with why.
+        var notIngested = created.NotIngested ?? [];
+        if (notIngested.Count > 0)
+        {
+            error.WriteLine($"{notIngested.Count} files not ingested:");
+            foreach (var refusal in notIngested)
+            {
+                error.WriteLine("  " + refusal);
+            }
         }
 
         StatusView.Write(status);
-        return status.Failed > 0 ? ExitCodes.SomeImagesFailed : ExitCodes.Success;
+        return status.Failed > 0 || notIngested.Count > 0 ? ExitCodes.SomeImagesFailed : ExitCodes.Success;
     }
 
     /// <summary>The upload's files: images by file name, ground truth under its image's name; every name checked before anything is sent.</summary>

@@ -8,8 +8,8 @@ namespace SamMpa.Client.Gateway;
 /// <summary>A dataset's status and how far its current step is (0..1; null when nothing runs).</summary>
 internal sealed record DatasetView(DatasetStatus Status, double? Progress);
 
-/// <summary>The answer to creating a dataset: its status and, for an upload, how many files were written and kept.</summary>
-internal sealed record DatasetCreated(DatasetStatus Status, int Uploaded, int Kept);
+/// <summary>The answer to creating a dataset: its status, how many files were written and kept, and the DICOM files not imported (each with why).</summary>
+internal sealed record DatasetCreated(DatasetStatus Status, int Uploaded, int Kept, IReadOnlyList<string>? NotIngested = null);
 
 /// <summary>Creates a dataset over images already in blob storage.</summary>
 internal sealed record CreateFromPrefixRequest(string Id, string ImagePrefix, int WorkingSize);

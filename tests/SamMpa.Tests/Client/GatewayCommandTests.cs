@@ -112,6 +112,30 @@ public sealed class GatewayCommandTests(GatewayFixture gateway) : IDisposable
         Assert.Contains("no-such-dataset-for-the-cli", status.Error, StringComparison.Ordinal);
     }
 
+    [Dicom.DicomToolsFact]
+    public async Task Ingest_through_the_gateway_names_each_dicom_file_not_imported_and_exits_3()
+    {
+        var (site, address) = gateway.StartOnLoopback();
+        await using var _ = site;
+        var key = await gateway.KeyForAsync("cli-gateway-dicom");
+        using var phantoms = new PhantomDataset(2);
+        var folder = Directory.CreateDirectory(Path.Combine(_root, "with-dicom")).FullName;
+        foreach (var image in Directory.GetFiles(phantoms.ImagesDirectory))
+        {
+            File.Copy(image, Path.Combine(folder, Path.GetFileName(image)));
+        }
+
+        await File.WriteAllBytesAsync(Path.Combine(folder, "broken.dcm"), [1, 2, 3]);
+        var dataset = PipelineFlow.NewDatasetId();
+
+        var ingest = await InvokeAsync(["ingest", "--dataset", dataset, "--images", folder, "--working-size", "64", "--no-wait", "--gateway", address.AbsoluteUri, "--api-key", key]);
+
+        Assert.True(ingest.Exit == ExitCodes.SomeImagesFailed, $"expected exit {ExitCodes.SomeImagesFailed} (some images failed): {ingest.Text}");
+        Assert.Contains("1 files not ingested:", ingest.Error, StringComparison.Ordinal);
+        Assert.Contains("  broken.dcm: ", ingest.Error, StringComparison.Ordinal);
+        Assert.Equal(2, (await gateway.Cluster.Client.GetGrain<IDatasetGrain>(dataset).GetStatusAsync()).Images);
+    }
+
     [Theory]
     [InlineData("annotate", "--from-truth")]
     [InlineData("ingest", "--new-version")]
