@@ -13,7 +13,8 @@ namespace SamMpa.Tests.Browser;
 /// The web app in a real Chromium against the gateway on a loopback port: sign in with a key, outline the supports with
 /// the polygon and the brush, save, run, watch the progress reach 100 %, review the overlays, correct a query and
 /// promote it, and re-run. Each annotation the server decodes is pixel for pixel the mask the page drew. The screenshots it takes are the README's
-/// (SAMMPA_UPDATE_SCREENSHOTS=1 writes them to docs/screenshots).
+/// (SAMMPA_UPDATE_SCREENSHOTS=1 writes them to docs/screenshots). And an upload from the home page with a DICOM file
+/// the gateway cannot import: the page names it and links the dataset made of the rest.
 /// </summary>
 [Collection(GatewayCollection.Name)]
 public sealed class WebAppBrowserTests(GatewayFixture gateway)
@@ -27,13 +28,42 @@ public sealed class WebAppBrowserTests(GatewayFixture gateway)
     private static readonly PageWaitForURLOptions Committed = new() { WaitUntil = WaitUntilState.Commit };
 
     [ChromiumFact]
-    public async Task A_person_signs_in_outlines_the_supports_runs_reviews_and_promotes_a_query_in_the_browser()
+    public Task A_person_signs_in_outlines_the_supports_runs_reviews_and_promotes_a_query_in_the_browser() =>
+        InBrowserAsync(async (page, baseAddress) => await SignInOutlineRunReviewAndPromoteAsync(page, baseAddress, await SelectedDatasetAsync()));
+
+    [ChromiumFact]
+    public Task An_upload_with_a_dicom_file_the_gateway_cannot_import_names_it_and_links_the_dataset() =>
+        InBrowserAsync(async (page, baseAddress) =>
+        {
+            using var phantoms = new Evaluation.PhantomDataset(2);
+            using var folder = new Images.TempFolder();
+            var broken = folder.File("broken.dcm");
+            await File.WriteAllBytesAsync(broken, [1, 2, 3]);
+            var dataset = PipelineFlow.NewDatasetId();
+
+            await page.GotoAsync($"{baseAddress}/app/index.html");
+            await page.FillAsync("#key", GatewayKeys.Admin);
+            await page.ClickAsync("#key-form button");
+            await page.FillAsync("#upload-id", dataset);
+            await page.FillAsync("#upload-size", "64");
+            await page.SetInputFilesAsync("#upload-images", [.. Directory.GetFiles(phantoms.ImagesDirectory), broken]);
+            await page.ClickAsync("#upload-form button[type=submit]");
+
+            await page.WaitForSelectorAsync("#error:has-text('1 files not ingested: broken.dcm: ')");
+            Assert.Equal($"dataset.html?id={dataset}", await page.GetAttributeAsync("#upload-state a", "href"));
+            Assert.Equal(2, (await gateway.Cluster.Client.GetGrain<IDatasetGrain>(dataset).GetStatusAsync()).Images);
+        });
+
+    /// <summary>
+    /// Runs <paramref name="steps"/> in a headless Chromium against the gateway on a loopback port; a failure names where
+    /// the page is, what it shows and did, and what the gateway logged. The page's console must stay free of errors.
+    /// </summary>
+    private async Task InBrowserAsync(Func<IPage, string, Task> steps)
     {
         var serverLog = new ServerLog();
         var (site, address) = gateway.StartOnLoopback(serverLog);
         await using var _ = site;
         var baseAddress = address.ToString().TrimEnd('/');
-        var dataset = await SelectedDatasetAsync();
 
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
@@ -47,7 +77,7 @@ public sealed class WebAppBrowserTests(GatewayFixture gateway)
         var journal = new BrowserJournal(page);
         try
         {
-            await SignInOutlineRunReviewAndPromoteAsync(page, baseAddress, dataset);
+            await steps(page, baseAddress);
         }
         catch (Exception failed) when (failed is TimeoutException or PlaywrightException)
         {

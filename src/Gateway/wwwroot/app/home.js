@@ -57,9 +57,16 @@ async function upload(event) {
   const state = document.getElementById('upload-state');
   state.textContent = 'uploading…';
   try {
-    await call('/datasets', { method: 'POST', body: form });
+    const created = await (await call('/datasets', { method: 'POST', body: form })).json();
     rememberDataset(id);
-    location.href = `dataset.html?id=${encodeURIComponent(id)}`;
+    const refused = created.notIngested || [];
+    if (refused.length === 0) {
+      location.href = `dataset.html?id=${encodeURIComponent(id)}`;
+      return;
+    }
+    // Stay, so the refusals can be read: each DICOM file not imported, with why; the rest is in the dataset.
+    state.replaceChildren(el('a', { href: `dataset.html?id=${encodeURIComponent(id)}` }, `Open dataset ${id}`));
+    showError(new Error(`${refused.length} files not ingested: ${refused.join('; ')}`));
   } catch (error) {
     state.textContent = '';
     showError(error);
