@@ -72,7 +72,7 @@ public sealed class SiloFailureTests
         await cluster["cpu-2"].StartAsync();
 
         // Nobody calls the dataset: its reminder must bring the job back.
-        await WaitForCompletedEventAsync(cluster, events);
+        await WaitForCompletedEventAsync(cluster, events, dataset);
         var status = await cluster.Client.GetGrain<IDatasetGrain>(dataset).GetStatusAsync();
         Assert.True(status.Phase == DatasetPhase.Completed, $"expected {dataset} to be completed after the restart, got {status.Phase}: {status.Message}");
         Assert.True(status.Segmented == Queries && status.Failures.Count == 0,
@@ -162,18 +162,18 @@ public sealed class SiloFailureTests
         await PrepareAsync(cluster.Client, cluster.Blobs, dataset);
         var events = await SubscribeAsync(cluster.Client, dataset);
         await cluster.Client.GetGrain<IDatasetGrain>(dataset).RunAsync(new RunSettings());
-        await WithinPatienceAsync(events.SegmentedAtLeastAsync(SegmentedBeforeFault), cluster, $"{SegmentedBeforeFault} ImageSegmented events before the fault");
+        await WithinPatienceAsync(events.SegmentedAtLeastAsync(SegmentedBeforeFault), cluster, $"{SegmentedBeforeFault} ImageSegmented events before the fault", dataset);
         return (dataset, events);
     }
 
     private static async Task WaitForTheEndAsync(ProcessCluster cluster, EventLog events, string dataset)
     {
-        await WaitForCompletedEventAsync(cluster, events);
-        await WithinPatienceAsync(events.SegmentedAtLeastAsync(Queries), cluster, $"an ImageSegmented event for each of the {Queries} queries of {dataset}");
+        await WaitForCompletedEventAsync(cluster, events, dataset);
+        await WithinPatienceAsync(events.SegmentedAtLeastAsync(Queries), cluster, $"an ImageSegmented event for each of the {Queries} queries of {dataset}", dataset);
     }
 
-    private static Task WaitForCompletedEventAsync(ProcessCluster cluster, EventLog events) =>
-        WithinPatienceAsync(events.Completed.Task, cluster, "the DatasetCompleted event");
+    private static Task WaitForCompletedEventAsync(ProcessCluster cluster, EventLog events, string? dataset = null) =>
+        WithinPatienceAsync(events.Completed.Task, cluster, "the DatasetCompleted event", dataset);
 
     private static async Task AssertCompletedAsync(ProcessCluster cluster, string dataset, EventLog events)
     {
@@ -184,7 +184,7 @@ public sealed class SiloFailureTests
         await AssertEveryQueryHasOneMaskAndEventAsync(cluster.Blobs, dataset, events, Queries);
     }
 
-    private static async Task WithinPatienceAsync(Task what, ProcessCluster cluster, string expected)
+    private static async Task WithinPatienceAsync(Task what, ProcessCluster cluster, string expected, string? dataset = null)
     {
         try
         {
@@ -192,7 +192,26 @@ public sealed class SiloFailureTests
         }
         catch (TimeoutException)
         {
-            Assert.Fail($"expected {expected} within {Patience}; the silos' logs end with:\n{cluster.Logs()}");
+            Assert.Fail($"expected {expected} within {Patience}; {await StatusOfAsync(cluster, dataset)}; the silos' logs end with:\n{cluster.Logs()}");
+        }
+    }
+
+    /// <summary>The dataset's status as its grain reports it (the call activates it, if nothing had), for a failure message.</summary>
+    private static async Task<string> StatusOfAsync(ProcessCluster cluster, string? dataset)
+    {
+        if (dataset is null)
+        {
+            return "no dataset yet";
+        }
+
+        try
+        {
+            var status = await cluster.Client.GetGrain<IDatasetGrain>(dataset).GetStatusAsync().WaitAsync(TimeSpan.FromSeconds(30));
+            return $"{dataset} is then {status.Phase}, {status.Segmented} of {status.Queries} queries segmented, {status.InFlight} in flight: {status.Message} ({Describe(status)})";
+        }
+        catch (Exception e) when (e is TimeoutException or OrleansException)
+        {
+            return $"the status of {dataset} could not be read ({e.GetType().Name}: {e.Message})";
         }
     }
 
