@@ -115,6 +115,10 @@ public static class SiloHosting
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => ActivatorUtilities.CreateInstance<RegistrationWorkFolderSweep>(sp, role));
         services.Configure<ModelOptions>(configuration.GetSection(ModelOptions.Section));
         services.AddOptions<JobOptions>().Bind(configuration.GetSection(JobOptions.Section)).ValidateOnStart();
+        // After a silo failure a job is brought back by its reminder; Orleans re-reads the reminder table every five
+        // minutes by default, which is how late a reminder missed while a silo took over a range can fire.
+        services.AddOptions<Orleans.Hosting.ReminderOptions>()
+            .Configure<IOptions<JobOptions>>((reminders, job) => reminders.RefreshReminderListPeriod = job.Value.ReminderRefreshPeriod);
         services.AddSingleton<IValidateOptions<JobOptions>>(new RangeValidation<JobOptions>(ConfiguredRanges.Problems));
         services.AddOptions<ImageOptions>().Bind(configuration.GetSection(ImageOptions.Section)).ValidateOnStart();
         // DICOM SEG of a run's masks (Dicom:Seg:*); an unusable value fails those SEGs alone, named in the report.

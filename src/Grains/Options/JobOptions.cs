@@ -34,6 +34,12 @@ public sealed class JobOptions
     /// <summary>How often a running job's reminder checks that the job is alive (Orleans' minimum is one minute).</summary>
     public TimeSpan ReminderPeriod { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// How often a silo re-reads the reminder table (Orleans' RefreshReminderListPeriod, five minutes by default): the
+    /// latest a job's reminder that a silo missed while taking over a range fires, and so brings the job back.
+    /// </summary>
+    public TimeSpan ReminderRefreshPeriod { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>How often a job waiting for a silo role (or for embeddings) looks again.</summary>
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(2);
 
