@@ -116,9 +116,14 @@ public static class SiloHosting
         services.Configure<ModelOptions>(configuration.GetSection(ModelOptions.Section));
         services.AddOptions<JobOptions>().Bind(configuration.GetSection(JobOptions.Section)).ValidateOnStart();
         // After a silo failure a job is brought back by its reminder; Orleans re-reads the reminder table every five
-        // minutes by default, which is how late a reminder missed while a silo took over a range can fire.
-        services.AddOptions<Orleans.Hosting.ReminderOptions>()
-            .Configure<IOptions<JobOptions>>((reminders, job) => reminders.RefreshReminderListPeriod = job.Value.ReminderRefreshPeriod);
+        // minutes by default, which is how late a reminder missed while a silo took over a range can fire. Read from the
+        // setting itself, not IOptions<JobOptions>: Orleans takes its reminder options early in the start, before the
+        // ranges of all settings are checked and reported together (a bad value is reported there).
+        var refresh = configuration.GetSection(JobOptions.Section)[nameof(JobOptions.ReminderRefreshPeriod)];
+        services.Configure<Orleans.Hosting.ReminderOptions>(reminders => reminders.RefreshReminderListPeriod =
+            TimeSpan.TryParse(refresh, System.Globalization.CultureInfo.InvariantCulture, out var period) && period > TimeSpan.Zero
+                ? period
+                : new JobOptions().ReminderRefreshPeriod);
         services.AddSingleton<IValidateOptions<JobOptions>>(new RangeValidation<JobOptions>(ConfiguredRanges.Problems));
         services.AddOptions<ImageOptions>().Bind(configuration.GetSection(ImageOptions.Section)).ValidateOnStart();
         // DICOM SEG of a run's masks (Dicom:Seg:*); an unusable value fails those SEGs alone, named in the report.

@@ -24,6 +24,7 @@ public static class ConfiguredRanges
             Check($"{s}:{nameof(options.MaxPhaseAttempts)}", options.MaxPhaseAttempts, 1, 1000),
             Check($"{s}:{nameof(options.CheckpointEvery)}", options.CheckpointEvery, 1, 1_000_000),
             Check($"{s}:{nameof(options.ReminderPeriod)}", options.ReminderPeriod, TimeSpan.FromMinutes(1), TimeSpan.FromDays(1)),
+            Check($"{s}:{nameof(options.ReminderRefreshPeriod)}", options.ReminderRefreshPeriod, TimeSpan.FromSeconds(1), TimeSpan.FromDays(1)),
             Check($"{s}:{nameof(options.RetryDelay)}", options.RetryDelay, TimeSpan.FromMilliseconds(1), TimeSpan.FromMinutes(10)),
             Check($"{s}:{nameof(options.MaxAttempts)}", options.MaxAttempts, 1, 100),
             Check($"{s}:{nameof(options.MaxSelectionBytes)}", options.MaxSelectionBytes, 1L << 20, long.MaxValue),
