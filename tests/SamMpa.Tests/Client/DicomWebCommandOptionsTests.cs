@@ -1,4 +1,3 @@
-using System.CommandLine;
 using SamMpa.Client.Commands;
 using SamMpa.Tests.Images;
 
@@ -74,16 +73,5 @@ public sealed class DicomWebCommandOptionsTests : IDisposable
         Assert.Contains("Give --images DIR, or --dicomweb URL with --study, --series or --query: one source of images.", refused.Error, StringComparison.Ordinal);
     }
 
-    private static async Task<Invocation> InvokeAsync(string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var exit = await SammpaCommandLine.Build().Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
-        return new Invocation(exit, output.ToString(), error.ToString());
-    }
-
-    private sealed record Invocation(int Exit, string Output, string Error)
-    {
-        public string Text => $"exit {Exit}\n{Output}\n{Error}";
-    }
+    private static Task<CommandInvocation> InvokeAsync(string[] args) => CommandInvocation.RunAsync(args);
 }

@@ -1,4 +1,3 @@
-using System.CommandLine;
 using System.IO.Compression;
 using System.Net;
 using System.Net.Http.Headers;
@@ -299,18 +298,7 @@ public sealed class GatewayCommandTests(GatewayFixture gateway) : IDisposable
         return copy.ToArray();
     }
 
-    private static async Task<Invocation> InvokeAsync(string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var exit = await SammpaCommandLine.Build().Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
-        return new Invocation(exit, output.ToString(), error.ToString());
-    }
-
-    private sealed record Invocation(int Exit, string Output, string Error)
-    {
-        public string Text => $"exit {Exit}\n{Output}\n{Error}";
-    }
+    private static Task<CommandInvocation> InvokeAsync(string[] args) => CommandInvocation.RunAsync(args);
 
     /// <summary>
     /// Cuts the first event stream after its first event (an IOException, as a dropped connection gives), and on the
