@@ -114,7 +114,7 @@ public sealed class AccuracyBench : IBenchSuite
         }
 
         notes.Add("No registration and no SAM: the supports are the product's (SupportSelector on the ResNet18 pooled embeddings of the 256x256 working images); one pixel model per K fitted on all K supports; Dice at each image's original size, as `sammpa eval` scores.");
-        notes.Add("Pixel models: logistic regression (L2 0.1 on standardised columns, L-BFGS) on the 768-d layer3+layer4 features + x, y, intensity, and the masked-prototype cosine map (temperature 20), averaged; ablations at the largest K.");
+        notes.Add("Pixel models: logistic regression (L2 0.1 on standardised columns, L-BFGS) on the 768-d layer3+layer4 features + x, y, intensity + 25 texture responses (TextureFeatures), and the masked-prototype cosine map on features and texture (weight 0.02, temperature 20), averaged; ablations at the largest K.");
         notes.Add("s per query: one thread, from the query's stored features to its mask on the working grid (map: predict + upsample; GrabCut adds OpenCV's GrabCut, 5 iterations, on 256x256); features are computed once per image at embedding time and are not included (see the per-set notes).");
         notes.Add("Support mask to map box: the query's own support (its cluster's centre) has its mask's bounding-box content scaled into the map's strongest component's box.");
         if (options.Quick)

@@ -27,7 +27,17 @@ public sealed class QueryLocalisation(IBlobStore blobs, LocalisationModels model
                 featureBlob, $"feature map is {features.Channels}x{features.Height}x{features.Width} but the supports' are {fitted.Channels}x{fitted.Height}x{fitted.Width}");
         }
 
-        var map = fitted.Model.Predict(new LocalisationImage(features, queryWorking));
+        ProbabilityMap map;
+        try
+        {
+            map = fitted.Model.Predict(new LocalisationImage(features, queryWorking));
+        }
+        catch (Exception e) when (e is OpenCvSharp.OpenCVException or DllNotFoundException or TypeInitializationException)
+        {
+            // The texture features need OpenCV's native library, as GrabCut does.
+            throw new InvalidImageException(job.Image, $"texture features failed: {e.GetBaseException().Message}", e);
+        }
+
         var probability = map.ToWorking(queryWorking.Width, queryWorking.Height);
         return (probability, LocalisationUncertainty.OfLocalisation(map, probability));
     }

@@ -5,9 +5,9 @@ namespace SamMpa.Imaging.Localisation;
 /// <summary>
 /// Fits the few-shot pixel model on the K annotated supports: every grid cell of every support is a sample whose
 /// target is the share of the cell inside the support's mask. Two models come out of the same cells: a regularised
-/// logistic regression on [dense features, normalised x, y, intensity] (standardised with the supports' statistics)
-/// and the masked prototypes (mean feature of the target cells and of the background cells) for a cosine-similarity
-/// map. Deterministic: the same supports always give the same model.
+/// logistic regression on [dense features, normalised x, y, intensity, <see cref="TextureFeatures"/>] (standardised with
+/// the supports' statistics) and the masked prototypes (mean [feature, weighted texture] vector of the target cells and
+/// of the background cells) for a cosine-similarity map. Deterministic: the same supports always give the same model.
 /// </summary>
 public static class FewShotLocaliser
 {
@@ -38,25 +38,27 @@ public static class FewShotLocaliser
             }
         }
 
-        var layout = new PixelFeatureLayout(first.Channels, first.Width, first.Height, options.UsePosition, options.UseIntensity);
+        var layout = new PixelFeatureLayout(first.Channels, first.Width, first.Height, options.UsePosition, options.UseIntensity, options.UseTexture);
         var cells = first.Cells;
         var n = supports.Count * cells;
         var d = layout.Dimension;
         var samples = new float[(long)n * d];
         var targets = new float[n];
-        var targetPrototype = new float[first.Channels];
-        var backgroundPrototype = new float[first.Channels];
-        var cell = new float[first.Channels];
+        var prototypeLength = PrototypeLength(layout);
+        var targetPrototype = new float[prototypeLength];
+        var backgroundPrototype = new float[prototypeLength];
+        var cell = new float[prototypeLength];
         for (var s = 0; s < supports.Count; s++)
         {
             var support = supports[s];
             var share = GridSampling.ToGrid(support.Mask, first.Width, first.Height);
-            layout.Fill(support.Features, support.Working, samples.AsSpan(s * cells * d, cells * d));
+            var texture = layout.TextureOf(support.Working);
+            layout.Fill(support.Features, support.Working, texture, samples.AsSpan(s * cells * d, cells * d));
             for (var i = 0; i < cells; i++)
             {
                 var t = Math.Clamp(share[i], 0f, 1f);
                 targets[(s * cells) + i] = t;
-                support.Features.CopyCell(i, cell);
+                CopyPrototypeCell(support.Features, texture, options.TextureWeight, i, cell);
                 TensorPrimitives.MultiplyAdd(cell, t, targetPrototype, targetPrototype);
                 TensorPrimitives.MultiplyAdd(cell, 1f - t, backgroundPrototype, backgroundPrototype);
             }
@@ -120,6 +122,20 @@ public static class FewShotLocaliser
         }
 
         return (means, scales);
+    }
+
+    /// <summary>Length of a prototype's vector: the dense features, then the texture responses when the layout has them.</summary>
+    internal static int PrototypeLength(PixelFeatureLayout layout) => layout.Channels + (layout.Texture ? TextureFeatures.Count : 0);
+
+    /// <summary>One cell's vector for the prototypes: its dense features, then its texture responses times <paramref name="textureWeight"/>.</summary>
+    internal static void CopyPrototypeCell(DenseFeatureMap features, ReadOnlySpan<float> texture, float textureWeight, int cell, Span<float> destination)
+    {
+        features.CopyCell(cell, destination);
+        var cells = features.Cells;
+        for (var t = 0; t < texture.Length / cells; t++)
+        {
+            destination[features.Channels + t] = textureWeight * texture[(t * cells) + cell];
+        }
     }
 
     internal static void Normalise(Span<float> vector)

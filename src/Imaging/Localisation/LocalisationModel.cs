@@ -34,11 +34,12 @@ public sealed class LocalisationModel
         var cells = query.Features.Cells;
         var d = _layout.Dimension;
         var rows = new float[cells * d];
-        _layout.Fill(query.Features, query.Working, rows);
+        var texture = _layout.TextureOf(query.Working);
+        _layout.Fill(query.Features, query.Working, texture, rows);
         var regression = new float[cells];
         var prototype = new float[cells];
         var combined = new float[cells];
-        var cell = new float[query.Features.Channels];
+        var cell = new float[FewShotLocaliser.PrototypeLength(_layout)];
         for (var i = 0; i < cells; i++)
         {
             var row = rows.AsSpan(i * d, d);
@@ -46,7 +47,7 @@ public sealed class LocalisationModel
             TensorPrimitives.Multiply(row, _scale, row);
             regression[i] = _regression.Predict(row);
 
-            query.Features.CopyCell(i, cell);
+            FewShotLocaliser.CopyPrototypeCell(query.Features, texture, _options.TextureWeight, i, cell);
             FewShotLocaliser.Normalise(cell);
             var contrast = TensorPrimitives.Dot(cell, _targetPrototype) - TensorPrimitives.Dot(cell, _backgroundPrototype);
             prototype[i] = LogisticRegression.Sigmoid(_options.PrototypeTemperature * contrast);
