@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Options;
-using OpenCvSharp;
 using SamMpa.Grains.Images;
 using SamMpa.Grains.Options;
 using SamMpa.Grains.Workers;
@@ -112,7 +111,7 @@ public sealed class CoarseMasks(
         {
             return await Task.Run(() => GrabCutRefiner.Refine(queryWorking, soft), cancellationToken);
         }
-        catch (Exception e) when (e is OpenCVException or DllNotFoundException or TypeInitializationException)
+        catch (Exception e) when (OpenCvFailure.Is(e))
         {
             throw new InvalidImageException(image, $"GrabCut failed: {e.GetBaseException().Message}", e);
         }

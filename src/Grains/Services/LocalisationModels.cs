@@ -67,7 +67,7 @@ public sealed class LocalisationModels(IBlobStore blobs, IOptions<ImageOptions> 
             // Supports that cannot be learnt from (empty masks, maps of different sizes): every query of the run says why.
             throw new InvalidImageException($"the supports {string.Join(", ", job.Supports.Select(s => s.Image))}", e.Message.Split(" (Parameter", 2)[0], e);
         }
-        catch (Exception e) when (e is OpenCvSharp.OpenCVException or DllNotFoundException or TypeInitializationException)
+        catch (Exception e) when (OpenCvFailure.Is(e))
         {
             // The texture features need OpenCV's native library, as GrabCut does.
             throw new InvalidImageException($"the supports {string.Join(", ", job.Supports.Select(s => s.Image))}", $"texture features failed: {e.GetBaseException().Message}", e);

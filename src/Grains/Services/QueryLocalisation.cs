@@ -32,7 +32,7 @@ public sealed class QueryLocalisation(IBlobStore blobs, LocalisationModels model
         {
             map = fitted.Model.Predict(new LocalisationImage(features, queryWorking));
         }
-        catch (Exception e) when (e is OpenCvSharp.OpenCVException or DllNotFoundException or TypeInitializationException)
+        catch (Exception e) when (OpenCvFailure.Is(e))
         {
             // The texture features need OpenCV's native library, as GrabCut does.
             throw new InvalidImageException(job.Image, $"texture features failed: {e.GetBaseException().Message}", e);

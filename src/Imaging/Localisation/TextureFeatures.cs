@@ -43,8 +43,9 @@ public static class TextureFeatures
         using var dyy = new Mat();
         using var dxy = new Mat();
         using var plane = new GrayImage(working.Width, working.Height);
+        // Response 0, the smoothed image, is read from its Mat; the others are computed here.
         var responses = new float[PerScale][];
-        for (var r = 0; r < PerScale; r++)
+        for (var r = 1; r < PerScale; r++)
         {
             responses[r] = new float[n];
         }
@@ -59,7 +60,7 @@ public static class TextureFeatures
             Cv2.Sobel(smoothed, dxx, MatType.CV_32F, 2, 0, 3, 1.0 / 4);
             Cv2.Sobel(smoothed, dyy, MatType.CV_32F, 0, 2, 3, 1.0 / 4);
             Cv2.Sobel(smoothed, dxy, MatType.CV_32F, 1, 1, 3, 1.0 / 4);
-            smoothed.GetArray(out float[] b);
+            smoothed.GetArray(out responses[0]);
             dx.GetArray(out float[] gx);
             dy.GetArray(out float[] gy);
             dxx.GetArray(out float[] hxx);
@@ -67,7 +68,6 @@ public static class TextureFeatures
             dxy.GetArray(out float[] hxy);
             var s1 = (float)sigma;
             var s2 = (float)(sigma * sigma);
-            b.CopyTo(responses[0], 0);
             for (var i = 0; i < n; i++)
             {
                 responses[1][i] = s1 * MathF.Sqrt((gx[i] * gx[i]) + (gy[i] * gy[i]));

@@ -22,7 +22,6 @@ public sealed class WebAppBrowserTests(GatewayFixture gateway)
 {
     private static readonly float Timeout = (float)PipelineFlow.Patience.TotalMilliseconds;
 
-
     [ChromiumFact]
     public Task A_person_signs_in_outlines_the_supports_runs_reviews_and_promotes_a_query_in_the_browser() =>
         InBrowserAsync(async (page, baseAddress) => await SignInOutlineRunReviewAndPromoteAsync(page, baseAddress, await SelectedDatasetAsync()));
