@@ -48,6 +48,7 @@ public static class FewShotLocaliser
         var targetPrototype = new float[prototypeLength];
         var backgroundPrototype = new float[prototypeLength];
         var cell = new float[prototypeLength];
+        var textureWeights = PrototypeTextureWeights(layout, options);
         for (var s = 0; s < supports.Count; s++)
         {
             var support = supports[s];
@@ -58,7 +59,7 @@ public static class FewShotLocaliser
             {
                 var t = Math.Clamp(share[i], 0f, 1f);
                 targets[(s * cells) + i] = t;
-                CopyPrototypeCell(support.Features, texture, options.TextureWeight, i, cell);
+                CopyPrototypeCell(support.Features, texture, textureWeights, i, cell);
                 TensorPrimitives.MultiplyAdd(cell, t, targetPrototype, targetPrototype);
                 TensorPrimitives.MultiplyAdd(cell, 1f - t, backgroundPrototype, backgroundPrototype);
             }
@@ -127,14 +128,36 @@ public static class FewShotLocaliser
     /// <summary>Length of a prototype's vector: the dense features, then the texture responses when the layout has them.</summary>
     internal static int PrototypeLength(PixelFeatureLayout layout) => layout.Channels + (layout.Texture ? TextureFeatures.Count : 0);
 
-    /// <summary>One cell's vector for the prototypes: its dense features, then its texture responses times <paramref name="textureWeight"/>.</summary>
-    internal static void CopyPrototypeCell(DenseFeatureMap features, ReadOnlySpan<float> texture, float textureWeight, int cell, Span<float> destination)
+    /// <summary>
+    /// The factor on each texture plane in the prototypes' cell vectors: <see cref="LocalisationOptions.TextureWeight"/>,
+    /// times <see cref="LocalisationOptions.PrototypeIntensityShare"/> on the smoothed intensities; empty without texture.
+    /// </summary>
+    internal static float[] PrototypeTextureWeights(PixelFeatureLayout layout, LocalisationOptions options)
+    {
+        if (!layout.Texture)
+        {
+            return [];
+        }
+
+        var weights = new float[TextureFeatures.Count];
+        for (var t = 0; t < weights.Length; t++)
+        {
+            weights[t] = t % TextureFeatures.PerScale == TextureFeatures.Smoothed
+                ? options.TextureWeight * options.PrototypeIntensityShare
+                : options.TextureWeight;
+        }
+
+        return weights;
+    }
+
+    /// <summary>One cell's vector for the prototypes: its dense features, then its texture responses times <paramref name="textureWeights"/>.</summary>
+    internal static void CopyPrototypeCell(DenseFeatureMap features, ReadOnlySpan<float> texture, ReadOnlySpan<float> textureWeights, int cell, Span<float> destination)
     {
         features.CopyCell(cell, destination);
         var cells = features.Cells;
-        for (var t = 0; t < texture.Length / cells; t++)
+        for (var t = 0; t < textureWeights.Length; t++)
         {
-            destination[features.Channels + t] = textureWeight * texture[(t * cells) + cell];
+            destination[features.Channels + t] = textureWeights[t] * texture[(t * cells) + cell];
         }
     }
 

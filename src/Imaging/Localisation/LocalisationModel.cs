@@ -40,6 +40,7 @@ public sealed class LocalisationModel
         var prototype = new float[cells];
         var combined = new float[cells];
         var cell = new float[FewShotLocaliser.PrototypeLength(_layout)];
+        var textureWeights = FewShotLocaliser.PrototypeTextureWeights(_layout, _options);
         for (var i = 0; i < cells; i++)
         {
             var row = rows.AsSpan(i * d, d);
@@ -47,7 +48,7 @@ public sealed class LocalisationModel
             TensorPrimitives.Multiply(row, _scale, row);
             regression[i] = _regression.Predict(row);
 
-            FewShotLocaliser.CopyPrototypeCell(query.Features, texture, _options.TextureWeight, i, cell);
+            FewShotLocaliser.CopyPrototypeCell(query.Features, texture, textureWeights, i, cell);
             FewShotLocaliser.Normalise(cell);
             var contrast = TensorPrimitives.Dot(cell, _targetPrototype) - TensorPrimitives.Dot(cell, _backgroundPrototype);
             prototype[i] = LogisticRegression.Sigmoid(_options.PrototypeTemperature * contrast);

@@ -36,12 +36,22 @@ public sealed record LocalisationOptions
     /// </summary>
     public float TextureWeight { get; init; } = 0.02f;
 
+    /// <summary>
+    /// Share of <see cref="TextureWeight"/> the smoothed intensities get in the prototypes' cell vectors (the derivative
+    /// responses get all of it). On the 0..255 scale the five smoothed planes outweigh the derivatives, so the cosine
+    /// map followed how bright a cell is more than its structure. Accuracy bench replay (map + GrabCut, K = 5 / 10):
+    /// at 0.5, busi 0.500 / 0.533 to 0.557 / 0.562 and cxr-lung 0.835 / 0.877 to 0.830 / 0.874 against 1; 0 and 0.25
+    /// gain as much on busi and lose more on cxr-lung at K = 10. Through the cluster at K = 10: busi 0.5468 to 0.5701,
+    /// cxr-lung 0.8850 to 0.8818 (bench/RESULTS.md).
+    /// </summary>
+    public float PrototypeIntensityShare { get; init; } = 0.5f;
+
     public void Validate()
     {
-        if (!(Lambda >= 0) || MaxIterations <= 0 || !(PrototypeTemperature > 0) || !(RegressionWeight is >= 0 and <= 1) || !(TextureWeight >= 0))
+        if (!(Lambda >= 0) || MaxIterations <= 0 || !(PrototypeTemperature > 0) || !(RegressionWeight is >= 0 and <= 1) || !(TextureWeight >= 0) || !(PrototypeIntensityShare >= 0))
         {
             throw new ArgumentException(
-                $"Invalid localisation options: Lambda {Lambda} (>= 0), MaxIterations {MaxIterations} (> 0), PrototypeTemperature {PrototypeTemperature} (> 0), RegressionWeight {RegressionWeight} (0..1), TextureWeight {TextureWeight} (>= 0).");
+                $"Invalid localisation options: Lambda {Lambda} (>= 0), MaxIterations {MaxIterations} (> 0), PrototypeTemperature {PrototypeTemperature} (> 0), RegressionWeight {RegressionWeight} (0..1), TextureWeight {TextureWeight} (>= 0), PrototypeIntensityShare {PrototypeIntensityShare} (>= 0).");
         }
     }
 }

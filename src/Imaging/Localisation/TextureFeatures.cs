@@ -8,8 +8,8 @@ namespace SamMpa.Imaging.Localisation;
 /// (working pixels) the smoothed intensity, the gradient magnitude, the Laplacian of Gaussian and the two Hessian
 /// eigenvalues, the derivatives scale-normalised (times sigma, sigma^2) so a blob answers alike at its own scale. They
 /// describe what the ImageNet features miss on ultrasound: a dark or bright blob of a given size and how sharp its rim
-/// is. Through the cluster at K = 10 (the default stages, loc+rf chosen): busi 0.4893 to 0.5468, cxr-lung 0.8787 to
-/// 0.8850 (bench/RESULTS.md).
+/// is. Through the cluster at K = 10 (the default stages, loc+rf chosen, the smoothed intensities at half weight in the
+/// prototypes): busi 0.4893 to 0.5701, cxr-lung 0.8787 to 0.8818 (bench/RESULTS.md).
 /// Computed from the working image when the model is fitted or applied, so stored feature maps stay as they are.
 /// Values are on the image's 0..255 scale. Needs OpenCvSharp's native library, as GrabCut does.
 /// </summary>
@@ -20,6 +20,9 @@ public static class TextureFeatures
 
     /// <summary>Responses per scale: smoothed, gradient magnitude, Laplacian, larger and smaller Hessian eigenvalue.</summary>
     public const int PerScale = 5;
+
+    /// <summary>Index of the smoothed intensity among a scale's responses.</summary>
+    public const int Smoothed = 0;
 
     public static int Count => Sigmas.Count * PerScale;
 
@@ -43,7 +46,7 @@ public static class TextureFeatures
         using var dyy = new Mat();
         using var dxy = new Mat();
         using var plane = new GrayImage(working.Width, working.Height);
-        // Response 0, the smoothed image, is read from its Mat; the others are computed here.
+        // The smoothed image is read from its Mat; the other responses are computed here.
         var responses = new float[PerScale][];
         for (var r = 1; r < PerScale; r++)
         {
@@ -60,7 +63,7 @@ public static class TextureFeatures
             Cv2.Sobel(smoothed, dxx, MatType.CV_32F, 2, 0, 3, 1.0 / 4);
             Cv2.Sobel(smoothed, dyy, MatType.CV_32F, 0, 2, 3, 1.0 / 4);
             Cv2.Sobel(smoothed, dxy, MatType.CV_32F, 1, 1, 3, 1.0 / 4);
-            smoothed.GetArray(out responses[0]);
+            smoothed.GetArray(out responses[Smoothed]);
             dx.GetArray(out float[] gx);
             dy.GetArray(out float[] gy);
             dxx.GetArray(out float[] hxx);

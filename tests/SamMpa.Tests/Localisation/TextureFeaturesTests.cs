@@ -82,10 +82,49 @@ public sealed class TextureFeaturesTests
     }
 
     [Fact]
-    public void A_negative_texture_weight_is_refused()
+    public void Without_the_intensity_share_the_prototype_map_ignores_how_bright_the_query_is()
     {
-        var error = Assert.Throws<ArgumentException>(() => new LocalisationOptions { TextureWeight = -1 }.Validate());
-        Assert.Contains("TextureWeight", error.Message, StringComparison.Ordinal);
+        var random = new Random(11);
+        var scenes = Enumerable.Range(0, 4).Select(_ => BlobScenes.Create(random)).ToArray();
+        using var brighter = new GrayImage(scenes[3].Image.Width, scenes[3].Image.Height);
+        try
+        {
+            var supports = scenes.Take(3).Select(s => new LocalisationSupport(BlobScenes.Features(s.Image, random), s.Image, s.Mask)).ToArray();
+            var features = BlobScenes.Features(scenes[3].Image, random);
+            for (var i = 0; i < brighter.Length; i++)
+            {
+                brighter.Pixels[i] = scenes[3].Image.Pixels[i] + 40f;
+            }
+
+            // Same dense features, the image 40 grey levels brighter: only the smoothed intensities see the difference.
+            float MaxChange(float share)
+            {
+                var model = FewShotLocaliser.Fit(supports, new LocalisationOptions { PrototypeIntensityShare = share });
+                var original = model.Predict(new LocalisationImage(features, scenes[3].Image)).Prototype;
+                var shifted = model.Predict(new LocalisationImage(features, brighter)).Prototype;
+                return original.Zip(shifted, (a, b) => Math.Abs(a - b)).Max();
+            }
+
+            Assert.True(MaxChange(0f) < 1e-4f, $"with share 0 the prototype map should not change with brightness, changed by up to {MaxChange(0f)}");
+            Assert.True(MaxChange(1f) > 1e-3f, $"with share 1 the smoothed intensities should reach the prototype map, changed by up to {MaxChange(1f)}");
+        }
+        finally
+        {
+            foreach (var scene in scenes)
+            {
+                scene.Dispose();
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData("TextureWeight")]
+    [InlineData("PrototypeIntensityShare")]
+    public void A_negative_texture_weight_is_refused(string name)
+    {
+        var options = name == "TextureWeight" ? new LocalisationOptions { TextureWeight = -1 } : new LocalisationOptions { PrototypeIntensityShare = -1 };
+        var error = Assert.Throws<ArgumentException>(options.Validate);
+        Assert.Contains($"{name} -1", error.Message, StringComparison.Ordinal);
     }
 
     private static ReadOnlySpan<float> Plane(float[] planes, int scale, int response) =>
