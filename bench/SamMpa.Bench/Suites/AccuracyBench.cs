@@ -25,6 +25,8 @@ public sealed class AccuracyBench : IBenchSuite
         ("average, balanced classes", new LocalisationOptions { BalanceClasses = true }, false),
         ("regression only", new LocalisationOptions { RegressionWeight = 1f }, false),
         ("prototype only", new LocalisationOptions { RegressionWeight = 0f }, false),
+        ("average, no texture", new LocalisationOptions { UseTexture = false }, true),
+        ("average, prototype intensity share 1", new LocalisationOptions { PrototypeIntensityShare = 1f }, false),
     ];
 
     public string Name => "accuracy";
