@@ -105,8 +105,10 @@ public sealed class TextureFeaturesTests
                 return original.Zip(shifted, (a, b) => Math.Abs(a - b)).Max();
             }
 
-            Assert.True(MaxChange(0f) < 1e-4f, $"with share 0 the prototype map should not change with brightness, changed by up to {MaxChange(0f)}");
-            Assert.True(MaxChange(1f) > 1e-3f, $"with share 1 the smoothed intensities should reach the prototype map, changed by up to {MaxChange(1f)}");
+            var withoutIntensity = MaxChange(0f);
+            var withIntensity = MaxChange(1f);
+            Assert.True(withoutIntensity < 1e-4f, $"with share 0 the prototype map should not change with brightness, changed by up to {withoutIntensity}");
+            Assert.True(withIntensity > 1e-3f, $"with share 1 the smoothed intensities should reach the prototype map, changed by up to {withIntensity}");
         }
         finally
         {
