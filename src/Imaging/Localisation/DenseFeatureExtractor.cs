@@ -174,28 +174,9 @@ public sealed class DenseFeatureExtractor
         }
     }
 
-    /// <summary>Each cell's vector over channels [first, first + count) to length 1/sqrt(2) (zero stays zero).</summary>
-    private static void NormalisePerCell(Span<float> values, int cells, int first, int count)
-    {
-        var squares = new float[cells];
-        for (var c = first; c < first + count; c++)
-        {
-            var plane = values.Slice(c * cells, cells);
-            TensorPrimitives.MultiplyAdd(plane, plane, squares, squares);
-        }
-
-        var scale = new float[cells];
-        for (var i = 0; i < cells; i++)
-        {
-            scale[i] = squares[i] > 1e-12f ? 1f / MathF.Sqrt(2f * squares[i]) : 0f;
-        }
-
-        for (var c = first; c < first + count; c++)
-        {
-            var plane = values.Slice(c * cells, cells);
-            TensorPrimitives.Multiply(plane, scale, plane);
-        }
-    }
+    /// <summary>Each cell's vector over channels [first, first + count) to length 1/sqrt(2), so the two layers weigh alike.</summary>
+    private static void NormalisePerCell(Span<float> values, int cells, int first, int count) =>
+        CellVectors.Normalise(values, cells, first, count, blocks: 2f);
 
     private static float[] MeanImage(string preprocessPath, int inputSize)
     {
