@@ -161,6 +161,7 @@ public static class SiloHosting
         services.AddSingleton(MaskPropagators.Create(registration));
         services.AddSingleton<RegistrationSlots>();
         services.AddSingleton<WorkerModels>();
+        services.AddSingleton<EmbeddingWriter>();
         services.AddSingleton<FailureRecords>();
         services.AddSingleton<CoarseMasks>();
         services.AddSingleton<LocalisationModels>();

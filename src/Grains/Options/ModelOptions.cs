@@ -21,4 +21,10 @@ public sealed class ModelOptions
     /// stage loc reads. Off: embedding is cheaper, and loc cannot run on the datasets this silo embeds.
     /// </summary>
     public bool DenseFeatures { get; set; } = true;
+
+    /// <summary>
+    /// With a SAM package or encoder: the dense feature maps also hold the SAM encoder's embedding of the image on the
+    /// same grid (256 more channels, from the embedding computed anyway). Off: ResNet18 alone, as without SAM.
+    /// </summary>
+    public bool SamDenseFeatures { get; set; } = true;
 }

@@ -30,8 +30,11 @@ public sealed class WorkerModels(IOptions<ModelOptions> options, ILogger<WorkerM
     /// <summary>SAM's prompt decoder, or null when this silo has no SAM package.</summary>
     public async Task<SamDecoder?> GetDecoderAsync() => (await Loading()).Decoder;
 
-    /// <summary>The dense ResNet18 feature extractor (localisation), whatever the encoder; null when Models:DenseFeatures is off.</summary>
-    public async Task<DenseFeatureExtractor?> GetFeatureExtractorAsync() => (await Loading()).Features;
+    /// <summary>
+    /// The dense features for localisation: ResNet18's, joined by the SAM encoder's embeddings when this silo embeds with
+    /// SAM and Models:SamDenseFeatures is on; null when Models:DenseFeatures is off.
+    /// </summary>
+    public async Task<DenseFeatureSource?> GetFeatureSourceAsync() => (await Loading()).Features;
 
     public void Dispose()
     {
@@ -88,7 +91,11 @@ public sealed class WorkerModels(IOptions<ModelOptions> options, ILogger<WorkerM
                 ? new SamImageEncoder(package, settings.Device, Warn)
                 : EncoderFactory.Create(settings.SamEncoder, settings.Device, Warn);
             var decoder = package is not null ? new SamDecoder(package) : null;
-            var features = settings.DenseFeatures ? new DenseFeatureExtractor(device: settings.Device, warn: Warn) : null;
+            var features = settings.DenseFeatures
+                ? new DenseFeatureSource(
+                    new DenseFeatureExtractor(device: settings.Device, warn: Warn),
+                    settings.SamDenseFeatures && encoder is SamImageEncoder ? encoder.Id : null)
+                : null;
             logger.LogInformation(
                 "Embedding with encoder {Encoder} ({Dimension} values per image); dense features {Extractor}", encoder.Id, encoder.Dimension, features?.Id ?? "off");
             return new LoadedModels(package, encoder, decoder, features);
@@ -103,10 +110,10 @@ public sealed class WorkerModels(IOptions<ModelOptions> options, ILogger<WorkerM
 
     private void Warn(string message) => logger.LogWarning("{Warning}", message);
 
-    private sealed class LoadedModels(SamPackage? package, IImageEncoder encoder, SamDecoder? decoder, DenseFeatureExtractor? features) : IDisposable
+    private sealed class LoadedModels(SamPackage? package, IImageEncoder encoder, SamDecoder? decoder, DenseFeatureSource? features) : IDisposable
     {
-        /// <summary>Its ONNX session is shared per process by the extractor's own cache; nothing to dispose here.</summary>
-        public DenseFeatureExtractor? Features { get; } = features;
+        /// <summary>Its ONNX session is shared per process by the ResNet18 extractor's own cache; nothing to dispose here.</summary>
+        public DenseFeatureSource? Features { get; } = features;
 
         public IImageEncoder Encoder { get; } = encoder;
 

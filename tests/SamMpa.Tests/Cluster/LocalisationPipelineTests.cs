@@ -10,7 +10,7 @@ using static SamMpa.Tests.Cluster.PipelineFlow;
 namespace SamMpa.Tests.Cluster;
 
 /// <summary>
-/// Stages loc and rf (issue 12) on a gpu silo and a cpu silo: dense features written at embedding on the gpu silo, the
+/// Stages loc and rf (issue 12) on a gpu silo and a cpu silo: dense features (ResNet18's and SAM's) written at embedding on the gpu silo, the
 /// few-shot map and GrabCut on the cpu silo, deterministic masks, and a damaged feature blob failing its queries alone.
 /// </summary>
 public sealed class LocalisationPipelineTests(PipelineClusterFixture fixture) : IClassFixture<PipelineClusterFixture>
@@ -31,7 +31,9 @@ public sealed class LocalisationPipelineTests(PipelineClusterFixture fixture) : 
         Assert.Equal(ImageCount, features.Count);
         foreach (var blob in features)
         {
-            Assert.NotNull(FeatureMapCodec.Decode(await fixture.Blobs.ReadAsync(blob, default)));
+            // The gpu silo has the fixture's SAM package: its embedding joins ResNet18's 768 channels.
+            var map = FeatureMapCodec.Decode(await fixture.Blobs.ReadAsync(blob, default));
+            Assert.True(map?.Channels == 768 + 256, $"expected {blob} to hold ResNet18's and SAM's 1024 channels, got {map?.Channels.ToString() ?? "no map"}");
         }
 
         foreach (var (settings, name) in new[] { (Loc, "loc"), (LocRf, "loc,rf") })
