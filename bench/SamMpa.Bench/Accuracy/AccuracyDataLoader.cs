@@ -9,15 +9,27 @@ namespace SamMpa.Bench.Accuracy;
 /// <summary>
 /// Loads a shared set as the product prepares it (working grid 256, ResNet18 pooled embeddings of the working image
 /// for the support selection, computed each run: a few seconds for a shared set) plus the dense features, kept float16 as
-/// they would be stored and cached between runs in the temp folder (keyed by the extractor id and the file's content hash).
+/// they would be stored and cached between runs in the temp folder (keyed by the feature source's id and the file's
+/// content hash). With a SAM encoder the features join its embedding, float16-rounded as the embedding blob holds it.
 /// </summary>
 public static class AccuracyDataLoader
 {
     public const int WorkingSize = 256;
 
     public static (AccuracyImage[] Images, double FeatureSecondsPerImage, int FeaturesComputed) Load(
-        string imagesDirectory, string masksDirectory, ResNet18Encoder encoder, DenseFeatureExtractor extractor, string cacheDirectory, CancellationToken cancellationToken)
+        string imagesDirectory,
+        string masksDirectory,
+        ResNet18Encoder encoder,
+        DenseFeatureSource extractor,
+        SamImageEncoder? samEncoder,
+        string cacheDirectory,
+        CancellationToken cancellationToken)
     {
+        if (extractor.UsesSamEmbedding != samEncoder is not null || (samEncoder is not null && extractor.SamEncoderId != samEncoder.Id))
+        {
+            throw new ArgumentException($"The feature source {extractor.Id} needs the SAM encoder it names, given {samEncoder?.Id ?? "none"}.", nameof(samEncoder));
+        }
+
         var dataset = LabeledDataset.Open(imagesDirectory, masksDirectory);
         Directory.CreateDirectory(cacheDirectory);
         var images = new AccuracyImage[dataset.Images.Count];
@@ -38,7 +50,8 @@ public static class AccuracyDataLoader
             if (features is null)
             {
                 var clock = Stopwatch.StartNew();
-                var raw = extractor.Extract(working);
+                var embedding = samEncoder is null ? [] : EmbeddingCodec.Encode(samEncoder.Encode(working)).Rounded;
+                var raw = extractor.Extract(working, embedding);
                 featureSeconds += clock.Elapsed.TotalSeconds;
                 computed++;
                 var (bytes, rounded) = FeatureMapCodec.Encode(raw);
